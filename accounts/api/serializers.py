@@ -1,0 +1,83 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from accounts.models import User
+from accounts.validators import PHONE_MESSAGE, PHONE_REGEX, validate_timezone
+
+
+class RegisterInput(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(write_only=True, max_length=128, style={"input_type": "password"})
+    full_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    role = serializers.ChoiceField(
+        choices=[User.Role.STUDENT, User.Role.MENTOR], default=User.Role.STUDENT,
+        help_text="student or mentor; admin accounts are made by staff.",
+    )
+
+
+class RegisterOutput(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "email", "full_name", "role", "created_at"]
+
+
+class LoginInput(serializers.Serializer):
+    email = serializers.CharField(max_length=254)
+    password = serializers.CharField(max_length=128, style={"input_type": "password"})
+
+
+class LoginUser(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "email", "full_name"]
+
+
+class TokenPairOutput(serializers.Serializer):
+    access_token = serializers.CharField()
+    refresh_token = serializers.CharField()
+    token_type = serializers.CharField(default="bearer")
+    expires_in = serializers.IntegerField(help_text="Seconds until the access token expires.")
+
+
+class LoginOutput(TokenPairOutput):
+    user = LoginUser()
+
+
+class RefreshInput(serializers.Serializer):
+    refresh_token = serializers.CharField(
+        required=False,
+        help_text="The refresh token; it may instead be sent as `Authorization: Bearer <refresh_token>`.",
+    )
+    refresh = serializers.CharField(required=False, help_text="Alias of refresh_token.")
+
+
+class UserSerializer(serializers.ModelSerializer):
+    """The signed-in user. email, role and is_premium are shown but cannot be changed here."""
+
+    phone = serializers.RegexField(PHONE_REGEX, max_length=32, allow_blank=True, required=False,
+                                   error_messages={"invalid": PHONE_MESSAGE})
+    timezone = serializers.CharField(max_length=64, required=False, validators=[validate_timezone])
+
+    class Meta:
+        model = User
+        fields = [
+            "id", "email", "full_name", "role", "avatar_url", "bio", "phone",
+            "timezone", "is_premium", "created_at",
+        ]
+        read_only_fields = ["id", "email", "role", "is_premium", "created_at"]
+        extra_kwargs = {"full_name": {"required": False}}
+
+    LOCKED = ("email", "role", "is_premium")
+
+    def validate(self, attrs):
+        # Echoing the current value back (GET, edit, PUT) is fine; changing it is refused.
+        errors = {}
+        for name in self.LOCKED:
+            if name in self.initial_data and self.instance is not None:
+                sent = self.initial_data[name]
+                current = getattr(self.instance, name)
+                if str(sent).lower() != str(current).lower():
+                    errors[name] = [_("This field cannot be changed here.")]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs

@@ -1,0 +1,79 @@
+"""Account use cases shared by the API and the pages."""
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import password_validation
+from django.contrib.auth.models import update_last_login
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from accounts.models import User
+from mentorhub.errors import InvalidInput
+
+SELF_REGISTRABLE_ROLES = (User.Role.STUDENT, User.Role.MENTOR)
+PROFILE_FIELDS = ("full_name", "bio", "phone", "avatar_url", "timezone")
+
+
+def _validation_error(exc: DjangoValidationError, field: str) -> InvalidInput:
+    return InvalidInput(" ".join(exc.messages), field=field)
+
+
+@transaction.atomic
+def user_register(*, email: str, password: str, full_name: str = "", role: str = User.Role.STUDENT) -> User:
+    """Create an account that can log in through the API and the pages alike.
+
+    The e-mail is stored lower-case and must be unused (ignoring case); the
+    password must pass Django's validators; nobody can register as admin.
+    """
+    email = User.objects.normalize_email(email.strip()).lower()
+    if role not in SELF_REGISTRABLE_ROLES:
+        raise InvalidInput("Choose student or mentor.", field="role")
+    if User.objects.filter(email__iexact=email).exists():
+        raise InvalidInput("An account with this e-mail already exists.", field="email")
+    user = User(email=email, full_name=full_name.strip(), role=role)
+    try:
+        password_validation.validate_password(password, user=user)
+    except DjangoValidationError as exc:
+        raise _validation_error(exc, "password") from exc
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:  # a concurrent registration won the race
+        raise InvalidInput("An account with this e-mail already exists.", field="email") from exc
+    # The browser side (allauth) tracks addresses and their verification here.
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
+    return user
+
+
+@transaction.atomic
+def user_update_profile(*, user: User, **changes) -> User:
+    """Change the profile fields a user may edit themselves (never e-mail, role or premium)."""
+    unknown = set(changes) - set(PROFILE_FIELDS)
+    if unknown:
+        raise InvalidInput(f"{', '.join(sorted(unknown))} cannot be changed here.", field=sorted(unknown)[0])
+    user = User.objects.select_for_update().get(pk=user.pk)
+    for name, value in changes.items():
+        setattr(user, name, value)
+    try:
+        user.full_clean(exclude=["password", "email", "calendar_token"])
+    except DjangoValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise InvalidInput(" ".join(messages), field=field) from exc
+    user.save(update_fields=[*changes, "updated_at"])
+    return user
+
+
+def user_issue_tokens(*, user: User) -> RefreshToken:
+    """A fresh refresh/access pair for a user who just proved who they are."""
+    update_last_login(None, user)
+    return RefreshToken.for_user(user)
+
+
+def refresh_token_revoke(*, token: str) -> None:
+    """Log out: the refresh token can never be used again."""
+    try:
+        RefreshToken(token).blacklist()
+    except TokenError as exc:
+        raise InvalidInput(str(exc), field="refresh_token") from exc

@@ -1,0 +1,59 @@
+"""OpenAPI generation: every operation documents the error shape it can answer with."""
+
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+
+
+class ErrorItemSerializer(serializers.Serializer):
+    field = serializers.CharField(allow_null=True, help_text="The input field at fault, or null.")
+    message = serializers.CharField()
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The one error shape of the API."""
+
+    detail = serializers.CharField()
+    status_code = serializers.IntegerField()
+    errors = ErrorItemSerializer(many=True)
+
+
+ERROR_DESCRIPTIONS = {
+    "400": "Invalid input; `errors` names each field at fault.",
+    "401": "Missing, invalid or expired credentials.",
+    "403": "Authenticated but not allowed (or a session request without its CSRF token).",
+    "404": "No such object, or not one of yours.",
+    "409": "Conflicts with the object's current state.",
+    "429": "Rate limit exceeded; see the Retry-After header.",
+}
+
+
+class AutoSchema(SpectacularAutoSchema):
+    def _error_codes(self) -> list[str]:
+        codes = ["429"]
+        has_input = self.method in ("POST", "PUT", "PATCH") or self._is_list_view()
+        if has_input or self.get_filter_backends():
+            codes.append("400")
+        public = all(isinstance(p, AllowAny) for p in self.view.get_permissions())
+        if not public:
+            codes += ["401", "403"]
+        if "{" in self.path:
+            codes.append("404")
+        codes += getattr(self.view, "extra_error_codes", [])
+        return codes
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+        for code in self._error_codes():
+            if code not in responses:
+                response = self._get_response_for_code(ErrorSerializer, code)
+                response["description"] = ERROR_DESCRIPTIONS.get(code, response.get("description", ""))
+                responses[code] = response
+        return responses
+
+
+def only_canonical_paths(endpoints, **kwargs):
+    """Every API route is mounted under /api/v1/ and the /api/ alias; document the canonical one."""
+    return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/v1/")]

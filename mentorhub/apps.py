@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MentorhubConfig(AppConfig):
+    name = "mentorhub"
+    verbose_name = "MentorHub core"

@@ -1,0 +1,3 @@
+"""WebSocket routes of every app (chat, video signalling, live notifications)."""
+
+websocket_urlpatterns: list = []

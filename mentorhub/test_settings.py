@@ -1,0 +1,14 @@
+"""Settings for the test suite: the real settings, plus what makes tests fast and deterministic."""
+
+from mentorhub.settings import *  # noqa: F403
+
+# Tasks run in the test process so their effects can be asserted; the broker is
+# still configured from REDIS_URL so health checks exercise it.
+CELERY_TASK_ALWAYS_EAGER = True
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+if REDIS_URL:  # noqa: F405
+    # Keep the suite's keys apart from anything else using the same Redis.
+    CACHES["default"]["KEY_PREFIX"] = "mentorhub-test"  # noqa: F405
+    CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = "mentorhub-test:ws"  # noqa: F405

@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from mentorhub import health, views
+
+# Every feature's API routes, mounted under /api/v1/ and again under /api/ so the
+# spec examples work as written.
+api_patterns = [
+    path("", include("accounts.api.urls")),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("health", health.health, name="health"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("", include("accounts.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("redoc", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("api/v1/", include(api_patterns)),
+    path("api/", include(api_patterns)),
+    re_path(r"^api/", views.api_not_found),
+]
+
+handler400 = "mentorhub.views.bad_request"
+handler403 = "mentorhub.views.permission_denied"
+handler404 = "mentorhub.views.page_not_found"
+handler500 = "mentorhub.views.server_error"
