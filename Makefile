@@ -28,6 +28,7 @@ migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
 run: migrate
+	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py seed_demo
 	@echo "MentorHub: http://$(HOST):$(PORT)/  (API docs /docs, admin /admin)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)

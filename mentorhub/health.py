@@ -31,7 +31,7 @@ def check_broker() -> str:
         return "in-process"
     from mentorhub.celery import app
 
-    with app.connection_for_write() as conn:
+    with app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
         conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
     return "ok"
 

@@ -1,0 +1,68 @@
+import pytest
+from drf_spectacular.validation import validate_schema
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def schema(client):
+    response = client.get("/api/schema/", {"format": "json"})
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_the_schema_is_valid_openapi_3(schema):
+    assert schema["openapi"].startswith("3.")
+    validate_schema(schema)
+
+
+def test_the_schema_documents_the_canonical_routes_only(schema):
+    paths = set(schema["paths"])
+    assert {"/api/v1/auth/register", "/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/users/me"} <= {
+        p.rstrip("/") for p in paths
+    }
+    assert all(p.startswith("/api/v1/") for p in paths)
+
+
+def test_every_operation_documents_its_bodies_and_error_responses(schema):
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            if method == "parameters":
+                continue
+            codes = set(operation["responses"])
+            assert any(code.startswith("2") for code in codes), (method, path)
+            assert "429" in codes, (method, path)
+            if method in ("post", "put", "patch"):
+                assert "400" in codes, (method, path)
+                if method != "post" or "logout" not in path:
+                    assert "requestBody" in operation, (method, path)
+            for code in codes - {"200", "201", "204"}:
+                ref = operation["responses"][code]["content"]["application/json"]["schema"]["$ref"]
+                assert ref.endswith("/Error"), (method, path, code)
+
+
+def test_login_documents_the_token_pair_and_the_user(schema):
+    login = next(ops for p, ops in schema["paths"].items() if p.rstrip("/").endswith("auth/login"))
+    ref = login["post"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].split("/")[-1]
+    props = schema["components"]["schemas"][ref]["properties"]
+    assert {"access_token", "refresh_token", "token_type", "expires_in", "user"} <= set(props)
+
+
+@pytest.mark.parametrize("path", ["/docs", "/redoc"])
+def test_the_docs_render_from_local_assets_only(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "/api/schema/" in html
+    assert "cdn." not in html and "unpkg" not in html and "jsdelivr" not in html
+    assert "/static/drf_spectacular_sidecar/" in html
+
+
+def test_the_docs_assets_are_served_by_the_app(client):
+    html = client.get("/docs").content.decode()
+    import re
+
+    assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', html)
+    assert assets
+    for asset in assets:
+        assert client.get(asset).status_code == 200, asset

@@ -1,0 +1,54 @@
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def rates(settings):
+    def set_rates(**rates):
+        settings.REST_FRAMEWORK = {
+            **settings.REST_FRAMEWORK,
+            "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], **rates},
+        }
+
+    return set_rates
+
+
+def test_the_default_rates_are_the_documented_ones(settings):
+    rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+    assert (rates["anon"], rates["user"], rates["premium"]) == ("100/hour", "1000/hour", "5000/hour")
+    assert rates["auth"] == "10/minute"
+
+
+def test_anonymous_clients_are_limited_per_address(api, rates):
+    rates(anon="3/hour", auth="100/minute")
+    statuses = [api().post("/api/v1/auth/login", {"email": "a@b.co", "password": "x"}).status_code for _ in range(4)]
+    assert statuses == [401, 401, 401, 429]
+
+
+def test_a_user_is_limited_at_the_user_rate(api, mentee, rates):
+    rates(user="2/hour", premium="4/hour")
+    client = api(mentee)
+    assert [client.get("/api/v1/users/me").status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_a_premium_user_gets_the_higher_rate(api, mentee, rates):
+    rates(user="2/hour", premium="4/hour")
+    mentee.is_premium = True
+    mentee.save()
+    client = api(mentee)
+    assert [client.get("/api/v1/users/me").status_code for _ in range(5)] == [200, 200, 200, 200, 429]
+
+
+def test_users_do_not_share_a_budget(api, mentee, other_user, rates):
+    rates(user="1/hour")
+    assert api(mentee).get("/api/v1/users/me").status_code == 200
+    assert api(other_user).get("/api/v1/users/me").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/api/v1/auth/login", "/api/v1/auth/register", "/api/v1/auth/refresh"])
+def test_credential_endpoints_have_a_much_stricter_limit(api, rates, path):
+    rates(auth="2/minute")
+    statuses = [api().post(path, {}).status_code for _ in range(3)]
+    assert statuses[:2] == [400, 400]
+    assert statuses[2] == 429
