@@ -1,4 +1,5 @@
 import zoneinfo
+from urllib.parse import unquote
 
 from django.utils import timezone
 
@@ -15,7 +16,7 @@ class UserTimezoneMiddleware:
         if user is not None and user.is_authenticated:
             name = user.timezone
         else:
-            name = request.COOKIES.get("tz")
+            name = unquote(request.COOKIES.get("tz", ""))
         try:
             timezone.activate(zoneinfo.ZoneInfo(name)) if name else timezone.deactivate()
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):

@@ -1,0 +1,47 @@
+"""Playwright driving Debian's Chromium against pytest-django's live server."""
+
+import os
+
+import pytest
+
+from mentorhub.testing import CHROMIUM, HAS_CHROMIUM
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in item.nodeid:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not HAS_CHROMIUM:
+        pytest.skip("needs Chromium: apt-get install chromium (or set CHROMIUM_PATH)")
+    # Playwright's sync API runs an event loop in this thread; the test itself
+    # still talks to the database synchronously, which Django must be told is fine.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server, transactional_db):
+    context = browser.new_context(base_url=live_server.url, timezone_id="Europe/Moscow")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()

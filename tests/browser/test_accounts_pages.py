@@ -1,0 +1,61 @@
+from playwright.sync_api import expect
+
+from accounts.models import User
+
+
+def test_a_visitor_signs_up_logs_out_and_logs_back_in(page):
+    page.goto("/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("mentor")
+    page.get_by_role("link", name="Get started").click()
+
+    page.fill("input[name=full_name]", "Nina Newcomer")
+    page.fill("input[name=email]", "Nina@Example.com")
+    page.fill("input[name=password1]", "a-long-and-unusual-passphrase")
+    page.fill("input[name=password2]", "a-long-and-unusual-passphrase")
+    page.get_by_role("button", name="Sign Up").click()
+
+    expect(page.get_by_test_id("nav-user")).to_contain_text("Nina Newcomer")
+    user = User.objects.get()
+    assert (user.email, user.full_name, user.role) == ("nina@example.com", "Nina Newcomer", "student")
+
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("link", name="Log in")).to_be_visible()
+    expect(page.get_by_test_id("nav-user")).to_have_count(0)
+
+    page.get_by_role("link", name="Log in").click()
+    page.fill("input[name=login]", "nina@example.com")
+    page.fill("input[name=password]", "a-long-and-unusual-passphrase")
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_test_id("nav-user")).to_contain_text("Nina Newcomer")
+
+
+def test_a_wrong_password_is_refused_on_the_login_page(page):
+    User.objects.create_user(email="kim@example.com", password="a-long-and-unusual-passphrase", full_name="Kim")
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", "kim@example.com")
+    page.fill("input[name=password]", "not-the-password")
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.locator("body")).to_contain_text("not correct")
+    expect(page.get_by_test_id("nav-user")).to_have_count(0)
+
+
+def test_a_signed_in_user_edits_their_profile_and_sees_times_in_their_zone(page):
+    User.objects.create_user(email="lee@example.com", password="a-long-and-unusual-passphrase", full_name="Lee")
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", "lee@example.com")
+    page.fill("input[name=password]", "a-long-and-unusual-passphrase")
+    page.get_by_role("button", name="Sign In").click()
+
+    page.get_by_role("link", name="Profile", exact=True).click()
+    page.fill("input[name=full_name]", "Lee Park")
+    page.select_option("select[name=timezone]", "Asia/Tokyo")
+    page.get_by_role("button", name="Save profile").click()
+    expect(page.locator(".message.success")).to_contain_text("saved")
+    expect(page.get_by_test_id("viewer-tz")).to_have_text("Asia/Tokyo")
+    assert User.objects.get(email="lee@example.com").full_name == "Lee Park"
+
+
+def test_an_anonymous_visitor_sees_times_in_their_browsers_zone(page):
+    page.goto("/")
+    page.reload()  # the first visit sets the time-zone cookie
+    expect(page.get_by_test_id("viewer-tz")).to_have_text("Europe/Moscow")
