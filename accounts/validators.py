@@ -13,5 +13,5 @@ def validate_timezone(value: str) -> None:
         )
 
 
-PHONE_REGEX = r"^\+?[0-9][0-9 ()-]{5,30}$"
+PHONE_REGEX = r"^(\+?[0-9][0-9 ()-]{5,30})?$"  # empty clears it
 PHONE_MESSAGE = "Enter a phone number such as +79150480249."

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
@@ -51,12 +52,32 @@ class RefreshInput(serializers.Serializer):
     refresh = serializers.CharField(required=False, help_text="Alias of refresh_token.")
 
 
+@extend_schema_field({"type": "string", "format": "uri", "nullable": True, "maxLength": 500})
+class OptionalURLField(serializers.URLField):
+    """A URL that may be absent: null (or "") in, null out, stored as ""."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_blank=True, allow_null=True, max_length=500, required=False, **kwargs)
+
+    def to_internal_value(self, data):
+        return "" if data in ("", None) else super().to_internal_value(data)
+
+    def to_representation(self, value):
+        return value or None
+
+    def validate_empty_values(self, data):
+        if data is None:
+            return True, ""
+        return super().validate_empty_values(data)
+
+
 class UserSerializer(serializers.ModelSerializer):
     """The signed-in user. email, role and is_premium are shown but cannot be changed here."""
 
     phone = serializers.RegexField(PHONE_REGEX, max_length=32, allow_blank=True, required=False,
                                    error_messages={"invalid": PHONE_MESSAGE})
     timezone = serializers.CharField(max_length=64, required=False, validators=[validate_timezone])
+    avatar_url = OptionalURLField()
 
     class Meta:
         model = User

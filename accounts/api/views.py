@@ -27,13 +27,14 @@ def _token_body(refresh) -> dict:
 
 
 def _refresh_token_from(request) -> str:
-    token = request.data.get("refresh_token") or request.data.get("refresh")
+    data = s.RefreshInput(data=request.data)
+    data.is_valid(raise_exception=True)
+    token = data.validated_data.get("refresh_token") or data.validated_data.get("refresh")
     if not token:
-        header = request.headers.get("Authorization", "")
-        scheme, _, value = header.partition(" ")
+        scheme, _, value = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() == "bearer" and value.strip():
             token = value.strip()
-    if not token or not isinstance(token, str):
+    if not token:
         raise ValidationError({"refresh_token": ["Send the refresh token in the body or as Authorization: Bearer."]})
     return token
 
@@ -54,6 +55,7 @@ class RegisterView(CredentialsThrottleMixin, APIView):
 class LoginView(CredentialsThrottleMixin, APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
+    extra_error_codes = ["401"]
 
     @extend_schema(
         request=s.LoginInput,
@@ -77,6 +79,7 @@ class RefreshView(CredentialsThrottleMixin, APIView):
     permission_classes = [AllowAny]
     # The Bearer header here carries a refresh token, which must not be read as an access token.
     authentication_classes = []
+    extra_error_codes = ["401"]
 
     @extend_schema(request=s.RefreshInput, responses={200: s.TokenPairOutput}, tags=["auth"],
                    summary="Rotate a refresh token (each one works once)")

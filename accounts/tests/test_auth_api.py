@@ -180,3 +180,11 @@ def test_logout_with_a_garbage_token_is_a_400(api):
     response = api().post(LOGOUT, {"refresh_token": "garbage"})
     assert response.status_code == 400
     assert fields_in(response) == {"refresh_token"}
+
+
+@pytest.mark.parametrize("path", [REFRESH, LOGOUT, LOGIN, REGISTER])
+@pytest.mark.parametrize("body", [[], [1, 2], "text", 7])
+def test_a_json_body_that_is_not_an_object_is_a_400_not_a_crash(api, path, body):
+    response = api().post(path, body, format="json")
+    assert response.status_code == 400
+    assert response.json()["status_code"] == 400

@@ -69,3 +69,13 @@ def test_bad_profile_values_are_refused_by_field(api, mentee, field, value):
     response = api(mentee).patch(ME, {field: value})
     assert response.status_code == 400
     assert [e["field"] for e in response.json()["errors"]] == [field]
+
+
+def test_a_missing_avatar_is_null_and_can_be_cleared_with_null(api, mentee):
+    client = api(mentee)
+    assert client.get(ME).json()["avatar_url"] is None
+    client.patch(ME, {"avatar_url": "https://example.com/a.png"})
+    assert client.get(ME).json()["avatar_url"] == "https://example.com/a.png"
+    assert client.patch(ME, {"avatar_url": None}).status_code == 200
+    mentee.refresh_from_db()
+    assert mentee.avatar_url == ""
