@@ -1,6 +1,7 @@
 """Account use cases shared by the API and the pages."""
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.models import update_last_login
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -9,7 +10,7 @@ from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.models import User
-from mentorhub.errors import InvalidInput
+from mentorhub.errors import InvalidInput, PermissionDenied
 
 SELF_REGISTRABLE_ROLES = (User.Role.STUDENT, User.Role.MENTOR)
 PROFILE_FIELDS = ("full_name", "bio", "phone", "avatar_url", "timezone")
@@ -20,11 +21,15 @@ def _validation_error(exc: DjangoValidationError, field: str) -> InvalidInput:
 
 
 @transaction.atomic
-def user_register(*, email: str, password: str, full_name: str = "", role: str = User.Role.STUDENT) -> User:
+def user_register(
+    *, email: str, password: str, full_name: str = "", role: str = User.Role.STUDENT, request=None
+) -> User:
     """Create an account that can log in through the API and the pages alike.
 
     The e-mail is stored lower-case and must be unused (ignoring case); the
     password must pass Django's validators; nobody can register as admin.
+    Unless verification is off, a confirmation link is mailed after commit
+    (``request`` only lets the link carry the right host).
     """
     email = User.objects.normalize_email(email.strip()).lower()
     if role not in SELF_REGISTRABLE_ROLES:
@@ -43,8 +48,17 @@ def user_register(*, email: str, password: str, full_name: str = "", role: str =
     except IntegrityError as exc:  # a concurrent registration won the race
         raise InvalidInput("An account with this e-mail already exists.", field="email") from exc
     # The browser side (allauth) tracks addresses and their verification here.
-    EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
+    address = EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
+    if settings.ACCOUNT_EMAIL_VERIFICATION != "none":
+        transaction.on_commit(lambda: address.send_confirmation(request, signup=True))
     return user
+
+
+def email_verification_pending(*, user: User) -> bool:
+    """True when the site requires a confirmed e-mail and this user has none yet."""
+    if settings.ACCOUNT_EMAIL_VERIFICATION != "mandatory":
+        return False
+    return not EmailAddress.objects.filter(user=user, verified=True).exists()
 
 
 @transaction.atomic
@@ -67,6 +81,8 @@ def user_update_profile(*, user: User, **changes) -> User:
 
 def user_issue_tokens(*, user: User) -> RefreshToken:
     """A fresh refresh/access pair for a user who just proved who they are."""
+    if email_verification_pending(user=user):
+        raise PermissionDenied("Confirm your e-mail address first: follow the link we sent you.")
     update_last_login(None, user)
     return RefreshToken.for_user(user)
 

@@ -48,14 +48,14 @@ class RegisterView(CredentialsThrottleMixin, APIView):
     def post(self, request):
         data = s.RegisterInput(data=request.data)
         data.is_valid(raise_exception=True)
-        user = services.user_register(**data.validated_data)
+        user = services.user_register(**data.validated_data, request=request._request)
         return Response(s.RegisterOutput(user).data, status=status.HTTP_201_CREATED)
 
 
 class LoginView(CredentialsThrottleMixin, APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
-    extra_error_codes = ["401"]
+    extra_error_codes = ["401", "403"]
 
     @extend_schema(
         request=s.LoginInput,

@@ -188,3 +188,31 @@ def test_a_json_body_that_is_not_an_object_is_a_400_not_a_crash(api, path, body)
     response = api().post(path, body, format="json")
     assert response.status_code == 400
     assert response.json()["status_code"] == 400
+
+
+def test_registering_mails_a_confirmation_link_after_commit(api, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        api().post(REGISTER, {"email": "new@example.com", "password": STRONG})
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["new@example.com"]
+    assert "/accounts/confirm-email/" in mailoutbox[0].body
+
+
+def test_with_mandatory_verification_login_waits_for_the_confirmed_email(api, settings, mailoutbox):
+    settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+    api().post(REGISTER, {"email": "new@example.com", "password": STRONG})
+    refused = login(api, "new@example.com", STRONG)
+    assert refused.status_code == 403
+    assert "Confirm your e-mail" in refused.json()["detail"]
+
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.filter(email="new@example.com").update(verified=True)
+    assert login(api, "new@example.com", STRONG).status_code == 200
+
+
+def test_with_verification_off_no_mail_is_sent(api, settings, mailoutbox, django_capture_on_commit_callbacks):
+    settings.ACCOUNT_EMAIL_VERIFICATION = "none"
+    with django_capture_on_commit_callbacks(execute=True):
+        api().post(REGISTER, {"email": "new@example.com", "password": STRONG})
+    assert mailoutbox == []
