@@ -91,3 +91,10 @@ def test_seed_demo_is_idempotent_and_its_logins_work(client, api):
 
 def test_the_factory_password_logs_in(client, mentee):
     assert client.login(email=mentee.email, password=TEST_PASSWORD)
+
+
+def test_password_reset_mails_a_link(client, mentee, mailoutbox):
+    response = client.post("/accounts/password/reset/", {"email": mentee.email})
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == [mentee.email]
+    assert "/accounts/password/reset/key/" in mailoutbox[0].body

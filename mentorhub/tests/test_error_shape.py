@@ -90,3 +90,14 @@ def test_pages_outside_the_api_keep_html_errors(client):
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
     assert b"Page not found" in response.content
+
+
+def test_a_session_write_with_its_csrf_token_goes_through(mentee):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(mentee)
+    client.get("/profile/")  # the page sets the CSRF cookie
+    token = client.cookies["csrftoken"].value
+    response = client.patch(
+        "/api/v1/users/me", data={"bio": "x"}, content_type="application/json", HTTP_X_CSRFTOKEN=token
+    )
+    assert response.status_code == 200
