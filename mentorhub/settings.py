@@ -74,6 +74,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "mentorhub.urls"
+CSRF_FAILURE_VIEW = "mentorhub.views.csrf_failure"
 WSGI_APPLICATION = "mentorhub.wsgi.application"
 ASGI_APPLICATION = "mentorhub.asgi.application"
 

@@ -8,6 +8,7 @@ from mentorhub import health, views
 # spec examples work as written.
 api_patterns = [
     path("", include("accounts.api.urls")),
+    path("", include("mentors.api.urls")),
 ]
 
 urlpatterns = [

@@ -1,8 +1,9 @@
-from django.http import HttpResponseServerError
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.views.decorators.csrf import csrf_exempt
 
-from mentorhub.api.errors import json_error
+from mentorhub.api.errors import error_body, json_error
 
 
 def home(request):
@@ -38,6 +39,15 @@ def server_error(request):
     return HttpResponseServerError(loader.get_template("errors/500.html").render())
 
 
+def csrf_failure(request, reason=""):
+    if _is_api(request):
+        return JsonResponse(error_body(403, f"CSRF Failed: {reason}"), status=403)
+    from django.views.csrf import csrf_failure as django_csrf_failure
+
+    return django_csrf_failure(request, reason=reason)
+
+
+@csrf_exempt
 def api_not_found(request, *args, **kwargs):
     """Unrouted /api/ paths answer in the API's error shape, even with DEBUG on."""
     return json_error(404)

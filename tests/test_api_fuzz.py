@@ -52,8 +52,15 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 @pytest.fixture
 def fuzz_user(db):
     from accounts.tests.factories import UserFactory
+    from mentors.tests.factories import MentorProfileFactory, ServiceFactory, SlotFactory, WeeklyRuleFactory
 
-    return UserFactory(email="fuzz@example.com")
+    user = UserFactory(email="fuzz@example.com")
+    # A mentor with something of everything, so the fuzzer reaches past the 404s.
+    profile = MentorProfileFactory(user=user, skills=["Python"])
+    ServiceFactory(mentor=profile)
+    WeeklyRuleFactory(mentor=profile)
+    SlotFactory(mentor=profile, capacity=3)
+    return user
 
 
 @pytest.mark.fuzz

@@ -101,3 +101,16 @@ def test_a_session_write_with_its_csrf_token_goes_through(mentee):
         "/api/v1/users/me", data={"bio": "x"}, content_type="application/json", HTTP_X_CSRFTOKEN=token
     )
     assert response.status_code == 200
+
+
+def test_an_unknown_api_path_written_to_with_a_session_cookie_is_still_a_json_404(mentee):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(mentee)
+    assert_error_shape(client.put("/api/v1/mentors/me/services/x/", data={}, content_type="application/json"), 404)
+
+
+def test_a_csrf_failure_outside_drf_answers_api_paths_in_json(rf):
+    from mentorhub.views import csrf_failure
+
+    response = csrf_failure(rf.post("/api/v1/anything"), reason="CSRF cookie not set.")
+    assert response.status_code == 403 and json.loads(response.content)["status_code"] == 403

@@ -1,0 +1,255 @@
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.validators import validate_timezone
+from mentors.availability import format_weekly
+from mentors.models import MentorProfile, Service, Slot
+from mentors.selectors import ORDERINGS
+
+MONEY = {"max_digits": 10, "decimal_places": 2, "coerce_to_string": False}
+MAX_AVAILABILITY_DAYS = 62
+
+
+class AnyOfNames(serializers.Serializer):
+    """Accept the spec's camelCase names too (``scheduledAt`` for ``scheduled_at``)."""
+
+    aliases: dict[str, str] = {}
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            data = {self.aliases.get(key, key): value for key, value in data.items()}
+        return super().to_internal_value(data)
+
+
+# --- public reads -------------------------------------------------------------------------------
+
+
+class MentorUserCard(serializers.Serializer):
+    full_name = serializers.CharField(source="display_name")
+    avatar_url = serializers.SerializerMethodField()
+
+    def get_avatar_url(self, user) -> str | None:
+        return user.avatar_url or None
+
+
+class MentorUserDetail(MentorUserCard):
+    id = serializers.IntegerField()
+    email = serializers.EmailField()
+
+
+class SkillNames(serializers.ListField):
+    child = serializers.CharField()
+
+    def to_representation(self, manager):
+        return [skill.name for skill in manager.all()]
+
+
+class MentorCardSerializer(serializers.ModelSerializer):
+    user = MentorUserCard()
+    skills = SkillNames()
+    price_per_hour = serializers.DecimalField(**MONEY)
+    rating = serializers.DecimalField(source="rating_avg", max_digits=3, decimal_places=2, coerce_to_string=False)
+    available = serializers.BooleanField(help_text="Has weekly hours or open group seats.")
+
+    class Meta:
+        model = MentorProfile
+        fields = ["id", "user", "title", "description", "skills", "price_per_hour", "currency", "rating",
+                  "total_sessions", "available"]
+
+
+class ServiceSerializer(serializers.ModelSerializer):
+    price = serializers.DecimalField(**MONEY, required=False, min_value=0,
+                                     help_text="Defaults to the hourly rate for the duration.")
+    session_type_display = serializers.CharField(source="get_session_type_display", read_only=True)
+
+    class Meta:
+        model = Service
+        fields = ["id", "name", "description", "duration_minutes", "price", "session_type", "session_type_display",
+                  "capacity", "is_active"]
+        read_only_fields = ["id"]
+
+
+class ReviewOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    student_name = serializers.CharField(source="author.display_name")
+    rating = serializers.IntegerField()
+    comment = serializers.CharField()
+    mentor_reply = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class BookableTimeOutput(serializers.Serializer):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    slot_id = serializers.IntegerField(allow_null=True, help_text="An existing group slot with open seats, or null.")
+    seats_left = serializers.IntegerField()
+    service_id = serializers.IntegerField(allow_null=True)
+
+
+class MentorDetailSerializer(MentorCardSerializer):
+    user = MentorUserDetail()
+    services = ServiceSerializer(many=True)
+    reviews = ReviewOutput(many=True, source="latest_reviews", help_text="Latest first, at most 10.")
+    next_available = BookableTimeOutput(many=True, source="next_times", help_text="The next bookable start times.")
+    weekly_availability = serializers.SerializerMethodField()
+
+    class Meta(MentorCardSerializer.Meta):
+        fields = [*MentorCardSerializer.Meta.fields, "company", "status", "rating_count", "timezone",
+                  "requires_confirmation", "min_notice_minutes", "services", "reviews", "next_available",
+                  "weekly_availability"]
+
+    @extend_schema_field({"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                          "example": {"monday": ["10:00-18:00"]}})
+    def get_weekly_availability(self, profile) -> dict:
+        return weekly_text(profile)
+
+
+def weekly_text(profile: MentorProfile) -> dict:
+    from mentors.availability import LocalRange
+
+    weekly: dict[int, list] = {}
+    for rule in profile.weekly_rules.all():
+        weekly.setdefault(rule.weekday, []).append(LocalRange(rule.start_time, rule.end_time))
+    return format_weekly(weekly)
+
+
+class SearchInput(serializers.Serializer):
+    skill = serializers.ListField(child=serializers.CharField(max_length=64), required=False, max_length=20,
+                                  help_text="Repeatable; mentors with any of these skills (slug or name).")
+    min_price = serializers.DecimalField(max_digits=10, decimal_places=2, required=False, min_value=0)
+    max_price = serializers.DecimalField(max_digits=10, decimal_places=2, required=False, min_value=0)
+    q = serializers.CharField(required=False, max_length=100, help_text="Words in name, title or description.")
+    min_rating = serializers.DecimalField(max_digits=3, decimal_places=2, required=False, min_value=0, max_value=5)
+    session_type = serializers.ChoiceField(choices=Service.SessionType.choices, required=False)
+    available_on = serializers.DateField(required=False, help_text="Has bookable time that date (viewer's zone).")
+    tz = serializers.CharField(required=False, validators=[validate_timezone])
+    ordering = serializers.ChoiceField(choices=list(ORDERINGS), required=False, default="rating")
+
+    def validate(self, attrs):
+        low, high = attrs.get("min_price"), attrs.get("max_price")
+        if low is not None and high is not None and low > high:
+            raise serializers.ValidationError({"max_price": ["Must not be below min_price."]})
+        return attrs
+
+
+# --- applying and self-service -------------------------------------------------------------------
+
+
+class WeeklyField(serializers.DictField):
+    child = serializers.ListField(child=serializers.CharField(max_length=11), max_length=12)
+
+
+class ApplyInput(serializers.Serializer):
+    title = serializers.CharField(max_length=150)
+    description = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    company = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    skills = serializers.ListField(child=serializers.CharField(max_length=64), required=False, default=list,
+                                   max_length=20)
+    price_per_hour = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0)
+    availability = WeeklyField(required=False, help_text='Weekly hours, e.g. {"monday": ["10:00-18:00"]}')
+    timezone = serializers.CharField(required=False, validators=[validate_timezone],
+                                     help_text="The zone the hours are in; defaults to your profile's.")
+
+
+class ApplyOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    message = serializers.CharField()
+
+
+class OwnProfileSerializer(serializers.ModelSerializer):
+    skills = SkillNames(required=False, max_length=20)
+    price_per_hour = serializers.DecimalField(**MONEY, min_value=0)
+    timezone = serializers.CharField(max_length=64, validators=[validate_timezone])
+
+    class Meta:
+        model = MentorProfile
+        fields = ["id", "status", "rejection_reason", "title", "description", "company", "skills", "price_per_hour",
+                  "currency", "timezone", "accepts_bookings", "requires_confirmation", "min_notice_minutes",
+                  "buffer_minutes", "hold_minutes", "rating_avg", "rating_count", "total_sessions"]
+        read_only_fields = ["id", "status", "rejection_reason", "rating_avg", "rating_count", "total_sessions"]
+
+
+class OverrideItem(serializers.Serializer):
+    date = serializers.DateField()
+    ranges = serializers.ListField(child=serializers.CharField(max_length=11), max_length=12,
+                                   help_text="[] means a day off.")
+
+
+class OverridesSerializer(serializers.Serializer):
+    overrides = OverrideItem(many=True, max_length=400)
+
+
+class SlotInput(AnyOfNames):
+    aliases = {"scheduledAt": "scheduled_at", "serviceId": "service_id", "durationMinutes": "duration_minutes"}
+
+    start = serializers.DateTimeField(required=False)
+    scheduled_at = serializers.DateTimeField(required=False, help_text="Same as start (the slots spec's name).")
+    service_id = serializers.IntegerField(required=False, min_value=1)
+    duration_minutes = serializers.IntegerField(required=False, min_value=15, max_value=480)
+    quota = serializers.IntegerField(required=False, min_value=1, max_value=50, help_text="Seats (capacity).")
+    capacity = serializers.IntegerField(required=False, min_value=1, max_value=50)
+
+    def validate(self, attrs):
+        start = attrs.pop("scheduled_at", None)
+        attrs.setdefault("start", start)
+        quota = attrs.pop("quota", None)
+        attrs.setdefault("capacity", quota)
+        if attrs["capacity"] is None:
+            attrs.pop("capacity")
+        if attrs["start"] is None:
+            attrs.pop("start")
+        if not self.partial and "start" not in attrs:
+            raise serializers.ValidationError({"start": ["Give start (or scheduled_at)."]})
+        return attrs
+
+
+class SlotOutput(serializers.ModelSerializer):
+    mentor_id = serializers.IntegerField()
+    scheduled_at = serializers.DateTimeField(source="start")
+    quota = serializers.IntegerField(source="capacity")
+    seats_left = serializers.IntegerField()
+    duration_minutes = serializers.IntegerField()
+
+    class Meta:
+        model = Slot
+        fields = ["id", "mentor_id", "service_id", "start", "end", "scheduled_at", "duration_minutes", "quota",
+                  "capacity", "seats_taken", "seats_left"]
+
+
+class WindowInput(serializers.Serializer):
+    """``from``/``to`` as dates (whole days in ``tz``) or datetimes with an offset."""
+
+    tz = serializers.CharField(required=False, validators=[validate_timezone])
+    service_id = serializers.IntegerField(required=False, min_value=1)
+
+    def validate(self, attrs):
+        tz = ZoneInfo(attrs.get("tz") or self.context.get("default_tz") or "UTC")
+        attrs["zone"] = tz
+        raw_from, raw_to = self.initial_data.get("from"), self.initial_data.get("to")
+        start = _moment(raw_from, tz, "from") if raw_from else timezone.now()
+        end = _moment(raw_to, tz, "to", end_of_day=True) if raw_to else start + timedelta(days=14)
+        if end <= start:
+            raise serializers.ValidationError({"to": ["Must be after from."]})
+        if end - start > timedelta(days=MAX_AVAILABILITY_DAYS):
+            raise serializers.ValidationError({"to": [f"At most {MAX_AVAILABILITY_DAYS} days per request."]})
+        attrs["window_start"], attrs["window_end"] = start, end
+        return attrs
+
+
+def _moment(raw: str, tz: ZoneInfo, field: str, end_of_day: bool = False) -> datetime:
+    try:
+        if len(raw) == 10:
+            day = datetime.strptime(raw, "%Y-%m-%d").date()
+            moment = datetime.combine(day, time.min, tzinfo=tz)
+            return moment + timedelta(days=1) if end_of_day else moment
+        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        raise serializers.ValidationError({field: ["Use a date (2026-03-09) or an ISO 8601 time with offset."]}) \
+            from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=tz)
+
