@@ -91,5 +91,5 @@ class SlotAdmin(admin.ModelAdmin):
 
 @admin.register(DateOverride)
 class DateOverrideAdmin(admin.ModelAdmin):
-    list_display = ("mentor", "date", "ranges")
+    list_display = ("mentor", "date", "ranges_text")
     list_select_related = ("mentor__user",)

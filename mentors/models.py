@@ -134,7 +134,8 @@ class DateOverride(models.Model):
 
     mentor = models.ForeignKey(MentorProfile, on_delete=models.CASCADE, related_name="date_overrides")
     date = models.DateField()
-    ranges = models.JSONField(default=list, blank=True, help_text='["10:00-12:00"]; empty = day off')
+    # Comma-separated "HH:MM-HH:MM" ranges; empty means a day off. Text, not JSON: every SQLite build has it.
+    ranges_text = models.CharField(max_length=200, blank=True, help_text="10:00-12:00,13:00-15:00; empty = day off")
 
     class Meta:
         ordering = ["date"]
@@ -142,6 +143,10 @@ class DateOverride(models.Model):
 
     def __str__(self):
         return f"{self.date}: {', '.join(self.ranges) or 'day off'}"
+
+    @property
+    def ranges(self) -> list[str]:
+        return [part for part in self.ranges_text.split(",") if part]
 
 
 class Slot(models.Model):

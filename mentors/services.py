@@ -227,7 +227,7 @@ def overrides_replace(*, user: User, overrides: list[dict], today: date | None =
             ranges = parse_weekly({"monday": list(item.get("ranges", []))}).get(0, [])
         except AvailabilityError as exc:
             raise InvalidInput(exc.message, field=f"overrides.{index}.ranges") from exc
-        rows.append(DateOverride(mentor=profile, date=day, ranges=[str(r) for r in ranges]))
+        rows.append(DateOverride(mentor=profile, date=day, ranges_text=",".join(str(r) for r in ranges)))
     DateOverride.objects.filter(mentor=profile, date__gte=today).delete()
     DateOverride.objects.bulk_create(rows)
     return profile

@@ -20,3 +20,25 @@
     }
   });
 })();
+
+// Weekly hours editor: shortcuts for the common cases.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("[data-hours-editor]").forEach(function (editor) {
+    var input = function (day) { return editor.querySelector('[data-day="' + day + '"]'); };
+    var fill = editor.querySelector("[data-fill-weekdays]");
+    if (fill) {
+      fill.addEventListener("click", function () {
+        var monday = input("monday");
+        ["tuesday", "wednesday", "thursday", "friday"].forEach(function (day) {
+          if (input(day) && monday) { input(day).value = monday.value; }
+        });
+      });
+    }
+    var clear = editor.querySelector("[data-clear-hours]");
+    if (clear) {
+      clear.addEventListener("click", function () {
+        editor.querySelectorAll(".hours-input").forEach(function (el) { el.value = ""; });
+      });
+    }
+  });
+});

@@ -1,0 +1,127 @@
+"""Page forms. They validate shape only; the services decide and write."""
+
+import zoneinfo
+from datetime import datetime
+
+from django import forms
+from django.utils import timezone
+
+from accounts.forms import TIMEZONE_CHOICES
+from mentors.availability import DAY_NAMES
+from mentors.models import MentorProfile, Service
+from mentors.selectors import ORDERINGS
+
+
+def split_list(text: str) -> list[str]:
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+class WeeklyHoursMixin(forms.Form):
+    """One text box a day: "10:00-18:00, 19:00-21:00"; empty means no hours that day."""
+
+    def __init__(self, *args, weekly: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for day in DAY_NAMES:
+            self.fields[day] = forms.CharField(
+                required=False, max_length=200, label=day.capitalize(),
+                widget=forms.TextInput(attrs={"placeholder": "e.g. 10:00-18:00", "data-day": day,
+                                              "class": "hours-input"}),
+            )
+            if weekly is not None:
+                self.initial[day] = ", ".join(weekly.get(day, []))
+
+    def day_fields(self):
+        return [self[day] for day in DAY_NAMES]
+
+    def weekly(self) -> dict[str, list[str]]:
+        return {day: split_list(self.cleaned_data.get(day, "")) for day in DAY_NAMES
+                if split_list(self.cleaned_data.get(day, ""))}
+
+
+class ApplyForm(WeeklyHoursMixin):
+    title = forms.CharField(max_length=150, widget=forms.TextInput(attrs={"placeholder": "Senior Python Developer"}))
+    company = forms.CharField(max_length=150, required=False)
+    description = forms.CharField(max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 5}),
+                                  help_text="What you can help with, and your experience.")
+    skills = forms.CharField(max_length=500, required=False, help_text="Comma-separated: Python, Django, SQL",
+                             widget=forms.TextInput(attrs={"placeholder": "Python, Django, SQL"}))
+    price_per_hour = forms.DecimalField(min_value=0, max_digits=10, decimal_places=2)
+    timezone = forms.ChoiceField(choices=TIMEZONE_CHOICES, help_text="The zone your weekly hours are in.")
+
+
+class ProfileSettingsForm(forms.ModelForm):
+    skills_text = forms.CharField(label="Skills", max_length=500, required=False, help_text="Comma-separated.")
+    timezone = forms.ChoiceField(choices=TIMEZONE_CHOICES)
+
+    class Meta:
+        model = MentorProfile
+        fields = ["title", "company", "description", "price_per_hour", "currency", "timezone", "accepts_bookings",
+                  "requires_confirmation", "min_notice_minutes", "buffer_minutes", "hold_minutes"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        labels = {"accepts_bookings": "Accepting bookings", "requires_confirmation": "I confirm each request",
+                  "min_notice_minutes": "Minimum notice (minutes)",
+                  "buffer_minutes": "Buffer between sessions (minutes)",
+                  "hold_minutes": "Requests expire after (minutes)"}
+
+
+class WeeklyHoursForm(WeeklyHoursMixin):
+    pass
+
+
+class ServiceForm(forms.ModelForm):
+    price = forms.DecimalField(min_value=0, max_digits=10, decimal_places=2, required=False,
+                               help_text="Empty: your hourly rate for this length.")
+
+    class Meta:
+        model = Service
+        fields = ["name", "duration_minutes", "price", "session_type", "capacity", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"capacity": "1 = one-on-one; more = a group session."}
+
+
+class OverrideForm(forms.Form):
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    ranges = forms.CharField(required=False, max_length=200, label="Hours that day",
+                             help_text="Empty = day off. Or other hours: 12:00-15:00",
+                             widget=forms.TextInput(attrs={"placeholder": "empty = day off"}))
+
+
+class SlotForm(forms.Form):
+    start = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+                                input_formats=["%Y-%m-%dT%H:%M"], help_text="In your zone.")
+    service = forms.ModelChoiceField(queryset=Service.objects.none(), required=False, empty_label="— by duration —")
+    duration_minutes = forms.IntegerField(min_value=15, max_value=480, required=False, initial=60)
+    quota = forms.IntegerField(min_value=1, max_value=50, initial=1, label="Seats (quota)")
+
+    def __init__(self, *args, profile: MentorProfile, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.profile = profile
+        self.fields["service"].queryset = profile.services.filter(is_active=True)
+
+    def clean_start(self) -> datetime:
+        naive = self.cleaned_data["start"].replace(tzinfo=None)
+        return timezone.make_aware(naive, zoneinfo.ZoneInfo(self.profile.timezone))
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(required=False, max_length=100, label="Search",
+                        widget=forms.TextInput(attrs={"placeholder": "Name, title or topic", "type": "search"}))
+    skill = forms.CharField(required=False, max_length=64)
+    min_price = forms.DecimalField(required=False, min_value=0, label="Min price / h")
+    max_price = forms.DecimalField(required=False, min_value=0, label="Max price / h")
+    min_rating = forms.DecimalField(required=False, min_value=0, max_value=5, label="Min rating")
+    session_type = forms.ChoiceField(required=False, choices=[("", "Any format"), *Service.SessionType.choices],
+                                     label="Format")
+    available_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                                   label="Available on")
+    ordering = forms.ChoiceField(required=False, label="Sort by", choices=[
+        ("rating", "Top rated"), ("price", "Price: low to high"), ("-price", "Price: high to low"),
+        ("total_sessions", "Most sessions"), ("newest", "Newest"),
+    ])
+
+    def filters(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+        data["skills"] = split_list(data.pop("skill", ""))
+        if data.get("ordering") not in ORDERINGS:
+            data.pop("ordering", None)
+        return data
