@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PIP := $(BIN)/python -m pip --disable-pip-version-check --no-input --quiet
 
-.PHONY: run test install install-dev lint migrate worker beat clean
+.PHONY: run test install install-dev lint migrate worker beat bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ lint: install-dev
 
 test: lint
 	$(BIN)/python -m pytest
+
+# Load test on the configured database (PostgreSQL: DATABASE_URL=postgres://...). See README, Performance.
+bench: install
+	$(BIN)/python scripts/bench.py
 
 worker: install
 	$(BIN)/celery -A mentorhub worker -l info

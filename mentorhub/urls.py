@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
@@ -25,6 +26,11 @@ urlpatterns = [
     path("api/", include(api_patterns)),
     re_path(r"^api/", views.api_not_found),
 ]
+
+if settings.BENCH_ENDPOINTS:
+    from mentorhub.bench import OkView
+
+    urlpatterns.insert(0, path("bench/ok", OkView.as_view()))
 
 handler400 = "mentorhub.views.bad_request"
 handler403 = "mentorhub.views.permission_denied"

@@ -82,7 +82,7 @@ def mentor_for_viewer(*, mentor_id: int, viewer: User | None) -> MentorProfile |
     elif not viewer.is_staff:
         queryset = queryset.filter(Q(pk__in=listed_mentors().values("pk")) | Q(user=viewer))
     queryset = _with_card_fields(queryset, timezone.now()).prefetch_related(
-        Prefetch("services", queryset=Service.objects.filter(is_active=True)),
+        Prefetch("services", queryset=Service.objects.filter(is_active=True)), "weekly_rules", "date_overrides",
     )
     return queryset.filter(pk=mentor_id).first()
 

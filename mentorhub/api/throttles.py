@@ -1,55 +1,76 @@
 """Rate limits: anonymous 100/hour, users 1000/hour, premium users 5000/hour,
 and a strict per-address limit on the endpoints that take passwords or tokens.
 
-Rates are read from ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`` on each
-request (DRF's stock throttles freeze them at import), so they can be tuned
-per deployment and in tests. Counters live in the default cache, which is
-Redis when ``REDIS_URL`` is set, so every web process shares them.
+Fixed-window counters: one atomic INCR per request in the shared cache (Redis
+when ``REDIS_URL`` is set), so every web process counts together and the cost
+does not grow with the rate. (DRF's stock throttles keep a list of every
+request time in the window and rewrite it on each request: slow at premium
+rates, and racy across processes.) Rates are read from
+``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`` on each request, so deployments
+and tests can tune them.
 """
 
+import time
+
+from django.core.cache import cache
 from rest_framework.settings import api_settings
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
+
+_parse_rate = SimpleRateThrottle.parse_rate
 
 
-class _ConfiguredRateThrottle(SimpleRateThrottle):
-    def get_rate(self):
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+class _WindowThrottle(BaseThrottle):
+    scope: str = ""
 
+    def scope_for(self, request) -> str | None:
+        """The rate scope that applies, or None when this throttle does not apply."""
+        return self.scope
 
-class AnonymousThrottle(_ConfiguredRateThrottle):
-    scope = "anon"
-
-    def get_cache_key(self, request, view):
-        if request.user and request.user.is_authenticated:
-            return None
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-
-
-class AccountTierThrottle(_ConfiguredRateThrottle):
-    """Authenticated users, at the rate of their tier (premium or not)."""
-
-    scope = "user"
+    def ident_for(self, request) -> str:
+        return self.get_ident(request)
 
     def allow_request(self, request, view):
+        scope = self.scope_for(request)
+        rate = api_settings.DEFAULT_THROTTLE_RATES.get(scope) if scope else None
+        if not rate:
+            return True
+        limit, duration = _parse_rate(None, rate)
+        now = time.time()
+        window = int(now // duration)
+        self.retry_after = duration - (now - window * duration)
+        key = f"throttle:{scope}:{self.ident_for(request)}:{window}"
+        try:
+            count = cache.incr(key)
+        except ValueError:  # first request of the window (or the key was evicted)
+            count = 1 if cache.add(key, 1, timeout=duration + 1) else cache.incr(key)
+        return count <= limit
+
+    def wait(self):
+        return self.retry_after
+
+
+class AnonymousThrottle(_WindowThrottle):
+    def scope_for(self, request):
+        return None if request.user and request.user.is_authenticated else "anon"
+
+
+class AccountTierThrottle(_WindowThrottle):
+    """Authenticated users, at the rate of their tier (premium or not)."""
+
+    def scope_for(self, request):
         user = request.user
         if not (user and user.is_authenticated):
-            return True
-        self.scope = "premium" if user.is_premium else "user"
-        self.rate = self.get_rate()
-        self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request, view)
+            return None
+        return "premium" if user.is_premium else "user"
 
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
+    def ident_for(self, request):
+        return str(request.user.pk)
 
 
-class CredentialsThrottle(_ConfiguredRateThrottle):
+class CredentialsThrottle(_WindowThrottle):
     """Per client address on login/register/refresh, against password guessing."""
 
     scope = "auth"
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 class CredentialsThrottleMixin:

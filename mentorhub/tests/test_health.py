@@ -43,3 +43,13 @@ def test_health_checks_the_real_redis_broker_and_cache(client, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     body = client.get("/health").json()
     assert body["checks"] == {"database": "ok", "cache": "ok", "broker": "ok"}
+
+
+@requires_redis
+def test_the_redis_cache_reuses_one_client_per_pool(settings):
+    from django.core.cache import cache
+
+    cache.set("reuse-check", 1)
+    first = cache._cache.get_client(write=True)
+    assert cache._cache.get_client(write=True) is first
+    assert cache.get("reuse-check") == 1

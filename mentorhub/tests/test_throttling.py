@@ -1,6 +1,16 @@
-import pytest
+import time
 
-pytestmark = pytest.mark.django_db
+import pytest
+from freezegun import freeze_time
+
+# Windows are aligned to the clock; start each test at a window's start so none straddles two.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("window_start")]
+
+
+@pytest.fixture
+def window_start():
+    with freeze_time("2026-11-23 10:00:00", tick=True):
+        yield
 
 
 @pytest.fixture
@@ -52,3 +62,24 @@ def test_credential_endpoints_have_a_much_stricter_limit(api, rates, path):
     statuses = [api().post(path, {}).status_code for _ in range(3)]
     assert statuses[:2] == [400, 400]
     assert statuses[2] == 429
+
+
+def test_the_limit_resets_in_the_next_window(api, mentee, rates):
+    rates(user="1/minute")
+    with freeze_time("2026-11-23 11:00:05") as clock:
+        assert api(mentee).get("/api/v1/users/me").status_code == 200
+        refused = api(mentee).get("/api/v1/users/me")
+        assert refused.status_code == 429 and int(refused["Retry-After"]) == 55
+        clock.tick(56)
+        assert api(mentee).get("/api/v1/users/me").status_code == 200
+
+
+def test_a_window_is_one_integer_counter_however_high_the_rate(api, mentee, rates):
+    from django.core.cache import cache
+
+    rates(user="1000000/hour")
+    with freeze_time("2026-11-23 12:00:00"):
+        for _ in range(50):
+            api(mentee).get("/api/v1/users/me")
+        window = int(time.time() // 3600)
+    assert cache.get(f"throttle:user:{mentee.pk}:{window}") == 50

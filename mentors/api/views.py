@@ -3,6 +3,7 @@
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from django.db.models import F
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -15,6 +16,7 @@ from rest_framework.views import APIView
 from mentorhub.errors import NotFound
 from mentors import selectors, services
 from mentors.api import serializers as s
+from mentors.cache import cached_json
 from mentors.models import DateOverride, MentorProfile, Service, Slot
 
 NEXT_TIMES_WINDOW = timedelta(days=21)
@@ -46,14 +48,22 @@ class MentorListView(ListAPIView):
     filter_backends = []
 
     def get_queryset(self):
-        params = s.SearchInput(data={**self.request.query_params.dict(),
-                                     "skill": self.request.query_params.getlist("skill")})
-        params.is_valid(raise_exception=True)
-        data = dict(params.validated_data)
-        tz = data.pop("tz", None)
+        data = dict(self.search.validated_data)
         return selectors.mentor_search(
-            skills=data.pop("skill", []), viewer_tz=viewer_zone(self.request, tz), **data
+            skills=data.pop("skill", []), viewer_tz=self.zone, **{k: v for k, v in data.items() if k != "tz"}
         )
+
+    def list(self, request, *args, **kwargs):
+        def build():  # only on a cache miss; a bad query raises here and is never cached
+            params = {**request.query_params.dict(), "skill": request.query_params.getlist("skill")}
+            self.search = s.SearchInput(data=params)
+            self.search.is_valid(raise_exception=True)
+            self.zone = viewer_zone(request, self.search.validated_data.get("tz"))
+            return super(MentorListView, self).list(request, *args, **kwargs).data
+
+        # The list shows nothing viewer-specific, so everyone shares one cache entry per query.
+        zone = request.query_params.get("tz") or viewer_zone(request).key
+        return cached_json(request, scope="list", zone=zone, build=build)
 
 
 @extend_schema(tags=["mentors"], summary="A mentor's profile, services, latest reviews and next bookable times")
@@ -62,6 +72,12 @@ class MentorDetailView(GenericAPIView):
     serializer_class = s.MentorDetailSerializer
 
     def get(self, request, pk: int):
+        zone = viewer_zone(request)
+        if request.user.is_authenticated and (request.user.is_staff or hasattr(request.user, "mentor_profile")):
+            return Response(self._build(request, pk, zone))  # may see unlisted profiles: never shared
+        return cached_json(request, scope=f"detail:{pk}", zone=zone.key, build=lambda: self._build(request, pk, zone))
+
+    def _build(self, request, pk: int, zone) -> dict:
         mentor = _listed_or_404(pk, request)
         now = timezone.now()
         mentor.latest_reviews = selectors.latest_reviews(mentor=mentor)
@@ -69,8 +85,8 @@ class MentorDetailView(GenericAPIView):
             mentor=mentor, window_start=now, window_end=now + NEXT_TIMES_WINDOW, now=now,
             service=next(iter(mentor.services.all()), None), limit=selectors.DETAIL_NEXT_TIMES,
         )
-        with timezone.override(viewer_zone(request)):
-            return Response(self.get_serializer(mentor).data)
+        with timezone.override(zone):
+            return self.get_serializer(mentor).data
 
 
 WINDOW_PARAMETERS = [
@@ -112,7 +128,8 @@ class MentorSlotsView(ListAPIView):
                                context={"default_tz": viewer_zone(self.request).key})
         window.is_valid(raise_exception=True)
         start = max(window.validated_data["window_start"], timezone.now())
-        return Slot.objects.filter(mentor=mentor, is_active=True, start__gte=start,
+        # Open means bookable: in the future and with a seat left.
+        return Slot.objects.filter(mentor=mentor, is_active=True, start__gte=start, seats_taken__lt=F("capacity"),
                                    start__lt=window.validated_data["window_end"]).order_by("start", "id")
 
 
@@ -170,7 +187,8 @@ class MyServicesView(ListAPIView):
     serializer_class = s.ServiceSerializer
 
     def get_queryset(self):
-        return Service.objects.filter(mentor__user=self.request.user).order_by("duration_minutes", "id")
+        profile = _own_profile_or_404(self.request.user)
+        return Service.objects.filter(mentor=profile).order_by("duration_minutes", "id")
 
     @extend_schema(responses={201: s.ServiceSerializer})
     def post(self, request):
@@ -257,8 +275,8 @@ class MySlotsView(ListAPIView):
     extra_error_codes = SELF_SERVICE_ERRORS
 
     def get_queryset(self):
-        return Slot.objects.filter(mentor__user=self.request.user, is_active=True,
-                                   end__gt=timezone.now()).order_by("start", "id")
+        profile = _own_profile_or_404(self.request.user)
+        return Slot.objects.filter(mentor=profile, is_active=True, end__gt=timezone.now()).order_by("start", "id")
 
     @extend_schema(request=s.SlotInput, responses={201: s.SlotOutput}, summary="Publish a slot (quota = seats)")
     def post(self, request):
