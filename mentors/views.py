@@ -185,11 +185,18 @@ def add_service(request):
 @login_required
 @require_POST
 def remove_service(request, pk: int):
+    return _act_and_return(request, lambda: services.service_delete(user=request.user, service_id=pk),
+                           "Service removed.")
+
+
+def _act_and_return(request, act, success: str):
+    """A one-click dashboard action: do it, say how it went, back to the dashboard."""
     try:
-        services.service_delete(user=request.user, service_id=pk)
-        messages.success(request, "Service removed.")
+        act()
     except DomainError as exc:
         messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
     return redirect("mentors:dashboard")
 
 
@@ -240,9 +247,4 @@ def add_slot(request):
 @login_required
 @require_POST
 def remove_slot(request, pk: int):
-    try:
-        services.slot_delete(user=request.user, slot_id=pk)
-        messages.success(request, "Slot withdrawn.")
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("mentors:dashboard")
+    return _act_and_return(request, lambda: services.slot_delete(user=request.user, slot_id=pk), "Slot withdrawn.")
