@@ -155,7 +155,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 # Later features add their periodic sweeps here (name -> {"task", "schedule"}).
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "expire-overdue-holds": {"task": "bookings.tasks.expire_overdue_holds", "schedule": 60.0},
+}
 
 # --- Accounts and authentication ------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -14,3 +14,13 @@ if REDIS_URL:  # noqa: F405
     # Keep the suite's keys apart from anything else using the same Redis.
     CACHES["default"]["KEY_PREFIX"] = "mentorhub-test"  # noqa: F405
     CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = "mentorhub-test:ws"  # noqa: F405
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, like the real default: shared in-memory SQLite uses table locks that ignore the busy
+    # timeout, so concurrent writers would fail instead of queueing as they do in production.
+    import os
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"mentorhub-test-{os.getpid()}.sqlite3")
+    }

@@ -159,6 +159,8 @@ class Slot(models.Model):
     capacity = models.PositiveIntegerField(default=1)
     seats_taken = models.PositiveIntegerField(default=0)
     is_active = models.BooleanField(default=True, help_text="Withdrawn slots stay for history but are not live.")
+    published = models.BooleanField(
+        default=True, help_text="Published by the mentor; a slot made by booking free time is withdrawn when emptied.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

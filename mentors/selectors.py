@@ -29,13 +29,13 @@ def listed_mentors() -> QuerySet[MentorProfile]:
     return MentorProfile.objects.filter(status=MentorProfile.Status.APPROVED, accepts_bookings=True)
 
 
-def _open_group_seats(now: datetime) -> QuerySet[Slot]:
-    return Slot.objects.filter(is_active=True, start__gt=now, capacity__gt=1).filter(capacity__gt=F("seats_taken"))
+def _open_seats(now: datetime) -> QuerySet[Slot]:
+    return Slot.objects.filter(is_active=True, start__gt=now, capacity__gt=F("seats_taken"))
 
 
 def _with_card_fields(queryset: QuerySet[MentorProfile], now: datetime) -> QuerySet[MentorProfile]:
     has_hours = Exists(WeeklyRule.objects.filter(mentor=OuterRef("pk")))
-    has_seats = Exists(_open_group_seats(now).filter(mentor=OuterRef("pk")))
+    has_seats = Exists(_open_seats(now).filter(mentor=OuterRef("pk")))
     return queryset.select_related("user").prefetch_related(
         Prefetch("skills", queryset=Skill.objects.only("id", "name", "slug"))
     ).annotate(available=has_hours | has_seats)
@@ -135,10 +135,11 @@ def bookable_times(
     )
     times = [BookableTime(s, s + duration, None, service.capacity if service else 1, service.pk if service else None)
              for s in starts]
+    # Seats still open in live slots: group slots, and one-seat slots the mentor published.
     times += [
         BookableTime(s.start, s.end, s.pk, s.capacity - s.seats_taken, s.service_id)
         for s in live
-        if s.capacity > 1 and s.seats_taken < s.capacity and max(window_start, earliest) <= s.start < window_end
+        if s.seats_taken < s.capacity and max(window_start, earliest) <= s.start < window_end
         and (service is None or s.service_id in (None, service.pk))
     ]
     times.sort(key=lambda t: (t.start, t.slot_id or 0))
@@ -156,7 +157,7 @@ def mentor_ids_bookable_on(queryset: QuerySet[MentorProfile], *, day: date, tz, 
     candidates = queryset.filter(
         Exists(WeeklyRule.objects.filter(mentor=OuterRef("pk"), weekday__in=weekdays))
         | Exists(DateOverride.objects.filter(mentor=OuterRef("pk"), date__range=nearby))
-        | Exists(_open_group_seats(now).filter(mentor=OuterRef("pk"), start__gte=window_start, start__lt=window_end))
+        | Exists(_open_seats(now).filter(mentor=OuterRef("pk"), start__gte=window_start, start__lt=window_end))
     ).prefetch_related("weekly_rules", "date_overrides")
     return [
         mentor.pk for mentor in candidates

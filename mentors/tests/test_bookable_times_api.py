@@ -148,7 +148,7 @@ def test_moscow_ten_oclock_is_seven_utc(api):
 @freeze_time(BEFORE_MARCH)
 def test_a_busy_slot_removes_the_times_it_overlaps(api):
     profile = mentor_with_hours(start=time(9), end=time(13))
-    SlotFactory(mentor=profile, start=utc(2, 10), end=utc(2, 11))
+    SlotFactory(mentor=profile, start=utc(2, 10), end=utc(2, 11), seats_taken=1)
     found = starts(api, profile, **{"from": "2026-03-02", "to": "2026-03-02"})
     assert found == [utc(2, 9), utc(2, 11), utc(2, 12)]
 
@@ -163,7 +163,7 @@ def test_a_withdrawn_slot_does_not_block_times(api):
 @freeze_time(BEFORE_MARCH)
 def test_the_buffer_keeps_time_clear_around_busy_slots(api):
     profile = mentor_with_hours(start=time(9), end=time(13), buffer_minutes=30)
-    SlotFactory(mentor=profile, start=utc(2, 10), end=utc(2, 11))
+    SlotFactory(mentor=profile, start=utc(2, 10), end=utc(2, 11), seats_taken=1)
     assert starts(api, profile, **{"from": "2026-03-02", "to": "2026-03-02"}) == [utc(2, 12)]
 
 
@@ -202,13 +202,13 @@ def test_group_slots_with_open_seats_appear_with_their_slot_id_and_seats_left(ap
     Slot.objects.filter(pk=group.pk).update(seats_taken=2)
     full = SlotFactory(mentor=profile, start=utc(2, 14), end=utc(2, 15), capacity=3)
     Slot.objects.filter(pk=full.pk).update(seats_taken=3)
-    SlotFactory(mentor=profile, start=utc(2, 15), end=utc(2, 16), capacity=1)
+    one_seat = SlotFactory(mentor=profile, start=utc(2, 15), end=utc(2, 16), capacity=1)  # published, still open
     weekend = SlotFactory(mentor=profile, start=utc(7, 10), end=utc(7, 11), capacity=4)  # outside weekly hours
 
     items = times(api, profile, **{"from": "2026-03-02", "to": "2026-03-08"})
 
     by_slot = {item["slot_id"]: item for item in items if item["slot_id"] is not None}
-    assert set(by_slot) == {group.pk, weekend.pk}
+    assert set(by_slot) == {group.pk, one_seat.pk, weekend.pk}
     assert (moment(by_slot[group.pk]["start"]), moment(by_slot[group.pk]["end"])) == (utc(2, 12), utc(2, 13))
     assert (by_slot[group.pk]["seats_left"], by_slot[weekend.pk]["seats_left"]) == (3, 4)
     new_times = [moment(item["start"]) for item in items if item["slot_id"] is None]
@@ -260,3 +260,12 @@ def test_an_unlisted_or_unknown_mentor_is_a_404(api):
     pending = mentor_with_hours(status="pending")
     assert api().get(url(pending.pk)).status_code == 404
     assert api().get(url(999_999)).status_code == 404
+
+
+@freeze_time(BEFORE_MARCH)
+def test_an_open_one_seat_slot_the_mentor_published_is_offered_with_its_id(api):
+    profile = mentor_with_hours(start=time(9), end=time(11))
+    slot = SlotFactory(mentor=profile, start=utc(2, 10), end=utc(2, 11))
+    times = api().get(f"/api/v1/mentors/{profile.pk}/availability", {"from": "2026-03-02", "to": "2026-03-02"}).json()
+    assert [(t["start"], t["slot_id"]) for t in times] == [("2026-03-02T09:00:00Z", None),
+                                                          ("2026-03-02T10:00:00Z", slot.pk)]

@@ -1,0 +1,97 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Booking(models.Model):
+    """A mentee's seat in a slot. Its status changes only through bookings.services._transition."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Requested"
+        SCHEDULED = "scheduled", "Scheduled"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+        DECLINED = "declined", "Declined"
+        EXPIRED = "expired", "Expired"
+        NO_SHOW = "no_show", "No-show"
+
+    class PaymentStatus(models.TextChoices):
+        NOT_REQUIRED = "not_required", "Not required"
+        PENDING = "pending", "Pending"
+        PAID = "paid", "Paid"
+        REFUNDED = "refunded", "Refunded"
+
+    LIVE = (Status.REQUESTED, Status.SCHEDULED)
+
+    slot = models.ForeignKey("mentors.Slot", on_delete=models.PROTECT, related_name="bookings")
+    mentee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bookings")
+    service = models.ForeignKey("mentors.Service", on_delete=models.PROTECT, related_name="bookings",
+                                null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SCHEDULED)
+    payment_status = models.CharField(max_length=16, choices=PaymentStatus.choices,
+                                      default=PaymentStatus.NOT_REQUIRED)
+    price = models.DecimalField(max_digits=10, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    hold_expires_at = models.DateTimeField(null=True, blank=True)
+
+    topic = models.CharField(max_length=200, blank=True)
+    notes = models.TextField(max_length=4000, blank=True, help_text="Shared by mentee and mentor.")
+    agenda = models.TextField(max_length=4000, blank=True, help_text="Shared by mentee and mentor.")
+    mentee_notes = models.TextField(max_length=4000, blank=True)
+    mentor_notes = models.TextField(max_length=10000, blank=True, help_text="Private to the mentor.")
+
+    cancellation_reason = models.TextField(max_length=2000, blank=True)
+    cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
+    rescheduled_from = models.ForeignKey("mentors.Slot", on_delete=models.SET_NULL, null=True, blank=True,
+                                         related_name="+", help_text="The slot this booking last moved from.")
+    ical_uid = models.CharField(max_length=64, unique=True, default=uuid.uuid4, editable=False)
+    ical_sequence = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["mentee", "status"], name="booking_mentee_status"),
+            models.Index(fields=["status", "hold_expires_at"], name="booking_hold_sweep"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["slot", "mentee"], condition=Q(status__in=["requested", "scheduled"]),
+                                    name="one_live_booking_per_mentee_and_slot"),
+            models.CheckConstraint(condition=Q(price__gte=0), name="booking_price_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"Booking {self.pk} ({self.status})"
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in self.LIVE
+
+    @property
+    def flow_status(self) -> str:
+        """The specs' words: requested, booked (scheduled, unpaid), paid (scheduled, paid), or the status."""
+        if self.status == self.Status.SCHEDULED:
+            return "paid" if self.payment_status == self.PaymentStatus.PAID else "booked"
+        return self.status
+
+
+class BookingEvent(models.Model):
+    """The audit log: every status change, who made it, when and why."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+")
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16)
+    reason = models.TextField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.booking_id}: {self.from_status or '∅'} → {self.to_status}"

@@ -1,0 +1,309 @@
+"""Booking use cases. Each is one transaction that locks what it decides on.
+
+Seats are counted on the slot row (``seats_taken``) and only ever changed by a
+conditional UPDATE, so the database itself refuses a seat that is not there.
+Status changes only in ``_transition``, which checks the table below, saves,
+and writes the BookingEvent audit row. Notices go out after commit.
+"""
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import User
+from bookings import notify
+from bookings.models import Booking, BookingEvent
+from mentorhub.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from mentors import selectors as mentor_selectors
+from mentors.models import MentorProfile, Service, Slot
+
+S = Booking.Status
+ALLOWED = {
+    S.REQUESTED: {S.SCHEDULED, S.DECLINED, S.EXPIRED, S.CANCELLED},
+    S.SCHEDULED: {S.SCHEDULED, S.COMPLETED, S.NO_SHOW, S.CANCELLED},
+}
+
+
+def _transition(booking: Booking, *, to: str, actor: User | None, reason: str = "") -> Booking:
+    """The only place a booking's status changes: checked, saved, audited, announced after commit."""
+    source = booking.status
+    if to not in ALLOWED.get(source, set()):
+        raise Conflict(f"A {booking.get_status_display().lower()} booking cannot become {S(to).label.lower()}.")
+    booking.status = to
+    booking.save(update_fields=["status", "payment_status", "hold_expires_at", "cancellation_reason", "cancelled_by",
+                                "slot", "rescheduled_from", "ical_sequence", "updated_at"])
+    BookingEvent.objects.create(booking=booking, actor=actor, from_status=source, to_status=to, reason=reason)
+    notify.booking_changed_on_commit(booking.pk, source, to)
+    return booking
+
+
+def _take_seat(slot: Slot) -> None:
+    taken = Slot.objects.filter(pk=slot.pk, is_active=True, seats_taken__lt=F("capacity")).update(
+        seats_taken=F("seats_taken") + 1)
+    if not taken:
+        raise Conflict("That time was just taken: no seats are left.")
+    slot.refresh_from_db(fields=["seats_taken"])
+
+
+def _release_seat(slot: Slot) -> None:
+    Slot.objects.filter(pk=slot.pk, seats_taken__gt=0).update(seats_taken=F("seats_taken") - 1)
+    # A slot that only existed for this booking gives the time back to the mentor's hours.
+    Slot.objects.filter(pk=slot.pk, published=False, seats_taken=0).update(is_active=False)
+
+
+def _expire_overdue_on_slot(slot: Slot, now: datetime) -> None:
+    """Lazy expiry under the slot lock: an overdue hold never keeps a seat from the next mentee."""
+    overdue = Booking.objects.select_for_update().filter(slot=slot, status=S.REQUESTED, hold_expires_at__lte=now)
+    for booking in overdue:
+        _transition(booking, to=S.EXPIRED, actor=None, reason="The mentor did not answer in time.")
+        _release_seat(slot)
+
+
+def _check_bookable_mentor(mentor: MentorProfile, mentee: User) -> None:
+    if mentor.user_id == mentee.pk:
+        raise InvalidInput("You cannot book yourself.", field="mentor_id")
+    if not mentor.is_listed:
+        raise Conflict("This mentor is not taking bookings right now.")
+
+
+def _check_mentee_free(mentee: User, start: datetime, end: datetime, *, ignore: int | None = None) -> None:
+    clash = Booking.objects.filter(mentee=mentee, status__in=Booking.LIVE, slot__start__lt=end, slot__end__gt=start)
+    if ignore:
+        clash = clash.exclude(pk=ignore)
+    if clash.exists():
+        raise Conflict("You already have a session at that time.")
+
+
+def _lock_slot(slot_id: int) -> Slot:
+    # of=self: the optional service is an outer join, which PostgreSQL cannot lock.
+    slot = (Slot.objects.select_for_update(of=("self",)).select_related("mentor__user", "service")
+            .filter(pk=slot_id).first())
+    if slot is None or not slot.is_active:
+        raise NotFound("No such slot.")
+    return slot
+
+
+def _seat_in_existing_slot(*, slot_id: int, mentee: User, now: datetime, ignore: int | None = None) -> Slot:
+    slot = _lock_slot(slot_id)
+    _check_bookable_mentor(slot.mentor, mentee)
+    if slot.start <= now + timedelta(minutes=slot.mentor.min_notice_minutes):
+        raise InvalidInput("That time is too soon (or already past) to book.", field="slot_id")
+    _expire_overdue_on_slot(slot, now)
+    _check_mentee_free(mentee, slot.start, slot.end, ignore=ignore)
+    if Booking.objects.filter(slot=slot, mentee=mentee, status__in=Booking.LIVE).exclude(pk=ignore).exists():
+        raise Conflict("You already have a seat in this slot.")
+    _take_seat(slot)
+    return slot
+
+
+def _seat_at_free_time(
+    *, mentor: MentorProfile, service: Service | None, start: datetime, duration: int, mentee: User, now: datetime,
+    ignore: int | None = None,
+) -> Slot:
+    """Book free time inside the mentor's hours: creates the slot, or joins an open seat at that very time."""
+    mentor = MentorProfile.objects.select_for_update().get(pk=mentor.pk)  # one writer per mentor's calendar
+    _check_bookable_mentor(mentor, mentee)
+    if start <= now + timedelta(minutes=mentor.min_notice_minutes):
+        raise InvalidInput("That time is too soon (or already past) to book.", field="scheduled_at")
+    end = start + timedelta(minutes=duration)
+    window_service = service or Service(duration_minutes=duration, capacity=1)
+    offered = mentor_selectors.bookable_times(mentor=mentor, service=window_service, window_start=start,
+                                              window_end=start + timedelta(seconds=1), now=now)
+    match = next((t for t in offered if t.start == start), None)
+    if match is None:
+        raise Conflict("That time is not available. Pick one of the mentor's bookable times.")
+    if match.slot_id:
+        return _seat_in_existing_slot(slot_id=match.slot_id, mentee=mentee, now=now, ignore=ignore)
+    _check_mentee_free(mentee, start, end, ignore=ignore)
+    try:
+        with transaction.atomic():
+            slot = Slot.objects.create(mentor=mentor, service=service, start=start, end=end, published=False,
+                                       capacity=service.capacity if service else 1, seats_taken=0)
+    except IntegrityError as exc:  # PostgreSQL's exclusion constraint: someone else took this time
+        raise Conflict("That time was just taken.") from exc
+    _take_seat(slot)
+    return slot
+
+
+def _price(mentor: MentorProfile, service: Service | None, minutes: int) -> Decimal:
+    if service is not None:
+        return service.price
+    return (mentor.price_per_hour * minutes / 60).quantize(Decimal("0.01"))
+
+
+@transaction.atomic
+def booking_hold(
+    *, mentee: User, slot_id: int | None = None, service_id: int | None = None, mentor_id: int | None = None,
+    start: datetime | None = None, duration_minutes: int | None = None, topic: str = "", notes: str = "",
+    agenda: str = "", now: datetime | None = None,
+) -> Booking:
+    """A mentee takes a seat: in an existing slot, or at a bookable time of a mentor (creating its slot).
+
+    Starts ``requested`` with a hold deadline when the mentor confirms requests, otherwise ``scheduled``.
+    """
+    now = now or timezone.now()
+    service = None
+    if slot_id is not None:
+        slot = _seat_in_existing_slot(slot_id=slot_id, mentee=mentee, now=now)
+        mentor = slot.mentor
+        if service_id is not None:
+            service = Service.objects.filter(pk=service_id, mentor=mentor, is_active=True).first()
+            if service is None:
+                raise InvalidInput("That service is not offered by this mentor.", field="service_id")
+        service = service or slot.service
+    else:
+        if mentor_id is None or start is None:
+            raise InvalidInput("Give a slot_id, or a mentor_id and a start time.", field="slot_id")
+        mentor = MentorProfile.objects.filter(pk=mentor_id).first()
+        if mentor is None or not mentor.is_listed:
+            raise NotFound("No such mentor.")
+        if service_id is not None:
+            service = Service.objects.filter(pk=service_id, mentor=mentor, is_active=True).first()
+            if service is None:
+                raise InvalidInput("That service is not offered by this mentor.", field="service_id")
+        elif duration_minutes is not None:
+            service = mentor.services.filter(is_active=True, duration_minutes=duration_minutes, capacity=1).first()
+        default = mentor_selectors.DEFAULT_DURATION_MINUTES
+        minutes = service.duration_minutes if service else (duration_minutes or default)
+        if duration_minutes and service and duration_minutes != service.duration_minutes:
+            raise InvalidInput("The duration does not match the service.", field="duration_minutes")
+        slot = _seat_at_free_time(mentor=mentor, service=service, start=start, duration=minutes, mentee=mentee, now=now)
+    price = _price(mentor, service, slot.duration_minutes)
+    requested = mentor.requires_confirmation
+    booking = Booking.objects.create(
+        slot=slot, mentee=mentee, service=service, price=price, currency=mentor.currency,
+        status=S.REQUESTED if requested else S.SCHEDULED,
+        payment_status=Booking.PaymentStatus.PENDING if price > 0 else Booking.PaymentStatus.NOT_REQUIRED,
+        hold_expires_at=min(now + timedelta(minutes=mentor.hold_minutes), slot.start) if requested else None,
+        topic=topic, notes=notes, agenda=agenda,
+    )
+    BookingEvent.objects.create(booking=booking, actor=mentee, from_status="", to_status=booking.status,
+                                reason="Requested; waiting for the mentor." if requested else "Booked.")
+    notify.booking_changed_on_commit(booking.pk, "", booking.status)
+    return booking
+
+
+def _lock_booking(booking_id: int) -> Booking:
+    booking = (Booking.objects.select_for_update(of=("self",)).select_related("slot__mentor__user", "mentee", "service")
+               .filter(pk=booking_id).first())
+    if booking is None:
+        raise NotFound("No such booking.")
+    return booking
+
+
+def _as_mentor(booking: Booking, actor: User) -> None:
+    if booking.slot.mentor.user_id != actor.pk:
+        if booking.mentee_id == actor.pk:
+            raise PermissionDenied("Only the mentor can do this.")
+        raise NotFound("No such booking.")  # others learn nothing, not even that it exists
+
+
+def _as_participant(booking: Booking, actor: User) -> None:
+    if actor.pk not in (booking.mentee_id, booking.slot.mentor.user_id) and not actor.is_staff:
+        raise NotFound("No such booking.")
+
+
+@transaction.atomic
+def booking_confirm(*, booking_id: int, actor: User, now: datetime | None = None) -> Booking:
+    """The mentor accepts a request. Refused once its hold is overdue.
+
+    The refusal rolls this transaction back, so the expiry itself is recorded
+    by the sweep or by the next mentee taking that seat, never lost.
+    """
+    now = now or timezone.now()
+    booking = _lock_booking(booking_id)
+    _as_mentor(booking, actor)
+    if booking.status == S.REQUESTED and booking.hold_expires_at and booking.hold_expires_at <= now:
+        raise Conflict("This request expired before it was confirmed.")
+    if booking.status != S.REQUESTED:
+        raise Conflict(f"Only a requested booking can be confirmed; this one is {booking.status}.")
+    booking.hold_expires_at = None
+    return _transition(booking, to=S.SCHEDULED, actor=actor, reason="Confirmed by the mentor.")
+
+
+@transaction.atomic
+def booking_decline(*, booking_id: int, actor: User, reason: str = "") -> Booking:
+    """The mentor turns a request down; the seat goes back at once."""
+    booking = _lock_booking(booking_id)
+    _as_mentor(booking, actor)
+    if booking.status != S.REQUESTED:
+        raise Conflict(f"Only a requested booking can be declined; this one is {booking.status}.")
+    booking.hold_expires_at = None
+    _transition(booking, to=S.DECLINED, actor=actor, reason=reason or "Declined by the mentor.")
+    _release_seat(booking.slot)
+    return booking
+
+
+@transaction.atomic
+def booking_cancel(*, booking_id: int, actor: User, reason: str = "", now: datetime | None = None) -> Booking:
+    """The mentee or the mentor cancels before the start; the seat goes back."""
+    now = now or timezone.now()
+    booking = _lock_booking(booking_id)
+    _as_participant(booking, actor)
+    if not booking.is_live:
+        raise InvalidInput(f"A {booking.get_status_display().lower()} booking cannot be cancelled.", field="status")
+    if booking.slot.start <= now:
+        raise InvalidInput("A session that has started cannot be cancelled.", field="status")
+    booking.cancellation_reason = reason
+    booking.cancelled_by = actor
+    booking.hold_expires_at = None
+    by = "mentor" if actor.pk == booking.slot.mentor.user_id else "staff" if actor.pk != booking.mentee_id else "mentee"
+    _transition(booking, to=S.CANCELLED, actor=actor, reason=f"Cancelled by the {by}. {reason}".strip())
+    _release_seat(booking.slot)
+    return booking
+
+
+@transaction.atomic
+def booking_reschedule(
+    *, booking_id: int, actor: User, start: datetime, now: datetime | None = None, duration_minutes: int | None = None,
+) -> Booking:
+    """Move a live booking to a new time in one step: new seat taken, old seat freed, payment kept."""
+    now = now or timezone.now()
+    booking = _lock_booking(booking_id)
+    _as_participant(booking, actor)
+    if not booking.is_live:
+        raise InvalidInput(f"A {booking.get_status_display().lower()} booking cannot be rescheduled.", field="status")
+    if booking.slot.start <= now:
+        raise InvalidInput("A session that has started cannot be rescheduled.", field="status")
+    old_slot = booking.slot
+    minutes = duration_minutes or old_slot.duration_minutes
+    service = booking.service if booking.service and booking.service.duration_minutes == minutes else None
+    if service is None and booking.service and booking.service.capacity > 1:
+        raise InvalidInput("A group session keeps its length.", field="duration")
+    new_slot = _seat_at_free_time(mentor=old_slot.mentor, service=service, start=start, duration=minutes,
+                                  mentee=booking.mentee, now=now, ignore=booking.pk)
+    _release_seat(old_slot)
+    booking.slot = new_slot
+    booking.service = service or booking.service
+    booking.rescheduled_from = old_slot
+    booking.ical_sequence += 1
+    booking.hold_expires_at = None
+    booking.save(update_fields=["service"])
+    return _transition(booking, to=S.SCHEDULED, actor=actor,
+                       reason=f"Moved from {old_slot.start:%Y-%m-%d %H:%M} UTC to {new_slot.start:%Y-%m-%d %H:%M} UTC.")
+
+
+def _expire(booking: Booking) -> None:
+    _transition(booking, to=S.EXPIRED, actor=None, reason="The mentor did not answer in time.")
+    _release_seat(booking.slot)
+
+
+@transaction.atomic
+def booking_expire(*, booking_id: int, now: datetime | None = None) -> bool:
+    """Expire one overdue request. Safe to run twice and in parallel: the second finds nothing to do."""
+    now = now or timezone.now()
+    booking = _lock_booking(booking_id)
+    if booking.status != S.REQUESTED or not booking.hold_expires_at or booking.hold_expires_at > now:
+        return False
+    _expire(booking)
+    return True
+
+
+def booking_expire_overdue(*, now: datetime | None = None) -> int:
+    """The beat sweep: expire every overdue request, each in its own transaction."""
+    now = now or timezone.now()
+    overdue = Booking.objects.filter(status=S.REQUESTED, hold_expires_at__lte=now).values_list("pk", flat=True)
+    return sum(booking_expire(booking_id=pk, now=now) for pk in list(overdue))

@@ -1,0 +1,20 @@
+from celery import shared_task
+
+from bookings import notify, services
+from bookings.models import Booking
+
+
+@shared_task(acks_late=True)
+def notify_booking_changed(booking_id: int, from_status: str, to_status: str) -> bool:
+    """Tell both sides about a change. Skips a booking that has since moved on (a later notice covers it)."""
+    booking = Booking.objects.select_related("slot__mentor__user", "mentee").filter(pk=booking_id).first()
+    if booking is None or booking.status != to_status:
+        return False
+    notify.booking_changed(booking, from_status, to_status)
+    return True
+
+
+@shared_task(acks_late=True)
+def expire_overdue_holds() -> int:
+    """Beat sweep: correctness never waits for it (seat takers expire holds lazily); it catches up and notifies."""
+    return services.booking_expire_overdue()
