@@ -307,3 +307,22 @@ def booking_expire_overdue(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     overdue = Booking.objects.filter(status=S.REQUESTED, hold_expires_at__lte=now).values_list("pk", flat=True)
     return sum(booking_expire(booking_id=pk, now=now) for pk in list(overdue))
+
+
+NOTE_FIELDS = ("notes", "mentee_notes", "agenda")
+
+
+@transaction.atomic
+def booking_update_notes(*, booking_id: int, actor: User, now: datetime | None = None, **changes) -> Booking:
+    """The mentee edits the shared notes, their own notes or the agenda of a future live booking."""
+    now = now or timezone.now()
+    booking = _lock_booking(booking_id)
+    if booking.mentee_id != actor.pk:
+        raise NotFound("No such booking.")
+    if not booking.is_live or booking.slot.start <= now:
+        raise InvalidInput("Only future requested or scheduled sessions can be edited.", field="status")
+    fields = [name for name in NOTE_FIELDS if name in changes]
+    for name in fields:
+        setattr(booking, name, changes[name])
+    booking.save(update_fields=[*fields, "updated_at"])
+    return booking

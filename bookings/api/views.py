@@ -1,0 +1,283 @@
+"""Thin DRF layer over bookings.services and bookings.selectors."""
+
+import zoneinfo
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.generics import ListAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from bookings import selectors, services
+from bookings.api import serializers as s
+from bookings.models import Booking, BookingEvent
+from mentorhub.errors import NotFound
+
+BOOKING_ERRORS = ["404", "409"]
+
+
+def _detail(request, booking_id: int) -> Booking:
+    booking = selectors.booking_for_participant(user=request.user, booking_id=booking_id)
+    if booking is None:
+        raise NotFound("No such booking.")
+    return booking
+
+
+def _detail_response(request, booking_id: int, code=status.HTTP_200_OK) -> Response:
+    booking = _detail(request, booking_id)
+    booking._prefetched_objects_cache = {"events": list(BookingEvent.objects.filter(booking=booking)
+                                                        .select_related("actor"))}
+    return Response(s.BookingOutput(booking, context={"request": request}).data, status=code)
+
+
+class HoldView(APIView):
+    extra_error_codes = BOOKING_ERRORS
+
+    @extend_schema(tags=["booking"], request=s.HoldInput, responses={201: s.BookingOutput},
+                   summary="Hold a seat in a slot (requested, or booked when the mentor needs no confirmation)")
+    def post(self, request):
+        data = s.HoldInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        booking = services.booking_hold(mentee=request.user, **data.validated_data)
+        return _detail_response(request, booking.pk, status.HTTP_201_CREATED)
+
+
+class ConfirmView(APIView):
+    extra_error_codes = BOOKING_ERRORS
+
+    @extend_schema(tags=["booking"], request=s.SessionIdInput, responses={200: s.BookingOutput},
+                   summary="The mentor confirms a request")
+    def post(self, request):
+        data = s.SessionIdInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        booking = services.booking_confirm(booking_id=data.validated_data["session_id"], actor=request.user)
+        return _detail_response(request, booking.pk)
+
+
+class DeclineView(APIView):
+    extra_error_codes = BOOKING_ERRORS
+
+    @extend_schema(tags=["booking"], request=s.DeclineInput, responses={200: s.BookingOutput},
+                   summary="The mentor declines a request")
+    def post(self, request):
+        data = s.DeclineInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        booking = services.booking_decline(booking_id=data.validated_data["session_id"], actor=request.user,
+                                           reason=data.validated_data["reason"])
+        return _detail_response(request, booking.pk)
+
+
+class BookingDetailView(APIView):
+    extra_error_codes = ["404"]
+
+    @extend_schema(tags=["booking"], responses={200: s.BookingOutput}, summary="A booking, with its history")
+    def get(self, request, pk: int):
+        return _detail_response(request, pk)
+
+
+class CancelView(APIView):
+    extra_error_codes = BOOKING_ERRORS
+
+    @extend_schema(tags=["booking"], request=s.CancelInput, responses={200: s.BookingOutput},
+                   summary="Cancel a booking (mentee or mentor, before the start)")
+    def patch(self, request, pk: int):
+        data = s.CancelInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        booking = services.booking_cancel(booking_id=pk, actor=request.user, reason=data.validated_data["reason"])
+        return _detail_response(request, booking.pk)
+
+    @extend_schema(tags=["booking"], request=s.CancelInput, responses={200: s.BookingOutput},
+                   summary="Cancel a booking (same as PATCH)")
+    def post(self, request, pk: int):
+        return self.patch(request, pk)
+
+
+@extend_schema(tags=["sessions"])
+class SessionsView(ListAPIView):
+    serializer_class = s.SessionListItem
+    extra_error_codes = BOOKING_ERRORS
+
+    @extend_schema(parameters=[OpenApiParameter("status", str, enum=[c for c, _ in Booking.Status.choices])],
+                   summary="My sessions, as mentee or mentor")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        queryset = selectors.bookings_as_participant(user=self.request.user).order_by("-slot__start", "-id")
+        wanted = self.request.query_params.get("status")
+        if wanted:
+            if wanted not in Booking.Status.values:
+                raise ValidationError({"status": [f"One of: {', '.join(Booking.Status.values)}."]})
+            queryset = queryset.filter(status=wanted)
+        return queryset
+
+    @extend_schema(request=s.SessionCreateInput, responses={201: s.SessionCreateOutput},
+                   summary="Book a mentor at one of their bookable times")
+    def post(self, request):
+        data = s.SessionCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = data.validated_data
+        booking = services.booking_hold(
+            mentee=request.user, mentor_id=fields["mentor_id"], start=fields["scheduled_at"],
+            duration_minutes=fields.get("duration_minutes"), service_id=fields.get("service_id"),
+            topic=fields["topic"], notes=fields["notes"],
+        )
+        return Response(s.SessionCreateOutput(booking).data, status=status.HTTP_201_CREATED)
+
+
+class SessionDetailView(APIView):
+    extra_error_codes = ["404"]
+
+    @extend_schema(tags=["sessions"], responses={200: s.BookingOutput}, summary="A session (a booking id)")
+    def get(self, request, pk: int):
+        return _detail_response(request, pk)
+
+
+class BookSlotView(APIView):
+    extra_error_codes = BOOKING_ERRORS
+
+    @extend_schema(tags=["slots"], request=s.SessionIdInput, responses={201: s.BookingOutput},
+                   summary="A student books one of this mentor's slots (session_id = the slot id)")
+    def post(self, request, pk: int):
+        data = s.SessionIdInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        slot_id = data.validated_data["session_id"]
+        from mentors.models import Slot
+
+        if not Slot.objects.filter(pk=slot_id, mentor_id=pk).exists():
+            raise NotFound("This mentor has no such slot.")
+        booking = services.booking_hold(mentee=request.user, slot_id=slot_id)
+        return _detail_response(request, booking.pk, status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["mentor self-service"], summary="Requests waiting for my answer, most urgent first")
+class MentorRequestsView(ListAPIView):
+    serializer_class = s.IncomingRequestOutput
+
+    def get_queryset(self):
+        return selectors.requests_for_mentor(user=self.request.user)
+
+
+@extend_schema(tags=["mentor self-service"], summary="My upcoming sessions as a mentor")
+class MentorUpcomingView(ListAPIView):
+    serializer_class = s.SessionListItem
+
+    def get_queryset(self):
+        return selectors.upcoming_for_mentor(user=self.request.user)
+
+
+ORDERINGS = {"-scheduled_start": ("-slot__start", "-id"), "scheduled_start": ("slot__start", "id"),
+             "created_at": ("created_at", "id"), "-created_at": ("-created_at", "-id"),
+             "status": ("status", "-slot__start"), "-status": ("-status", "-slot__start")}
+
+
+@extend_schema(tags=["bookings"])
+class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
+                     mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    """The mentee's own bookings (spec: BookingViewSet). POST answers 405: book through the booking endpoints."""
+
+    serializer_class = s.MentorSessionSerializer
+    extra_error_codes = BOOKING_ERRORS
+    queryset = Booking.objects.none()  # lets the schema type the {id}; get_queryset scopes to the user
+    lookup_value_regex = "[0-9]+"
+    filter_backends = []  # list() filters and orders itself, exactly as the spec names the parameters
+
+    def get_queryset(self):
+        return selectors.bookings_as_mentee(user=self.request.user)
+
+    def _filtered(self):
+        queryset = self.get_queryset()
+        params = self.request.query_params
+        if wanted := params.get("status"):
+            if wanted not in Booking.Status.values:
+                raise ValidationError({"status": [f"One of: {', '.join(Booking.Status.values)}."]})
+            queryset = queryset.filter(status=wanted)
+        if kind := params.get("session_type"):
+            from mentors.models import Service
+
+            if kind not in Service.SessionType.values:
+                raise ValidationError({"session_type": [f"One of: {', '.join(Service.SessionType.values)}."]})
+            match = Q(service__session_type=kind)
+            if kind == s.DEFAULT_SESSION_TYPE:
+                match |= Q(service__isnull=True)
+            queryset = queryset.filter(match)
+        ordering = params.get("ordering", "-scheduled_start")
+        if ordering not in ORDERINGS:
+            raise ValidationError({"ordering": [f"One of: {', '.join(ORDERINGS)}."]})
+        return queryset.order_by(*ORDERINGS[ordering])
+
+    @extend_schema(parameters=[
+        OpenApiParameter("status", str, enum=Booking.Status.values),
+        OpenApiParameter("session_type", str, enum=["video", "chat", "email", "in_person"]),
+        OpenApiParameter("ordering", str, enum=list(ORDERINGS)),
+    ])
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self._filtered())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def perform_update(self, serializer):
+        changes = {k: v for k, v in serializer.validated_data.items() if k in services.NOTE_FIELDS}
+        serializer.instance = services.booking_update_notes(booking_id=serializer.instance.pk,
+                                                            actor=self.request.user, **changes)
+
+    @extend_schema(responses={204: OpenApiResponse(description="Cancelled")}, summary="Cancel the booking")
+    def destroy(self, request, *args, **kwargs):
+        booking = self.get_object()
+        services.booking_cancel(booking_id=booking.pk, actor=request.user, reason=request.data.get("reason", "")
+                                if isinstance(request.data, dict) else "")
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(responses={200: s.MentorSessionSerializer(many=True)}, summary="The next 10 upcoming bookings")
+    @action(detail=False, pagination_class=None, filter_backends=[])
+    def upcoming(self, request):
+        items = selectors.upcoming(self.get_queryset())[:10]
+        return Response(self.get_serializer(items, many=True).data)
+
+    @extend_schema(responses={200: s.MentorSessionPage}, summary="Past bookings, newest first (20 per page by default)")
+    @action(detail=False, filter_backends=[])
+    def past(self, request):
+        page = self.paginate_queryset(selectors.past(self.get_queryset()))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(request=s.RescheduleInput, responses={200: s.MentorSessionSerializer},
+                   summary="Move to a new date and time (read in your time zone)")
+    @action(detail=True, methods=["post"])
+    def reschedule(self, request, pk=None):
+        booking = self.get_object()
+        data = s.RescheduleInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        zone = zoneinfo.ZoneInfo(request.user.timezone)
+        start = datetime.combine(data.validated_data["session_date"], data.validated_data["start_time"], tzinfo=zone)
+        if start.astimezone(zone).replace(tzinfo=None) != start.replace(tzinfo=None):
+            raise ValidationError({"start_time": ["That local time does not exist (the clocks change then)."]})
+        moved = services.booking_reschedule(booking_id=booking.pk, actor=request.user, start=start,
+                                            duration_minutes=data.validated_data.get("duration"))
+        return Response(self.get_serializer(selectors.bookings_as_mentee(user=request.user).get(pk=moved.pk)).data)
+
+    @extend_schema(responses={200: s.StatisticsOutput}, summary="My booking statistics")
+    @action(detail=False)
+    def statistics(self, request):
+        mine = self.get_queryset()
+        counts = mine.aggregate(
+            total=Count("id"),
+            completed=Count("id", filter=Q(status=Booking.Status.COMPLETED)),
+            upcoming=Count("id", filter=Q(status__in=Booking.LIVE, slot__start__gt=timezone.now())),
+            cancelled=Count("id", filter=Q(status=Booking.Status.CANCELLED)),
+        )
+        completed = mine.filter(status=Booking.Status.COMPLETED).values_list("slot__start", "slot__end")
+        hours = sum(((end - start) for start, end in completed), timedelta()).total_seconds() / 3600
+        types = (mine.values("service__session_type").annotate(uses=Count("id")).order_by("-uses",
+                                                                                           "service__session_type"))
+        favorites = []
+        for row in types:
+            kind = row["service__session_type"] or s.DEFAULT_SESSION_TYPE
+            if kind not in favorites:
+                favorites.append(kind)
+        return Response({"total_sessions": counts["total"], "completed_sessions": counts["completed"],
+                         "upcoming_sessions": counts["upcoming"], "cancelled_sessions": counts["cancelled"],
+                         "total_hours": round(hours, 2), "favorite_session_types": favorites})
