@@ -42,3 +42,18 @@ document.addEventListener("DOMContentLoaded", function () {
     }
   });
 });
+
+// Countdowns for booking holds ("12m 30s left"), updated every second.
+document.addEventListener("DOMContentLoaded", function () {
+  var nodes = document.querySelectorAll("[data-countdown]");
+  if (!nodes.length) { return; }
+  var tick = function () {
+    nodes.forEach(function (node) {
+      var left = Math.max(0, Math.floor((new Date(node.getAttribute("data-countdown")) - new Date()) / 1000));
+      var h = Math.floor(left / 3600), m = Math.floor((left % 3600) / 60), s = left % 60;
+      node.textContent = left === 0 ? "expired" : (h ? h + "h " : "") + m + "m " + s + "s left";
+    });
+  };
+  tick();
+  setInterval(tick, 1000);
+});

@@ -46,7 +46,7 @@ def test_a_signed_in_user_edits_their_profile_and_sees_times_in_their_zone(page)
     page.fill("input[name=password]", "a-long-and-unusual-passphrase")
     page.get_by_role("button", name="Sign In").click()
 
-    page.get_by_role("link", name="Profile", exact=True).click()
+    page.get_by_test_id("nav-user").click()
     page.fill("input[name=full_name]", "Lee Park")
     page.select_option("select[name=timezone]", "Asia/Tokyo")
     page.get_by_role("button", name="Save profile").click()

@@ -1,0 +1,31 @@
+from django import forms
+
+
+class BookForm(forms.Form):
+    slot = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    service = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    start = forms.DateTimeField(required=False, widget=forms.HiddenInput,
+                                input_formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M%z"])
+    topic = forms.CharField(max_length=200, required=False, widget=forms.TextInput(
+        attrs={"placeholder": "e.g. Preparing for a system design interview"}))
+    agenda = forms.CharField(max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                             help_text="What would you like to cover? The mentor sees this.")
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("slot") and not data.get("start"):
+            raise forms.ValidationError("Pick a time first.")
+        return data
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                             label="Reason (shared with the other side)")
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(max_length=2000, required=False, label="Reason (optional)")
+
+
+class RescheduleForm(forms.Form):
+    start = forms.DateTimeField(input_formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z"], widget=forms.HiddenInput)
