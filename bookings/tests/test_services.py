@@ -308,3 +308,17 @@ def test_every_transition_notifies_both_sides(mentee, mentor, one_seat_slot, mai
     assert kinds == sorted([(mentee.pk, "booking.scheduled"), (mentor.pk, "booking.scheduled"),
                             (mentee.pk, "booking.cancelled"), (mentor.pk, "booking.cancelled")])
     assert len(mailoutbox) == 4 and "Interview prep" in mailoutbox[0].body
+
+
+def test_the_beat_task_runs_the_sweep_and_is_scheduled_every_minute(request_booking, settings):
+    from freezegun import freeze_time
+
+    from bookings.tasks import expire_overdue_holds
+
+    assert settings.CELERY_BEAT_SCHEDULE["expire-overdue-holds"] == {
+        "task": "bookings.tasks.expire_overdue_holds", "schedule": 60.0}
+    with freeze_time(timezone.now() + timedelta(minutes=31)):
+        assert expire_overdue_holds.delay().get() == 1
+        assert expire_overdue_holds.delay().get() == 0
+    request_booking.refresh_from_db()
+    assert request_booking.status == S.EXPIRED
