@@ -277,7 +277,7 @@ def booking_reschedule(
                                   mentee=booking.mentee, now=now, ignore=booking.pk)
     _release_seat(old_slot)
     booking.slot = new_slot
-    booking.service = service or booking.service
+    booking.service = service  # None when the new length matches no service: priced as booked, payment kept
     booking.rescheduled_from = old_slot
     booking.ical_sequence += 1
     booking.hold_expires_at = None

@@ -271,13 +271,11 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Up
         )
         completed = mine.filter(status=Booking.Status.COMPLETED).values_list("slot__start", "slot__end")
         hours = sum(((end - start) for start, end in completed), timedelta()).total_seconds() / 3600
-        types = (mine.values("service__session_type").annotate(uses=Count("id")).order_by("-uses",
-                                                                                           "service__session_type"))
-        favorites = []
-        for row in types:
-            kind = row["service__session_type"] or s.DEFAULT_SESSION_TYPE
-            if kind not in favorites:
-                favorites.append(kind)
+        uses: dict[str, int] = {}
+        for row in mine.values("service__session_type").annotate(uses=Count("id")):
+            kind = row["service__session_type"] or s.DEFAULT_SESSION_TYPE  # no service: a video call
+            uses[kind] = uses.get(kind, 0) + row["uses"]
+        favorites = sorted(uses, key=lambda kind: (-uses[kind], kind))
         return Response({"total_sessions": counts["total"], "completed_sessions": counts["completed"],
                          "upcoming_sessions": counts["upcoming"], "cancelled_sessions": counts["cancelled"],
                          "total_hours": round(hours, 2), "favorite_session_types": favorites})

@@ -322,3 +322,12 @@ def test_the_beat_task_runs_the_sweep_and_is_scheduled_every_minute(request_book
         assert expire_overdue_holds.delay().get() == 0
     request_booking.refresh_from_db()
     assert request_booking.status == S.EXPIRED
+
+
+def test_rescheduling_to_another_length_drops_the_service_of_the_old_length(mentee, profile, service, tomorrow_10):
+    booking = services.booking_hold(mentee=mentee, mentor_id=profile.pk, start=tomorrow_10, service_id=service.pk)
+    # 90-minute times step from 09:00: 09:00, 10:30, 12:00, ...
+    moved = services.booking_reschedule(booking_id=booking.pk, actor=mentee, start=tomorrow_10 + timedelta(hours=2),
+                                        duration_minutes=90)
+    moved.refresh_from_db()
+    assert (moved.slot.duration_minutes, moved.service, moved.price) == (90, None, booking.price)
