@@ -24,6 +24,9 @@ S = Booking.Status
 ALLOWED = {
     S.REQUESTED: {S.SCHEDULED, S.DECLINED, S.EXPIRED, S.CANCELLED},
     S.SCHEDULED: {S.SCHEDULED, S.COMPLETED, S.NO_SHOW, S.CANCELLED},
+    # Only booking_reinstate: a payment that arrives late brings the booking back if its seat is free.
+    S.EXPIRED: {S.SCHEDULED},
+    S.CANCELLED: {S.SCHEDULED},
 }
 
 
@@ -186,6 +189,11 @@ def booking_hold(
     return booking
 
 
+def lock_booking(booking_id: int) -> Booking:
+    """The booking row, locked for the caller's transaction (used by payments)."""
+    return _lock_booking(booking_id)
+
+
 def _lock_booking(booking_id: int) -> Booking:
     booking = (Booking.objects.select_for_update(of=("self",)).select_related("slot__mentor__user", "mentee", "service")
                .filter(pk=booking_id).first())
@@ -247,11 +255,15 @@ def booking_cancel(*, booking_id: int, actor: User, reason: str = "", now: datet
         raise InvalidInput(f"A {booking.get_status_display().lower()} booking cannot be cancelled.", field="status")
     if booking.slot.start <= now:
         raise InvalidInput("A session that has started cannot be cancelled.", field="status")
+    from payments.services import refund_for_cancellation
+
     booking.cancellation_reason = reason
     booking.cancelled_by = actor
     booking.hold_expires_at = None
     by = "mentor" if actor.pk == booking.slot.mentor.user_id else "staff" if actor.pk != booking.mentee_id else "mentee"
-    _transition(booking, to=S.CANCELLED, actor=actor, reason=f"Cancelled by the {by}. {reason}".strip())
+    quote = refund_for_cancellation(booking=booking, actor=actor, now=now)
+    _transition(booking, to=S.CANCELLED, actor=actor,
+                reason=f"Cancelled by the {by}. {reason} Refund policy: {quote.rule}".replace("  ", " ").strip())
     _release_seat(booking.slot)
     return booking
 
@@ -326,3 +338,65 @@ def booking_update_notes(*, booking_id: int, actor: User, now: datetime | None =
         setattr(booking, name, changes[name])
     booking.save(update_fields=[*fields, "updated_at"])
     return booking
+
+
+def booking_mark_paid(*, booking: Booking) -> Booking:
+    """Record that a live booking is paid (inside the payment's transaction, booking locked)."""
+    booking.payment_status = Booking.PaymentStatus.PAID
+    booking.save(update_fields=["payment_status", "updated_at"])
+    BookingEvent.objects.create(booking=booking, actor=None, from_status=booking.status, to_status=booking.status,
+                                reason="Payment received.")
+    return booking
+
+
+def booking_reinstate(*, booking: Booking, now: datetime) -> bool:
+    """Bring back an expired or cancelled booking whose payment arrived late, if its seat is still free."""
+    slot = Slot.objects.select_for_update().filter(pk=booking.slot_id).first()
+    if slot is None or slot.start <= now:
+        return False
+    if not slot.is_active:
+        overlapping = Slot.objects.filter(mentor_id=slot.mentor_id, is_active=True, start__lt=slot.end,
+                                          end__gt=slot.start)
+        if slot.published or overlapping.exists():
+            return False
+        slot.is_active = True
+        try:
+            with transaction.atomic():
+                slot.save(update_fields=["is_active", "updated_at"])
+        except IntegrityError:  # PostgreSQL's exclusion constraint: the time was taken meanwhile
+            return False
+    if Booking.objects.filter(mentee=booking.mentee, status__in=Booking.LIVE, slot__start__lt=slot.end,
+                              slot__end__gt=slot.start).exists():
+        return False
+    try:
+        _take_seat(slot)
+    except Conflict:
+        return False
+    booking.cancellation_reason, booking.cancelled_by, booking.hold_expires_at = "", None, None
+    _transition(booking, to=S.SCHEDULED, actor=None, reason="Reinstated: the payment arrived and the seat was free.")
+    return True
+
+
+def booking_cancel_unpaid(*, now: datetime | None = None) -> int:
+    """The beat sweep: release the seats of priced bookings still unpaid at their payment deadline."""
+    from django.conf import settings
+
+    now = now or timezone.now()
+    deadline = now + timedelta(minutes=settings.PAYMENT_DEADLINE_MINUTES)
+    overdue = Booking.objects.filter(status__in=Booking.LIVE, payment_status=Booking.PaymentStatus.PENDING,
+                                     slot__start__lte=deadline).values_list("pk", flat=True)
+    return sum(_cancel_unpaid(booking_id=pk, deadline=deadline) for pk in list(overdue))
+
+
+@transaction.atomic
+def _cancel_unpaid(*, booking_id: int, deadline: datetime) -> bool:
+    booking = _lock_booking(booking_id)
+    if not booking.is_live or booking.payment_status != Booking.PaymentStatus.PENDING or booking.slot.start > deadline:
+        return False  # paid or changed meanwhile: safe to run twice
+    from payments.services import refund_for_cancellation
+
+    refund_for_cancellation(booking=booking, actor=booking.slot.mentor.user, now=timezone.now())
+    booking.cancellation_reason, booking.hold_expires_at = "Not paid by the payment deadline.", None
+    _transition(booking, to=S.CANCELLED, actor=None, reason="Not paid by the payment deadline; the seat is free.")
+    _release_seat(booking.slot)
+    return True

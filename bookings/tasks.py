@@ -18,3 +18,9 @@ def notify_booking_changed(booking_id: int, from_status: str, to_status: str) ->
 def expire_overdue_holds() -> int:
     """Beat sweep: correctness never waits for it (seat takers expire holds lazily); it catches up and notifies."""
     return services.booking_expire_overdue()
+
+
+@shared_task(acks_late=True)
+def cancel_unpaid_bookings() -> int:
+    """Beat sweep: priced bookings still unpaid at their deadline give their seat back."""
+    return services.booking_cancel_unpaid()

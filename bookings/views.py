@@ -72,8 +72,13 @@ def my_sessions(request):
 def detail(request, pk: int):
     booking = _booking_or_404(request, pk)
     is_mentor = booking.slot.mentor.user_id == request.user.pk
+    from payments.policy import refund_quote
+    from payments.services import payment_deadline
+
     context = {
         "booking": booking, "is_mentor": is_mentor, "events": booking.events.select_related("actor"),
+        "refund": refund_quote(booking=booking, actor=request.user, now=timezone.now()),
+        "payment_deadline": payment_deadline(booking),
         "can_change": booking.is_live and booking.slot.start > timezone.now(),
         "cancel_form": forms.CancelForm(), "decline_form": forms.DeclineForm(),
     }

@@ -157,6 +157,7 @@ CELERY_TIMEZONE = "UTC"
 # Later features add their periodic sweeps here (name -> {"task", "schedule"}).
 CELERY_BEAT_SCHEDULE: dict = {
     "expire-overdue-holds": {"task": "bookings.tasks.expire_overdue_holds", "schedule": 60.0},
+    "cancel-unpaid-bookings": {"task": "bookings.tasks.cancel_unpaid_bookings", "schedule": 60.0},
 }
 
 # --- Accounts and authentication ------------------------------------------------
@@ -198,6 +199,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
 STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
+STRIPE_WEBHOOK_TOLERANCE_SECONDS = env_int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", 300)
+# An unpaid booking is cancelled (seat released) this long before its start.
+PAYMENT_DEADLINE_MINUTES = env_int("PAYMENT_DEADLINE_MINUTES", 60)
 
 # --- API ----------------------------------------------------------------------
 REST_FRAMEWORK = {

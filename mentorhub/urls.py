@@ -11,6 +11,7 @@ api_patterns = [
     path("", include("accounts.api.urls")),
     path("", include("bookings.api.urls")),  # before mentors: mentors/bookings/ is not mentors/{id}
     path("", include("mentors.api.urls")),
+    path("", include("payments.api.urls")),
 ]
 
 urlpatterns = [
@@ -21,6 +22,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("mentors.urls")),
     path("", include("bookings.urls")),
+    path("", include("payments.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("redoc", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),

@@ -56,7 +56,8 @@ class ProfileSettingsForm(forms.ModelForm):
     class Meta:
         model = MentorProfile
         fields = ["title", "company", "description", "price_per_hour", "currency", "timezone", "accepts_bookings",
-                  "requires_confirmation", "min_notice_minutes", "buffer_minutes", "hold_minutes"]
+                  "requires_confirmation", "min_notice_minutes", "buffer_minutes", "hold_minutes",
+                  "full_refund_hours", "late_refund_percent"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
         labels = {"accepts_bookings": "Accepting bookings", "requires_confirmation": "I confirm each request",
                   "min_notice_minutes": "Minimum notice (minutes)",

@@ -47,6 +47,13 @@ class MentorProfile(models.Model):
         help_text="How long a booking request waits for the mentor before it expires.",
     )
 
+    # Cancellation terms: the defaults (full refund 24 h or more before, none later) or more generous ones.
+    full_refund_hours = models.PositiveIntegerField(
+        default=24, validators=[MaxValueValidator(24)],
+        help_text="A mentee who cancels at least this many hours before gets a full refund (24 or fewer).")
+    late_refund_percent = models.PositiveIntegerField(
+        default=0, validators=[MaxValueValidator(100)], help_text="Refund for later cancellations, in percent.")
+
     # Kept current by the services that change them (reviews, completed sessions).
     rating_avg = models.DecimalField(max_digits=3, decimal_places=2, default=Decimal("0"))
     rating_count = models.PositiveIntegerField(default=0)

@@ -9,6 +9,13 @@ from mentors.models import Service
 DEFAULT_SESSION_TYPE = Service.SessionType.VIDEO
 
 
+def payment_url(booking: Booking) -> str | None:
+    """The page that starts (or resumes) the checkout, while the booking still owes money."""
+    if booking.is_live and booking.payment_status == Booking.PaymentStatus.PENDING:
+        return f"{settings.SITE_URL}/bookings/{booking.pk}/pay/"
+    return None
+
+
 def session_type(booking: Booking) -> str:
     return booking.service.session_type if booking.service else DEFAULT_SESSION_TYPE
 
@@ -63,8 +70,7 @@ class BookingOutput(serializers.ModelSerializer):
         return booking.mentor_notes if viewer.pk == booking.slot.mentor.user_id else None
 
     def get_payment_url(self, booking) -> str | None:
-        # Checkout arrives with payments; until then nothing can be paid online.
-        return None
+        return payment_url(booking)
 
 
 class HoldInput(AnyOfNames):
@@ -113,7 +119,7 @@ class SessionCreateOutput(serializers.ModelSerializer):
                   "currency", "payment_url"]
 
     def get_payment_url(self, booking) -> str | None:
-        return None
+        return payment_url(booking)
 
 
 class SessionListMentor(serializers.Serializer):

@@ -104,7 +104,8 @@ def test_a_mentor_who_needs_no_confirmation_is_booked_at_once(api, mentee, one_s
     assert (body["status"], body["flow_status"], body["hold_expires_at"]) == ("scheduled", "booked", None)
     assert [(e["from_status"], e["to_status"]) for e in body["history"]] == [("", "scheduled")]
     assert body["mentor"] == {"id": one_seat_slot.mentor_id, "full_name": "Marcus Mentor"}
-    assert body["mentee"]["id"] == mentee.pk and body["payment_url"] is None
+    assert body["mentee"]["id"] == mentee.pk
+    assert body["payment_url"].endswith(f"/bookings/{body['id']}/pay/")  # priced and unpaid: the checkout
     assert seats(one_seat_slot) == 1
 
 
@@ -254,7 +255,8 @@ def test_booking_a_session_answers_as_the_spec_shows(api, mentee, profile, tomor
     assert {"id", "mentor", "scheduled_at", "duration_minutes", "status", "price", "payment_url"} <= set(body)
     assert body["mentor"] == {"id": profile.pk, "full_name": "Marcus Mentor"}
     assert parse(body["scheduled_at"]) == start
-    assert (body["duration_minutes"], body["status"], body["payment_url"]) == (60, "scheduled", None)
+    assert (body["duration_minutes"], body["status"]) == (60, "scheduled")
+    assert body["payment_url"].endswith(f"/bookings/{body['id']}/pay/")
     assert Decimal(str(body["price"])) == Decimal("3000.00")
     booking = Booking.objects.get(pk=body["id"])
     assert (booking.mentee, booking.slot.start, booking.slot.mentor) == (mentee, start, profile)

@@ -1,0 +1,41 @@
+"""The cancellation policy: how much of what was paid comes back, and why, in words shown to the user."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from accounts.models import User
+from bookings.models import Booking
+
+
+@dataclass(frozen=True)
+class RefundQuote:
+    amount: Decimal
+    percent: int
+    rule: str
+
+
+def paid_amount(booking: Booking) -> Decimal:
+    from payments.models import Payment
+
+    total = Decimal("0")
+    for payment in booking.payments.filter(status__in=[Payment.Status.SUCCEEDED, Payment.Status.PARTIALLY_REFUNDED]):
+        total += payment.amount - payment.refunded_amount
+    return total
+
+
+def refund_quote(*, booking: Booking, actor: User, now: datetime) -> RefundQuote:
+    """What cancelling now would refund. The mentor's (or staff's) cancellation always refunds in full."""
+    paid = paid_amount(booking)
+    mentor = booking.slot.mentor
+    if paid <= 0:
+        return RefundQuote(Decimal("0"), 0, "Nothing was paid, so nothing is refunded.")
+    if actor.pk == mentor.user_id or actor.is_staff:
+        return RefundQuote(paid, 100, "Cancelled by the mentor: full refund.")
+    hours = (booking.slot.start - now).total_seconds() / 3600
+    if hours >= mentor.full_refund_hours:
+        return RefundQuote(paid, 100, f"Cancelled at least {mentor.full_refund_hours} hours before: full refund.")
+    percent = mentor.late_refund_percent
+    amount = (paid * percent / 100).quantize(Decimal("0.01"))
+    return RefundQuote(amount, percent, f"Cancelled less than {mentor.full_refund_hours} hours before: "
+                                        f"{percent}% refund.")

@@ -1,0 +1,73 @@
+"""Payment pages: start paying, checkout (offline test mode or Stripe Elements), result, history, receipts."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from mentorhub.errors import DomainError
+from payments import services
+from payments.models import Payment
+
+
+def _mine(request, pk: int) -> Payment:
+    payment = Payment.objects.select_related("booking__slot__mentor__user").filter(pk=pk, payer=request.user).first()
+    if payment is None:
+        raise Http404("No such payment.")
+    return payment
+
+
+@login_required
+def pay_booking(request, booking_id: int):
+    try:
+        payment = services.payment_start(booking_id=booking_id, payer=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("bookings:detail", booking_id)
+    return redirect("payments:checkout", payment.pk)
+
+
+@login_required
+def checkout(request, pk: int):
+    payment = _mine(request, pk)
+    if payment.status != Payment.Status.PENDING and payment.status != Payment.Status.FAILED:
+        return redirect("payments:result", payment.pk)
+    return render(request, "payments/checkout.html", {
+        "payment": payment, "stripe_key": settings.STRIPE_PUBLISHABLE_KEY,
+        "return_url": request.build_absolute_uri(f"/payments/{payment.pk}/result/"),
+    })
+
+
+@login_required
+@require_POST
+def decide(request, pk: int):
+    """The offline provider's test checkout: succeed or fail, delivered as a provider event."""
+    try:
+        services.offline_checkout_decide(payment_id=pk, payer=request.user,
+                                         succeed=request.POST.get("outcome") == "succeed")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("payments:result", pk)
+
+
+@login_required
+def result(request, pk: int):
+    return render(request, "payments/result.html", {"payment": _mine(request, pk)})
+
+
+@login_required
+def history(request):
+    payments = Payment.objects.filter(payer=request.user).exclude(provider_intent_id=None)
+    return render(request, "payments/history.html",
+                  {"page": Paginator(payments, 20).get_page(request.GET.get("page"))})
+
+
+@login_required
+def receipt(request, pk: int):
+    payment = _mine(request, pk)
+    if payment.status not in (Payment.Status.SUCCEEDED, Payment.Status.PARTIALLY_REFUNDED, Payment.Status.REFUNDED):
+        raise Http404("No receipt: this payment did not go through.")
+    return render(request, "payments/receipt.html", {"payment": payment})
