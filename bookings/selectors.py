@@ -6,7 +6,7 @@ from django.utils import timezone
 from accounts.models import User
 from bookings.models import Booking
 
-_JOINS = ("slot__mentor__user", "service", "mentee")
+_JOINS = ("slot__mentor__user", "slot__meeting", "service", "mentee")
 
 
 def bookings_as_mentee(*, user: User) -> QuerySet[Booking]:

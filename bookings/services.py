@@ -43,6 +43,11 @@ def _transition(booking: Booking, *, to: str, actor: User | None, reason: str = 
     return booking
 
 
+def transition(booking: Booking, *, to: str, actor: User | None, reason: str = "") -> Booking:
+    """The transition function, for other apps' services (sessions complete, no-show) on a locked booking."""
+    return _transition(booking, to=to, actor=actor, reason=reason)
+
+
 def _take_seat(slot: Slot) -> None:
     taken = Slot.objects.filter(pk=slot.pk, is_active=True, seats_taken__lt=F("capacity")).update(
         seats_taken=F("seats_taken") + 1)

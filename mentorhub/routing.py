@@ -1,3 +1,9 @@
-"""WebSocket routes of every app (chat, video signalling, live notifications)."""
+"""WebSocket routes of every app (video signalling; chat and live notifications later)."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from sessions_app.consumers import MeetingConsumer
+
+websocket_urlpatterns: list = [
+    path("ws/meetings/<str:room_name>/", MeetingConsumer.as_asgi()),
+]

@@ -203,6 +203,15 @@ STRIPE_WEBHOOK_TOLERANCE_SECONDS = env_int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", 3
 # An unpaid booking is cancelled (seat released) this long before its start.
 PAYMENT_DEADLINE_MINUTES = env_int("PAYMENT_DEADLINE_MINUTES", 60)
 
+# --- Video rooms -----------------------------------------------------------------
+VIDEO_PROVIDER = env_str("VIDEO_PROVIDER", "builtin")  # builtin (WebRTC, signalled over Channels) or jitsi
+JOIN_EARLY_MINUTES = env_int("JOIN_EARLY_MINUTES", 10)
+JITSI_DOMAIN = env_str("JITSI_DOMAIN", "meet.jit.si")
+JITSI_APP_ID = env_str("JITSI_APP_ID")
+JITSI_APP_SECRET = env_str("JITSI_APP_SECRET")
+# STUN/TURN for the built-in room, as JSON: [{"urls": "stun:stun.example.org:3478"}]. Empty works on a LAN.
+WEBRTC_ICE_SERVERS = __import__("json").loads(env_str("WEBRTC_ICE_SERVERS", "[]") or "[]")
+
 # --- API ----------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

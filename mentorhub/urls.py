@@ -9,6 +9,8 @@ from mentorhub import health, views
 # spec examples work as written.
 api_patterns = [
     path("", include("accounts.api.urls")),
+    path("", include("sessions_app.urls_api")),
+    path("", include("reviews.api.urls")),
     path("", include("bookings.api.urls")),  # before mentors: mentors/bookings/ is not mentors/{id}
     path("", include("mentors.api.urls")),
     path("", include("payments.api.urls")),

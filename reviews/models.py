@@ -8,6 +8,8 @@ class Review(models.Model):
     """A mentee's rating of a mentor (one per completed booking once bookings exist)."""
 
     mentor = models.ForeignKey("mentors.MentorProfile", on_delete=models.CASCADE, related_name="reviews")
+    booking = models.OneToOneField("bookings.Booking", on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="review", help_text="The completed session reviewed.")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews_written")
     rating = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
     comment = models.TextField(max_length=4000, blank=True)

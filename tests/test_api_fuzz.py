@@ -66,7 +66,7 @@ def fuzz_user(db):
 @pytest.mark.fuzz
 @schema.parametrize()
 @hypothesis_settings(
-    max_examples=30,
+    max_examples=15,
     deadline=None,
     suppress_health_check=list(HealthCheck),
     derandomize=True,

@@ -200,10 +200,13 @@ class MentorSessionSerializer(serializers.ModelSerializer):
         return Service.SessionType(session_type(booking)).label
 
     def get_meeting_link(self, booking) -> str | None:
-        return None
+        if session_type(booking) != Service.SessionType.VIDEO or not booking.is_live:
+            return None
+        return f"{settings.SITE_URL}/sessions/{booking.pk}/room/"
 
     def get_meeting_id(self, booking) -> str | None:
-        return None
+        meeting = getattr(booking.slot, "meeting", None)
+        return meeting.room_name if meeting else None
 
     def get_location(self, booking) -> str:
         return ""

@@ -3,6 +3,9 @@ from drf_spectacular.validation import validate_schema
 
 pytestmark = pytest.mark.django_db
 
+# Actions whose request is the URL alone.
+BODYLESS_ACTIONS = ("/join", "/no-show", "/complete", "/logout", "/read-all", "/read", "/regenerate")
+
 
 @pytest.fixture
 def schema(client):
@@ -34,7 +37,7 @@ def test_every_operation_documents_its_bodies_and_error_responses(schema):
             assert "429" in codes, (method, path)
             if method in ("post", "put", "patch"):
                 assert "400" in codes, (method, path)
-                if method != "post" or "logout" not in path:
+                if not path.rstrip("/").endswith(BODYLESS_ACTIONS):
                     assert "requestBody" in operation, (method, path)
             for code in codes - {"200", "201", "204"}:
                 ref = operation["responses"][code]["content"]["application/json"]["schema"]["$ref"]

@@ -1,0 +1,88 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.generics import ListAPIView
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from reviews import services
+from reviews.models import Review
+
+
+class ReviewOutput(serializers.ModelSerializer):
+    session_id = serializers.IntegerField(source="booking_id", allow_null=True)
+    mentor_id = serializers.IntegerField()
+    student_name = serializers.CharField(source="author.display_name")
+    comment = serializers.CharField()
+
+    class Meta:
+        model = Review
+        fields = ["id", "session_id", "mentor_id", "student_name", "rating", "comment", "mentor_reply", "created_at"]
+
+
+class ReviewInput(serializers.Serializer):
+    session_id = serializers.IntegerField(min_value=1)
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+
+
+class SessionReviewInput(serializers.Serializer):
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    text = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+
+
+class ReplyInput(serializers.Serializer):
+    text = serializers.CharField(max_length=4000)
+
+
+class ReviewCreateView(APIView):
+    extra_error_codes = ["404", "409"]
+
+    @extend_schema(tags=["reviews"], request=ReviewInput, responses={201: ReviewOutput},
+                   summary="Review a completed session")
+    def post(self, request):
+        data = ReviewInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        review = services.review_create(booking_id=data.validated_data["session_id"], author=request.user,
+                                        rating=data.validated_data["rating"], comment=data.validated_data["comment"])
+        return Response(ReviewOutput(review).data, status=status.HTTP_201_CREATED)
+
+
+class ReviewsByIdView(ListAPIView):
+    """GET reviews/{user_id}: reviews a mentor received. POST reviews/{session_id}: review that session."""
+
+    serializer_class = ReviewOutput
+    extra_error_codes = ["404", "409"]
+
+    def get_permissions(self):
+        return [AllowAny()] if self.request.method == "GET" else super().get_permissions()
+
+    def get_queryset(self):
+        return (Review.objects.filter(mentor__user_id=self.kwargs["pk"]).select_related("author")
+                .order_by("-created_at", "-id"))
+
+    @extend_schema(tags=["reviews"], summary="Reviews a mentor received (by the mentor's user id), newest first")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(tags=["reviews"], request=SessionReviewInput, responses={201: ReviewOutput},
+                   summary="Review the session with this id")
+    def post(self, request, pk: int):
+        data = SessionReviewInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        review = services.review_create(booking_id=pk, author=request.user, rating=data.validated_data["rating"],
+                                        comment=data.validated_data["text"])
+        return Response(ReviewOutput(review).data, status=status.HTTP_201_CREATED)
+
+
+class ReplyView(APIView):
+    extra_error_codes = ["404", "409"]
+
+    @extend_schema(tags=["reviews"], request=ReplyInput, responses={200: ReviewOutput},
+                   summary="The mentor replies to a review, once, publicly")
+    def post(self, request, pk: int):
+        data = ReplyInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(ReviewOutput(services.review_reply(review_id=pk, user=request.user,
+                                                           text=data.validated_data["text"])).data)
+

@@ -1,0 +1,59 @@
+"""WebRTC signalling for the built-in room: a relay of offers, answers and ICE candidates.
+
+Only participants inside the join window get in (mentor, and mentees with a
+seat in the slot, so a room is bounded by the slot's seats). A newcomer gets
+a "welcome" with its peer id; everyone already there gets "peer-joined" and
+sends the newcomer an offer; messages name their target peer. Media never
+passes through the server: it flows browser to browser.
+"""
+
+import secrets
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+
+from sessions_app.services import can_enter_room
+
+RELAYED = {"offer", "answer", "ice"}
+
+
+class MeetingConsumer(AsyncJsonWebsocketConsumer):
+    async def connect(self):
+        self.room = self.scope["url_route"]["kwargs"]["room_name"]
+        user = self.scope.get("user")
+        allowed = user is not None and user.is_authenticated and await database_sync_to_async(can_enter_room)(
+            room_name=self.room, user=user)
+        if not allowed:
+            await self.close(code=4403)
+            return
+        self.group = f"meeting.{self.room}"
+        self.peer_id = secrets.token_hex(8)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        await self.send_json({"type": "welcome", "peer_id": self.peer_id, "ice_servers": settings.WEBRTC_ICE_SERVERS})
+        await self._broadcast({"type": "peer-joined", "peer_id": self.peer_id, "name": user.display_name})
+
+    async def disconnect(self, code):
+        if hasattr(self, "group"):
+            await self._broadcast({"type": "peer-left", "peer_id": self.peer_id})
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive_json(self, content, **kwargs):
+        kind, target = content.get("type"), content.get("to")
+        if kind not in RELAYED or not isinstance(target, str):
+            await self.send_json({"type": "error", "detail": "Send offer, answer or ice, naming the peer in 'to'."})
+            return
+        await self.channel_layer.group_send(self.group, {
+            "type": "relay", "sender": self.peer_id, "to": target,
+            "message": {"type": kind, "from": self.peer_id, "data": content.get("data")},
+        })
+
+    async def _broadcast(self, message: dict):
+        await self.channel_layer.group_send(self.group, {"type": "relay", "sender": self.peer_id, "to": None,
+                                                         "message": message})
+
+    async def relay(self, event):
+        if event["sender"] == self.peer_id or (event["to"] and event["to"] != self.peer_id):
+            return
+        await self.send_json(event["message"])

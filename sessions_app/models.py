@@ -1,0 +1,38 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+
+
+def new_room_name() -> str:
+    # Unguessable: a room name is also what a Jitsi link would reveal.
+    return f"mentorhub-{secrets.token_urlsafe(18)}"
+
+
+class Meeting(models.Model):
+    """The meeting held for a slot, shared by all of its live bookings."""
+
+    slot = models.OneToOneField("mentors.Slot", on_delete=models.CASCADE, related_name="meeting")
+    room_name = models.CharField(max_length=80, unique=True, default=new_room_name)
+    provider = models.CharField(max_length=16)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"Meeting {self.room_name} for slot {self.slot_id}"
+
+
+class Attendance(models.Model):
+    """Who joined a meeting, first and last time."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    first_joined_at = models.DateTimeField()
+    last_joined_at = models.DateTimeField()
+    joins = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["meeting", "user"], name="one_attendance_per_user")]
+
+    def __str__(self):
+        return f"{self.user_id} in {self.meeting_id}"

@@ -1,0 +1,161 @@
+"""Holding the session: joining its room, attendance, notes, completion and no-shows."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import User
+from bookings import services as booking_services
+from bookings.models import Booking
+from mentorhub.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from mentors.models import MentorProfile
+from sessions_app.models import Attendance, Meeting
+
+S = Booking.Status
+
+
+def join_window(booking: Booking) -> tuple[datetime, datetime]:
+    return booking.slot.start - timedelta(minutes=settings.JOIN_EARLY_MINUTES), booking.slot.end
+
+
+def _participant_booking(booking_id: int, user: User) -> tuple[Booking, bool]:
+    booking = (Booking.objects.select_related("slot__mentor__user", "mentee", "service").filter(pk=booking_id)
+               .first())
+    if booking is None:
+        raise NotFound("No such session.")
+    is_mentor = booking.slot.mentor.user_id == user.pk
+    if not is_mentor and booking.mentee_id != user.pk:
+        raise NotFound("No such session.")  # outsiders learn nothing
+    return booking, is_mentor
+
+
+def join_refusal(booking: Booking, *, is_mentor: bool, now: datetime) -> str | None:
+    """Why this participant cannot join now, in words; None when they can."""
+    if booking.status != S.SCHEDULED:
+        return f"This session is {booking.get_status_display().lower()}; only scheduled sessions can be joined."
+    if not is_mentor and booking.payment_status == Booking.PaymentStatus.PENDING:
+        return "Pay for this session first; the room opens to paid bookings only."
+    opens, closes = join_window(booking)
+    if now < opens:
+        return f"The room opens at {opens:%Y-%m-%d %H:%M} UTC ({settings.JOIN_EARLY_MINUTES} minutes before the start)."
+    if now > closes:
+        return "This session has ended."
+    return None
+
+
+def meeting_for(booking: Booking) -> Meeting:
+    meeting, _ = Meeting.objects.get_or_create(slot=booking.slot, defaults={"provider": settings.VIDEO_PROVIDER})
+    return meeting
+
+
+def session_view(*, booking_id: int, user: User, now: datetime | None = None) -> tuple[Booking, Meeting, str | None]:
+    """The session, its meeting, and why the viewer cannot join right now (None: they can)."""
+    booking, is_mentor = _participant_booking(booking_id, user)
+    return booking, meeting_for(booking), join_refusal(booking, is_mentor=is_mentor, now=now or timezone.now())
+
+
+@transaction.atomic
+def session_join(*, booking_id: int, user: User, now: datetime | None = None) -> tuple[Booking, Meeting]:
+    """A participant joins the room inside its window; attendance is recorded."""
+    now = now or timezone.now()
+    booking, is_mentor = _participant_booking(booking_id, user)
+    refusal = join_refusal(booking, is_mentor=is_mentor, now=now)
+    if refusal:
+        raise Conflict(refusal)
+    meeting = meeting_for(booking)
+    attendance, created = Attendance.objects.get_or_create(
+        meeting=meeting, user=user, defaults={"first_joined_at": now, "last_joined_at": now})
+    if not created:
+        Attendance.objects.filter(pk=attendance.pk).update(last_joined_at=now, joins=F("joins") + 1)
+    return booking, meeting
+
+
+def can_enter_room(*, room_name: str, user: User, now: datetime | None = None) -> bool:
+    """For the signalling socket: is this user a participant of this room, inside its window?"""
+    now = now or timezone.now()
+    meeting = Meeting.objects.select_related("slot__mentor").filter(room_name=room_name).first()
+    if meeting is None or not user.is_authenticated:
+        return False
+    if meeting.slot.mentor.user_id == user.pk:
+        booking = meeting.slot.bookings.filter(status=S.SCHEDULED).select_related("slot").first()
+        return booking is not None and join_refusal(booking, is_mentor=True, now=now) is None
+    booking = meeting.slot.bookings.filter(mentee=user).select_related("slot").order_by("-id").first()
+    return booking is not None and join_refusal(booking, is_mentor=False, now=now) is None
+
+
+@transaction.atomic
+def session_notes_update(*, booking_id: int, user: User, mentor_notes: str) -> Booking:
+    """The mentor's private notes. Anyone else, the mentee included, finds nothing."""
+    booking = booking_services.lock_booking(booking_id)
+    if booking.slot.mentor.user_id != user.pk:
+        raise NotFound("No such session.")
+    booking.mentor_notes = mentor_notes
+    booking.save(update_fields=["mentor_notes", "updated_at"])
+    return booking
+
+
+def _count_sessions(mentor_id: int, completed: int) -> None:
+    MentorProfile.objects.filter(pk=mentor_id).update(total_sessions=F("total_sessions") + completed)
+
+
+@transaction.atomic
+def session_complete(*, booking_id: int, user: User, now: datetime | None = None) -> Booking:
+    """The mentor marks the session held (after its start): every scheduled seat in the slot completes."""
+    now = now or timezone.now()
+    booking = booking_services.lock_booking(booking_id)
+    if booking.slot.mentor.user_id != user.pk:
+        if booking.mentee_id == user.pk:
+            raise PermissionDenied("Only the mentor marks a session complete this way; send your rating instead.")
+        raise NotFound("No such session.")
+    if booking.slot.start > now:
+        raise InvalidInput("A session can be completed once it has started.", field="status")
+    if booking.status != S.SCHEDULED:
+        raise Conflict(f"A {booking.get_status_display().lower()} session cannot be completed.")
+    seats = [booking_services.lock_booking(b.pk) for b in booking.slot.bookings.filter(status=S.SCHEDULED)]
+    for seat in seats:
+        booking_services.transition(seat, to=S.COMPLETED, actor=user, reason="Completed by the mentor.")
+    Meeting.objects.filter(slot=booking.slot).update(completed_at=now)
+    _count_sessions(booking.slot.mentor_id, len(seats))
+    booking.refresh_from_db()
+    return booking
+
+
+@transaction.atomic
+def session_complete_by_mentee(
+    *, booking_id: int, user: User, rating: int | None = None, review: str = "", feedback: str = "",
+    now: datetime | None = None,
+) -> Booking:
+    """The mentee confirms the session took place (after its end) and may rate it in the same step."""
+    now = now or timezone.now()
+    booking = booking_services.lock_booking(booking_id)
+    if booking.mentee_id != user.pk:
+        raise NotFound("No such session.")
+    if booking.status == S.SCHEDULED:
+        if booking.slot.end > now:
+            raise InvalidInput("You can complete a session once it has ended.", field="status")
+        booking_services.transition(booking, to=S.COMPLETED, actor=user, reason=feedback or "Completed by the mentee.")
+        _count_sessions(booking.slot.mentor_id, 1)
+    elif booking.status != S.COMPLETED:
+        raise Conflict(f"A {booking.get_status_display().lower()} session cannot be completed.")
+    if rating is not None:
+        from reviews.services import review_create
+
+        review_create(booking_id=booking.pk, author=user, rating=rating, comment=review)
+    return booking
+
+
+@transaction.atomic
+def session_no_show(*, booking_id: int, user: User, now: datetime | None = None) -> Booking:
+    """The mentor records that the mentee did not come (after the start)."""
+    now = now or timezone.now()
+    booking = booking_services.lock_booking(booking_id)
+    if booking.slot.mentor.user_id != user.pk:
+        raise NotFound("No such session.")
+    if booking.slot.start > now:
+        raise InvalidInput("A no-show can be recorded once the session has started.", field="status")
+    if booking.status != S.SCHEDULED:
+        raise Conflict(f"A {booking.get_status_display().lower()} session cannot be a no-show.")
+    return booking_services.transition(booking, to=S.NO_SHOW, actor=user, reason="The mentee did not attend.")

@@ -1,0 +1,1 @@
+from bookings.tests.conftest import group_slot, one_seat_slot, profile, service, tomorrow_10  # noqa: F401

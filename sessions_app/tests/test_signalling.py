@@ -1,0 +1,122 @@
+"""The built-in room's signalling socket, driven with Channels' WebsocketCommunicator."""
+
+from datetime import timedelta
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.routing import URLRouter
+from channels.testing import WebsocketCommunicator
+from django.contrib.auth.models import AnonymousUser
+from freezegun import freeze_time
+from rest_framework_simplejwt.tokens import AccessToken
+
+from bookings import services as booking_services
+from bookings.models import Booking
+from mentorhub.routing import websocket_urlpatterns
+from mentorhub.ws_auth import JWTQueryStringAuthMiddleware
+from sessions_app.services import meeting_for
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def application():
+    return JWTQueryStringAuthMiddleware(URLRouter(websocket_urlpatterns))
+
+
+async def connect(room: str, token: str):
+    communicator = WebsocketCommunicator(application(), f"/ws/meetings/{room}/?token={token}")
+    communicator.scope["user"] = AnonymousUser()
+    connected, code = await communicator.connect()
+    return communicator, connected, code
+
+
+@pytest.fixture
+def room(mentee, one_seat_slot):
+    booking = booking_services.booking_hold(mentee=mentee, slot_id=one_seat_slot.pk)
+    Booking.objects.filter(pk=booking.pk).update(payment_status="paid")
+    booking.refresh_from_db()
+    return booking, meeting_for(booking).room_name
+
+
+def in_window(booking):
+    return freeze_time(booking.slot.start - timedelta(minutes=5), tick=True)
+
+
+def test_two_participants_exchange_offer_answer_and_ice(room, mentee, mentor):
+    booking, name = room
+
+    async def scenario():
+        mentor_ws, ok, _ = await connect(name, str(AccessToken.for_user(mentor)))
+        assert ok
+        mentor_peer = (await mentor_ws.receive_json_from())["peer_id"]
+        mentee_ws, ok, _ = await connect(name, str(AccessToken.for_user(mentee)))
+        assert ok
+        welcome = await mentee_ws.receive_json_from()
+        assert welcome["type"] == "welcome"
+        joined = await mentor_ws.receive_json_from()
+        assert joined == {"type": "peer-joined", "peer_id": welcome["peer_id"], "name": mentee.display_name}
+
+        await mentor_ws.send_json_to({"type": "offer", "to": welcome["peer_id"], "data": {"sdp": "v=0 offer"}})
+        assert await mentee_ws.receive_json_from() == {"type": "offer", "from": mentor_peer,
+                                                       "data": {"sdp": "v=0 offer"}}
+        await mentee_ws.send_json_to({"type": "answer", "to": mentor_peer, "data": {"sdp": "v=0 answer"}})
+        assert (await mentor_ws.receive_json_from())["type"] == "answer"
+        await mentee_ws.send_json_to({"type": "ice", "to": mentor_peer, "data": {"candidate": "c1"}})
+        assert (await mentor_ws.receive_json_from())["data"] == {"candidate": "c1"}
+        assert await mentee_ws.receive_nothing(timeout=0.2)  # nothing echoed back to the sender
+
+        await mentee_ws.disconnect()
+        assert await mentor_ws.receive_json_from() == {"type": "peer-left", "peer_id": welcome["peer_id"]}
+        await mentor_ws.disconnect()
+
+    with in_window(booking):
+        async_to_sync(scenario)()
+
+
+def test_an_outsider_is_refused(room, other_user):
+    booking, name = room
+
+    async def scenario():
+        _, ok, code = await connect(name, str(AccessToken.for_user(other_user)))
+        assert not ok and code == 4403
+
+    with in_window(booking):
+        async_to_sync(scenario)()
+
+
+def test_an_expired_token_is_refused(room, mentee):
+    booking, name = room
+    token = AccessToken.for_user(mentee)
+    token.set_exp(lifetime=-timedelta(minutes=1))
+
+    async def scenario():
+        _, ok, _ = await connect(name, str(token))
+        assert not ok
+
+    with in_window(booking):
+        async_to_sync(scenario)()
+
+
+def test_a_participant_outside_the_window_is_refused(room, mentee):
+    booking, name = room
+
+    async def scenario():
+        _, ok, _ = await connect(name, str(AccessToken.for_user(mentee)))
+        assert not ok
+
+    with freeze_time(booking.slot.start - timedelta(hours=2), tick=True):
+        async_to_sync(scenario)()
+
+
+def test_malformed_messages_get_an_error_not_a_relay(room, mentee):
+    booking, name = room
+
+    async def scenario():
+        ws, ok, _ = await connect(name, str(AccessToken.for_user(mentee)))
+        await ws.receive_json_from()
+        await ws.send_json_to({"type": "shout", "data": "hello"})
+        assert (await ws.receive_json_from())["type"] == "error"
+        await ws.disconnect()
+
+    with in_window(booking):
+        async_to_sync(scenario)()
