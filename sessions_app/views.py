@@ -1,0 +1,113 @@
+"""The session page: countdown, join, the room itself, the mentor's notes, completion and the review."""
+
+import json
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from mentorhub.errors import DomainError
+from sessions_app import services
+from sessions_app.video import room_for
+
+
+class NotesForm(forms.Form):
+    mentor_notes = forms.CharField(required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 6}),
+                                   label="Private notes (only you see these)")
+
+
+class ReviewForm(forms.Form):
+    rating = forms.TypedChoiceField(choices=[(n, f"{n} ★") for n in range(5, 0, -1)], coerce=int)
+    review = forms.CharField(required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}),
+                             label="Your review (public)")
+
+
+@login_required
+def room(request, pk: int):
+    try:
+        booking, meeting, refusal = services.session_view(booking_id=pk, user=request.user)
+    except DomainError as exc:
+        raise Http404(exc.message) from exc
+    is_mentor = booking.slot.mentor.user_id == request.user.pk
+    video = room_for(meeting, booking_id=booking.pk, user=request.user)
+    opens, closes = services.join_window(booking)
+    return render(request, "sessions_app/room.html", {
+        "booking": booking, "is_mentor": is_mentor, "video": video, "refusal": refusal,
+        "opens": opens, "closes": closes, "ice_json": json.dumps(video.ice_servers),
+        "notes_form": NotesForm(initial={"mentor_notes": booking.mentor_notes}) if is_mentor else None,
+        "review_form": ReviewForm(), "reviewed": hasattr(booking, "review") and _has_review(booking),
+    })
+
+
+def _has_review(booking) -> bool:
+    from reviews.models import Review
+
+    return Review.objects.filter(booking=booking).exists()
+
+
+def _back(pk: int):
+    return redirect("sessions:room", pk)
+
+
+@login_required
+@require_POST
+def join(request, pk: int):
+    try:
+        services.session_join(booking_id=pk, user=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return _back(pk)
+
+
+@login_required
+@require_POST
+def save_notes(request, pk: int):
+    form = NotesForm(request.POST)
+    if form.is_valid():
+        try:
+            services.session_notes_update(booking_id=pk, user=request.user, **form.cleaned_data)
+            messages.success(request, "Notes saved.")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    return _back(pk)
+
+
+@login_required
+@require_POST
+def complete(request, pk: int):
+    try:
+        services.session_complete(booking_id=pk, user=request.user)
+        messages.success(request, "Marked complete. The mentee can now leave a review.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return _back(pk)
+
+
+@login_required
+@require_POST
+def no_show(request, pk: int):
+    try:
+        services.session_no_show(booking_id=pk, user=request.user)
+        messages.success(request, "Recorded as a no-show.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return _back(pk)
+
+
+@login_required
+@require_POST
+def review(request, pk: int):
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Pick a rating from 1 to 5.")
+        return _back(pk)
+    try:
+        services.session_complete_by_mentee(booking_id=pk, user=request.user, rating=form.cleaned_data["rating"],
+                                            review=form.cleaned_data["review"])
+        messages.success(request, "Thank you for your review!")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return _back(pk)
