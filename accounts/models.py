@@ -52,6 +52,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     avatar_url = models.URLField(max_length=500, blank=True)
     bio = models.TextField(max_length=2000, blank=True)
     phone = models.CharField(max_length=32, blank=True)
+    sms_opt_in = models.BooleanField(default=False, help_text="Send session reminders by SMS to the phone number.")
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
     is_premium = models.BooleanField(default=False, help_text="Premium users get a higher API rate limit.")
     calendar_token = models.CharField(max_length=64, default=new_calendar_token, unique=True, editable=False)

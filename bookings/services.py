@@ -251,11 +251,21 @@ def booking_decline(*, booking_id: int, actor: User, reason: str = "") -> Bookin
 
 
 @transaction.atomic
-def booking_cancel(*, booking_id: int, actor: User, reason: str = "", now: datetime | None = None) -> Booking:
-    """The mentee or the mentor cancels before the start; the seat goes back."""
+def booking_cancel(
+    *, booking_id: int, actor: User, reason: str = "", now: datetime | None = None, expected_status: str | None = None,
+) -> Booking:
+    """The mentee or the mentor cancels before the start; the seat goes back.
+
+    ``expected_status`` is the state the user saw when they chose to cancel: if the
+    booking has moved on meanwhile (a request confirmed a moment earlier), the cancel
+    is refused rather than applied to something, and under terms, the user never saw.
+    """
     now = now or timezone.now()
     booking = _lock_booking(booking_id)
     _as_participant(booking, actor)
+    if expected_status and booking.status != expected_status:
+        raise Conflict(f"This booking changed meanwhile: it is now {booking.get_status_display().lower()}. "
+                       "Reload and decide again.")
     if not booking.is_live:
         raise InvalidInput(f"A {booking.get_status_display().lower()} booking cannot be cancelled.", field="status")
     if booking.slot.start <= now:

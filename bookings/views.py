@@ -103,7 +103,9 @@ def _act(request, pk: int, act, success: str):
 def cancel(request, pk: int):
     form = forms.CancelForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    return _act(request, pk, lambda: services.booking_cancel(booking_id=pk, actor=request.user, reason=reason),
+    expected = request.POST.get("expected_status") or None
+    return _act(request, pk, lambda: services.booking_cancel(booking_id=pk, actor=request.user, reason=reason,
+                                                             expected_status=expected),
                 "The session was cancelled.")
 
 

@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.tz",
+                "notifications.context_processors.unread_count",
             ],
         },
     },
@@ -158,6 +159,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {
     "expire-overdue-holds": {"task": "bookings.tasks.expire_overdue_holds", "schedule": 60.0},
     "cancel-unpaid-bookings": {"task": "bookings.tasks.cancel_unpaid_bookings", "schedule": 60.0},
+    "send-reminders": {"task": "notifications.tasks.send_reminders", "schedule": 300.0},
 }
 
 # --- Accounts and authentication ------------------------------------------------
@@ -202,6 +204,9 @@ STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
 STRIPE_WEBHOOK_TOLERANCE_SECONDS = env_int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", 300)
 # An unpaid booking is cancelled (seat released) this long before its start.
 PAYMENT_DEADLINE_MINUTES = env_int("PAYMENT_DEADLINE_MINUTES", 60)
+
+# SMS reminders go to users with a phone number who opted in; the console backend logs them.
+SMS_BACKEND = env_str("SMS_BACKEND", "notifications.sms.ConsoleBackend")
 
 # --- Video rooms -----------------------------------------------------------------
 VIDEO_PROVIDER = env_str("VIDEO_PROVIDER", "builtin")  # builtin (WebRTC, signalled over Channels) or jitsi

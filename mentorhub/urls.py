@@ -14,6 +14,7 @@ api_patterns = [
     path("", include("bookings.api.urls")),  # before mentors: mentors/bookings/ is not mentors/{id}
     path("", include("mentors.api.urls")),
     path("", include("payments.api.urls")),
+    path("", include("notifications.api.urls")),
 ]
 
 urlpatterns = [
@@ -25,6 +26,7 @@ urlpatterns = [
     path("", include("mentors.urls")),
     path("", include("bookings.urls")),
     path("", include("sessions_app.urls")),
+    path("", include("notifications.urls")),
     path("", include("payments.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),

@@ -19,3 +19,29 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.user_id}: {self.title}"
+
+
+class Reminder(models.Model):
+    """One reminder of one booking's start, recorded before it is sent: the unique key makes it exactly once.
+
+    ``slot_start`` is part of the key, so moving the booking (a new start) arms its reminders again.
+    """
+
+    class Kind(models.TextChoices):
+        DAY_BEFORE = "24h", "24 hours before"
+        HOUR_BEFORE = "1h", "1 hour before"
+
+    booking = models.ForeignKey("bookings.Booking", on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    slot_start = models.DateTimeField(help_text="The start the reminder was about.")
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["booking", "kind", "slot_start"],
+                                    name="one_reminder_per_booking_kind_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.booking_id} {self.kind} @ {self.slot_start:%Y-%m-%d %H:%M}Z"

@@ -93,6 +93,9 @@ class DeclineInput(SessionIdInput):
 
 class CancelInput(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    expected_status = serializers.ChoiceField(
+        choices=["requested", "scheduled"], required=False,
+        help_text="The status you saw; if the booking changed meanwhile the cancel is refused with 409.")
 
 
 class SessionCreateInput(AnyOfNames):

@@ -88,7 +88,8 @@ class CancelView(APIView):
     def patch(self, request, pk: int):
         data = s.CancelInput(data=request.data)
         data.is_valid(raise_exception=True)
-        booking = services.booking_cancel(booking_id=pk, actor=request.user, reason=data.validated_data["reason"])
+        booking = services.booking_cancel(booking_id=pk, actor=request.user, reason=data.validated_data["reason"],
+                                          expected_status=data.validated_data.get("expected_status"))
         return _detail_response(request, booking.pk)
 
     @extend_schema(tags=["booking"], request=s.CancelInput, responses={200: s.BookingOutput},

@@ -83,7 +83,8 @@ def test_simultaneous_confirm_and_cancel_of_one_request_let_exactly_one_win(prof
     booking = services.booking_hold(mentee=mentee, slot_id=one_seat_slot.pk)
     ok, refused = race([
         lambda: services.booking_confirm(booking_id=booking.pk, actor=mentor),
-        lambda: services.booking_cancel(booking_id=booking.pk, actor=mentee),
+        # The mentee withdraws the request they saw; a confirmation landing first must not become a cancellation.
+        lambda: services.booking_cancel(booking_id=booking.pk, actor=mentee, expected_status="requested"),
     ])
     assert len(ok) == 1 and len(refused) == 1
     booking.refresh_from_db()

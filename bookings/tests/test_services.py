@@ -332,3 +332,10 @@ def test_rescheduling_to_another_length_drops_the_service_of_the_old_length(ment
                                         duration_minutes=90)
     moved.refresh_from_db()
     assert (moved.slot.duration_minutes, moved.service, moved.price) == (90, None, booking.price)
+
+
+def test_a_cancel_for_a_state_the_booking_has_left_is_refused(request_booking, mentee, mentor):
+    services.booking_confirm(booking_id=request_booking.pk, actor=mentor)
+    with pytest.raises(Conflict, match="changed meanwhile"):
+        services.booking_cancel(booking_id=request_booking.pk, actor=mentee, expected_status="requested")
+    assert Booking.objects.get(pk=request_booking.pk).status == S.SCHEDULED

@@ -1,0 +1,19 @@
+"""Reads of a user's notifications, scoped to that user by construction."""
+
+from django.db.models import QuerySet
+
+from accounts.models import User
+from notifications.models import Notification
+
+
+def notifications_for_user(*, user: User, unread: bool | None = None) -> QuerySet[Notification]:
+    """Mine, newest first; ``unread`` True/False keeps only unread/read ones, None keeps all."""
+    queryset = Notification.objects.filter(user=user)
+    if unread is not None:
+        queryset = queryset.filter(read_at__isnull=unread)
+    return queryset.order_by("-created_at", "-id")
+
+
+def unread_count(*, user: User) -> int:
+    """One COUNT on the (user, read_at, -created_at) index."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
