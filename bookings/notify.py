@@ -1,9 +1,20 @@
-"""Who hears about which booking change, in what words. Queued after commit; run by a task."""
+"""Who hears about which booking change, in what words. Queued after commit; run by a task.
 
+A booking that becomes scheduled (booked at once, confirmed, moved, reinstated) or is cancelled mails both
+sides a calendar invite (``invite.ics``: METHOD REQUEST, or CANCEL) so their calendars follow the booking.
+"""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
+from bookings.calendar import booking_ics
 from bookings.models import Booking
+
+# to_status: the iTIP method of the invite mailed with the notice.
+INVITE_METHODS = {"scheduled": "REQUEST", "cancelled": "CANCEL"}
 
 WORDS = {
     # to_status: (mentee title, mentor title)
@@ -24,8 +35,6 @@ def booking_changed_on_commit(booking_id: int, from_status: str, to_status: str)
 
 
 def booking_changed(booking: Booking, from_status: str, to_status: str) -> None:
-    from notifications.services import notification_send
-
     mentor_user = booking.slot.mentor.user
     names = {"mentor": mentor_user.display_name, "mentee": booking.mentee.display_name}
     mentee_title, mentor_title = WORDS.get(to_status, ("Booking updated", "Booking updated"))
@@ -34,12 +43,28 @@ def booking_changed(booking: Booking, from_status: str, to_status: str) -> None:
     when = timezone.localtime(booking.slot.start, timezone=_zone(booking.mentee.timezone))
     link = f"/bookings/{booking.pk}/"
     body = f"{booking.topic or 'Session'} — {when:%a %d %b %Y, %H:%M} ({booking.mentee.timezone})."
-    notification_send(user=booking.mentee, kind=f"booking.{to_status}", title=mentee_title.format(**names),
-                      body=body, link=link)
+    method = INVITE_METHODS.get(to_status)
+    _notify(booking, user=booking.mentee, kind=f"booking.{to_status}", title=mentee_title.format(**names),
+            body=body, link=link, method=method)
     mentor_when = timezone.localtime(booking.slot.start, timezone=_zone(mentor_user.timezone))
-    notification_send(user=mentor_user, kind=f"booking.{to_status}", title=mentor_title.format(**names),
-                      body=f"{booking.topic or 'Session'} — {mentor_when:%a %d %b %Y, %H:%M} ({mentor_user.timezone}).",
-                      link=link)
+    _notify(booking, user=mentor_user, kind=f"booking.{to_status}", title=mentor_title.format(**names),
+            body=f"{booking.topic or 'Session'} — {mentor_when:%a %d %b %Y, %H:%M} ({mentor_user.timezone}).",
+            link=link, method=method)
+
+
+def _notify(booking: Booking, *, user: User, kind: str, title: str, body: str, link: str, method: str | None) -> None:
+    """The in-app notice; its e-mail comes from notifications, or from here when it carries an invite."""
+    from notifications.services import notification_send
+
+    notification_send(user=user, kind=kind, title=title, body=body, link=link, email=method is None)
+    if method is None or not user.email:
+        return
+    ics = booking_ics(booking=booking, method=method, viewer=user)
+    content_type = f"text/calendar; method={method}"
+    message = EmailMultiAlternatives(title, f"{body}\n\n{settings.SITE_URL}{link}\n\n— MentorHub", None, [user.email])
+    message.attach_alternative(ics.decode(), content_type)  # what Outlook and Gmail read as the invite itself
+    message.attach("invite.ics", ics, content_type)
+    transaction.on_commit(lambda: message.send(fail_silently=False))
 
 
 def _zone(name: str):

@@ -35,6 +35,8 @@ def _transition(booking: Booking, *, to: str, actor: User | None, reason: str = 
     source = booking.status
     if to not in ALLOWED.get(source, set()):
         raise Conflict(f"A {booking.get_status_display().lower()} booking cannot become {S(to).label.lower()}.")
+    if to in (S.CANCELLED, S.DECLINED, S.EXPIRED) or source in (S.CANCELLED, S.EXPIRED):
+        booking.ical_sequence += 1  # calendars apply only updates with a higher SEQUENCE
     booking.status = to
     booking.save(update_fields=["status", "payment_status", "hold_expires_at", "cancellation_reason", "cancelled_by",
                                 "slot", "rescheduled_from", "ical_sequence", "updated_at"])

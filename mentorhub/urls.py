@@ -15,6 +15,7 @@ api_patterns = [
     path("", include("mentors.api.urls")),
     path("", include("payments.api.urls")),
     path("", include("notifications.api.urls")),
+    path("", include("bookings.calendar_api")),
 ]
 
 urlpatterns = [
@@ -27,6 +28,7 @@ urlpatterns = [
     path("", include("bookings.urls")),
     path("", include("sessions_app.urls")),
     path("", include("notifications.urls")),
+    path("", include("bookings.calendar_views")),
     path("", include("payments.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),

@@ -339,3 +339,9 @@ def test_a_cancel_for_a_state_the_booking_has_left_is_refused(request_booking, m
     with pytest.raises(Conflict, match="changed meanwhile"):
         services.booking_cancel(booking_id=request_booking.pk, actor=mentee, expected_status="requested")
     assert Booking.objects.get(pk=request_booking.pk).status == S.SCHEDULED
+
+
+def test_cancelling_bumps_the_calendar_sequence_so_calendars_apply_the_cancel(mentee, one_seat_slot):
+    booking = services.booking_hold(mentee=mentee, slot_id=one_seat_slot.pk)
+    services.booking_cancel(booking_id=booking.pk, actor=mentee)
+    assert Booking.objects.get(pk=booking.pk).ical_sequence == 1
