@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("sessions_app.urls")),
     path("", include("notifications.urls")),
     path("", include("bookings.calendar_views")),
+    path("", include("reviews.urls")),
     path("", include("payments.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),

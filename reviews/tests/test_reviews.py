@@ -62,3 +62,15 @@ def test_the_reviews_list_query_count_is_flat(api, mentee, mentor, completed, dj
         Review.objects.create(mentor_id=completed.slot.mentor_id, author=mentee, rating=5, comment=str(n))
     with django_assert_max_num_queries(2):
         assert api().get(f"/api/v1/reviews/{mentor.pk}").status_code == 200
+
+
+def test_the_mentor_replies_from_their_profile_page(client, mentee, mentor, completed):
+    review = Review.objects.create(mentor_id=completed.slot.mentor_id, author=mentee, rating=5, comment="Great",
+                                   booking=completed)
+    client.force_login(mentor)
+    assert 'data-testid="reply-form"' in client.get(f"/mentors/{completed.slot.mentor_id}/").content.decode()
+    client.post(f"/reviews/{review.pk}/reply/", {"text": "Thanks, Mia!"})
+    review.refresh_from_db()
+    assert review.mentor_reply == "Thanks, Mia!"
+    client.force_login(mentee)
+    assert 'data-testid="reply-form"' not in client.get(f"/mentors/{completed.slot.mentor_id}/").content.decode()
