@@ -48,53 +48,44 @@ def _has_review(booking) -> bool:
     return Review.objects.filter(booking=booking).exists()
 
 
-def _back(pk: int):
+def _act(request, pk: int, action, success: str):
+    """Run one room action, say how it went, and go back to the room."""
+    try:
+        action()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
     return redirect("sessions:room", pk)
 
 
 @login_required
 @require_POST
 def join(request, pk: int):
-    try:
-        services.session_join(booking_id=pk, user=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return _back(pk)
+    return _act(request, pk, lambda: services.session_join(booking_id=pk, user=request.user), "You joined the room.")
 
 
 @login_required
 @require_POST
 def save_notes(request, pk: int):
     form = NotesForm(request.POST)
-    if form.is_valid():
-        try:
-            services.session_notes_update(booking_id=pk, user=request.user, **form.cleaned_data)
-            messages.success(request, "Notes saved.")
-        except DomainError as exc:
-            messages.error(request, exc.message)
-    return _back(pk)
+    notes = form.cleaned_data["mentor_notes"] if form.is_valid() else ""
+    return _act(request, pk, lambda: services.session_notes_update(booking_id=pk, user=request.user,
+                                                                   mentor_notes=notes), "Notes saved.")
 
 
 @login_required
 @require_POST
 def complete(request, pk: int):
-    try:
-        services.session_complete(booking_id=pk, user=request.user)
-        messages.success(request, "Marked complete. The mentee can now leave a review.")
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return _back(pk)
+    return _act(request, pk, lambda: services.session_complete(booking_id=pk, user=request.user),
+                "Marked complete. The mentee can now leave a review.")
 
 
 @login_required
 @require_POST
 def no_show(request, pk: int):
-    try:
-        services.session_no_show(booking_id=pk, user=request.user)
-        messages.success(request, "Recorded as a no-show.")
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return _back(pk)
+    return _act(request, pk, lambda: services.session_no_show(booking_id=pk, user=request.user),
+                "Recorded as a no-show.")
 
 
 @login_required
@@ -103,11 +94,7 @@ def review(request, pk: int):
     form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Pick a rating from 1 to 5.")
-        return _back(pk)
-    try:
-        services.session_complete_by_mentee(booking_id=pk, user=request.user, rating=form.cleaned_data["rating"],
-                                            review=form.cleaned_data["review"])
-        messages.success(request, "Thank you for your review!")
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return _back(pk)
+        return redirect("sessions:room", pk)
+    return _act(request, pk, lambda: services.session_complete_by_mentee(
+        booking_id=pk, user=request.user, rating=form.cleaned_data["rating"], review=form.cleaned_data["review"]),
+        "Thank you for your review!")
