@@ -4,7 +4,6 @@ A booking that becomes scheduled (booked at once, confirmed, moved, reinstated) 
 sides a calendar invite (``invite.ics``: METHOD REQUEST, or CANCEL) so their calendars follow the booking.
 """
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
@@ -54,6 +53,7 @@ def booking_changed(booking: Booking, from_status: str, to_status: str) -> None:
 
 def _notify(booking: Booking, *, user: User, kind: str, title: str, body: str, link: str, method: str | None) -> None:
     """The in-app notice; its e-mail comes from notifications, or from here when it carries an invite."""
+    from notifications.emails import render_notice
     from notifications.services import notification_send
 
     notification_send(user=user, kind=kind, title=title, body=body, link=link, email=method is None)
@@ -61,7 +61,9 @@ def _notify(booking: Booking, *, user: User, kind: str, title: str, body: str, l
         return
     ics = booking_ics(booking=booking, method=method, viewer=user)
     content_type = f"text/calendar; method={method}"
-    message = EmailMultiAlternatives(title, f"{body}\n\n{settings.SITE_URL}{link}\n\n— MentorHub", None, [user.email])
+    text, html = render_notice(user=user, title=title, body=body, link=link)
+    message = EmailMultiAlternatives(title, text, None, [user.email])
+    message.attach_alternative(html, "text/html")
     message.attach_alternative(ics.decode(), content_type)  # what Outlook and Gmail read as the invite itself
     message.attach("invite.ics", ics, content_type)
     transaction.on_commit(lambda: message.send(fail_silently=False))

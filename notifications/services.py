@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from mentorhub.errors import NotFound
+from notifications.emails import render_notice
 from notifications.models import Notification, Reminder
 from notifications.sms import send_sms
 
@@ -26,9 +27,9 @@ def notification_send(*, user: User, kind: str, title: str, body: str = "", link
     """Record an in-app notice and mail the same text after commit."""
     notice = Notification.objects.create(user=user, kind=kind, title=title, body=body, link=link)
     if email and user.email:
-        url = f"{settings.SITE_URL}{link}" if link else settings.SITE_URL
-        text = f"{body}\n\n{url}\n\n— MentorHub"
-        transaction.on_commit(lambda: send_mail(title, text, None, [user.email], fail_silently=False))
+        text, html = render_notice(user=user, title=title, body=body, link=link)
+        transaction.on_commit(lambda: send_mail(title, text, None, [user.email], html_message=html,
+                                                fail_silently=False))
     return notice
 
 

@@ -126,3 +126,14 @@ def test_sms_opt_in_is_shown_and_writable_through_users_me(api, mentee):
     assert client.patch("/api/v1/users/me", {"phone": "+79150480249", "sms_opt_in": True}).json()["sms_opt_in"] is True
     mentee.refresh_from_db()
     assert (mentee.phone, mentee.sms_opt_in) == ("+79150480249", True)
+
+
+def test_notice_emails_have_a_text_and_an_html_part(mentee, mailoutbox, django_capture_on_commit_callbacks):
+    from notifications.services import notification_send
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notification_send(user=mentee, kind="test", title="Session booked", body="Tue 10:00", link="/bookings/1/")
+    [message] = mailoutbox
+    assert "Session booked" in message.body and "/bookings/1/" in message.body
+    html, mime = message.alternatives[0]
+    assert mime == "text/html" and "Open in MentorHub" in html and "Tue 10:00" in html
