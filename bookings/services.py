@@ -138,7 +138,8 @@ def _seat_at_free_time(
     return slot
 
 
-def _price(mentor: MentorProfile, service: Service | None, minutes: int) -> Decimal:
+def booking_price(mentor: MentorProfile, service: Service | None, minutes: int) -> Decimal:
+    """What a booking costs: its service's price, or the hourly rate for its length."""
     if service is not None:
         return service.price
     return (mentor.price_per_hour * minutes / 60).quantize(Decimal("0.01"))
@@ -181,7 +182,7 @@ def booking_hold(
         if duration_minutes and service and duration_minutes != service.duration_minutes:
             raise InvalidInput("The duration does not match the service.", field="duration_minutes")
         slot = _seat_at_free_time(mentor=mentor, service=service, start=start, duration=minutes, mentee=mentee, now=now)
-    price = _price(mentor, service, slot.duration_minutes)
+    price = booking_price(mentor, service, slot.duration_minutes)
     requested = mentor.requires_confirmation
     booking = Booking.objects.create(
         slot=slot, mentee=mentee, service=service, price=price, currency=mentor.currency,

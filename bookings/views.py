@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from bookings import forms, selectors, services
 from bookings.models import Booking
 from mentorhub.errors import DomainError
+from mentorhub.pages import act_and_report
 from mentors import selectors as mentor_selectors
 from mentors.models import Service, Slot
 
@@ -40,9 +41,9 @@ def book(request, mentor_id: int):
         start = slot.start if slot else data["start"]
         minutes = slot.duration_minutes if slot else (service.duration_minutes if service else
                                                       mentor_selectors.DEFAULT_DURATION_MINUTES)
-        price = (service.price if service else mentor.price_per_hour * minutes / 60)
-        choice = {"slot": slot, "service": service or (slot.service if slot else None), "start": start,
-                  "end": start + timedelta(minutes=minutes), "minutes": minutes, "price": price}
+        charged = service or (slot.service if slot else None)  # as booking_hold will charge it
+        choice = {"slot": slot, "service": charged, "start": start, "end": start + timedelta(minutes=minutes),
+                  "minutes": minutes, "price": services.booking_price(mentor, charged, minutes)}
         if request.method == "POST":
             try:
                 booking = services.booking_hold(
@@ -86,12 +87,7 @@ def detail(request, pk: int):
 
 
 def _act(request, pk: int, act, success: str):
-    try:
-        act()
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, success)
+    act_and_report(request, act, success)
     # Only a known page is a return target: a free-form "next" would be an open redirect.
     if request.POST.get("next") == "inbox":
         return redirect("bookings:inbox")

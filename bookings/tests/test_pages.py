@@ -107,3 +107,16 @@ def test_rescheduling_from_the_page_moves_the_booking(client, mentee, profile, s
     client.post(f"/bookings/{booking.pk}/reschedule/", {"start": new_start.strftime("%Y-%m-%dT%H:%M:%S%z")})
     booking.refresh_from_db()
     assert booking.slot.start == new_start and booking.ical_sequence == 1
+
+
+def test_the_review_page_shows_the_price_the_booking_will_be_charged(client, mentee, profile, tomorrow_10):
+    from mentors.tests.factories import ServiceFactory
+
+    workshop = ServiceFactory(mentor=profile, name="Workshop", duration_minutes=60, price=500, capacity=4)
+    slot = SlotFactory(mentor=profile, service=workshop, capacity=4, start=tomorrow_10 + timedelta(hours=5),
+                       end=tomorrow_10 + timedelta(hours=6))
+    client.force_login(mentee)
+    html = client.get(f"/mentors/{profile.pk}/book/?slot={slot.pk}").content.decode()
+    assert "500 RUB" in html and "3000 RUB" not in html
+    client.post(f"/mentors/{profile.pk}/book/?slot={slot.pk}", {"slot": slot.pk})
+    assert Booking.objects.get().price == 500
