@@ -1,6 +1,8 @@
 """Reads of bookings, always scoped to the asking user, with the joins that keep counts flat."""
 
-from django.db.models import Q, QuerySet
+from datetime import timedelta
+
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -42,3 +44,24 @@ def upcoming(queryset: QuerySet[Booking]) -> QuerySet[Booking]:
 def past(queryset: QuerySet[Booking]) -> QuerySet[Booking]:
     now = timezone.now()
     return queryset.filter(Q(slot__start__lte=now) | ~Q(status__in=Booking.LIVE)).order_by("-slot__start", "-id")
+
+
+def booking_statistics(queryset: QuerySet[Booking]) -> dict:
+    """The BookingViewSet's statistics: counts, hours from real durations, session types by use."""
+    from mentors.models import Service
+
+    counts = queryset.aggregate(
+        total=Count("id"),
+        completed=Count("id", filter=Q(status=Booking.Status.COMPLETED)),
+        upcoming=Count("id", filter=Q(status__in=Booking.LIVE, slot__start__gt=timezone.now())),
+        cancelled=Count("id", filter=Q(status=Booking.Status.CANCELLED)),
+    )
+    completed = queryset.filter(status=Booking.Status.COMPLETED).values_list("slot__start", "slot__end")
+    hours = sum(((end - start) for start, end in completed), timedelta()).total_seconds() / 3600
+    uses: dict[str, int] = {}
+    for row in queryset.values("service__session_type").annotate(uses=Count("id")):
+        kind = row["service__session_type"] or Service.SessionType.VIDEO  # no service: a video call
+        uses[kind] = uses.get(kind, 0) + row["uses"]
+    return {"total_sessions": counts["total"], "completed_sessions": counts["completed"],
+            "upcoming_sessions": counts["upcoming"], "cancelled_sessions": counts["cancelled"],
+            "total_hours": round(hours, 2), "favorite_session_types": sorted(uses, key=lambda k: (-uses[k], k))}

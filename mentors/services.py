@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from accounts.models import User
 from mentorhub.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from mentors import tasks
-from mentors.availability import AvailabilityError, parse_range, parse_weekly
+from mentors.availability import AvailabilityError, parse_weekly
 from mentors.models import DateOverride, MentorProfile, Service, Skill, Slot, WeeklyRule
 
 PROFILE_FIELDS = (
@@ -321,12 +321,4 @@ def slot_delete(*, user: User, slot_id: int) -> None:
     except ProtectedError:  # bookings that ended keep their slot for history
         slot.is_active = False
         slot.save(update_fields=["is_active", "updated_at"])
-
-
-def parse_time_range(text: str):
-    """Shared by forms: ``"10:00-12:00"`` -> LocalRange, with the field-shaped error."""
-    try:
-        return parse_range(text)
-    except AvailabilityError as exc:
-        raise InvalidInput(exc.message, field=exc.field) from exc
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from mentorhub.errors import DomainError
+from mentorhub.pages import act_and_report
 from mentors import forms, selectors, services
 from mentors.api.serializers import weekly_text
 from mentors.models import DateOverride, MentorProfile, Service, Slot
@@ -191,12 +192,7 @@ def remove_service(request, pk: int):
 
 def _act_and_return(request, act, success: str):
     """A one-click dashboard action: do it, say how it went, back to the dashboard."""
-    try:
-        act()
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, success)
+    act_and_report(request, act, success)
     return redirect("mentors:dashboard")
 
 

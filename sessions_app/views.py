@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from mentorhub.errors import DomainError
+from mentorhub.pages import act_and_report
 from sessions_app import services
 from sessions_app.video import room_for
 
@@ -50,12 +51,7 @@ def _has_review(booking) -> bool:
 
 def _act(request, pk: int, action, success: str):
     """Run one room action, say how it went, and go back to the room."""
-    try:
-        action()
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, success)
+    act_and_report(request, action, success)
     return redirect("sessions:room", pk)
 
 

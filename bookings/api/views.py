@@ -1,10 +1,9 @@
 """Thin DRF layer over bookings.services and bookings.selectors."""
 
 import zoneinfo
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.db.models import Count, Q
-from django.utils import timezone
+from django.db.models import Q
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -263,20 +262,4 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Up
     @extend_schema(responses={200: s.StatisticsOutput}, summary="My booking statistics")
     @action(detail=False)
     def statistics(self, request):
-        mine = self.get_queryset()
-        counts = mine.aggregate(
-            total=Count("id"),
-            completed=Count("id", filter=Q(status=Booking.Status.COMPLETED)),
-            upcoming=Count("id", filter=Q(status__in=Booking.LIVE, slot__start__gt=timezone.now())),
-            cancelled=Count("id", filter=Q(status=Booking.Status.CANCELLED)),
-        )
-        completed = mine.filter(status=Booking.Status.COMPLETED).values_list("slot__start", "slot__end")
-        hours = sum(((end - start) for start, end in completed), timedelta()).total_seconds() / 3600
-        uses: dict[str, int] = {}
-        for row in mine.values("service__session_type").annotate(uses=Count("id")):
-            kind = row["service__session_type"] or s.DEFAULT_SESSION_TYPE  # no service: a video call
-            uses[kind] = uses.get(kind, 0) + row["uses"]
-        favorites = sorted(uses, key=lambda kind: (-uses[kind], kind))
-        return Response({"total_sessions": counts["total"], "completed_sessions": counts["completed"],
-                         "upcoming_sessions": counts["upcoming"], "cancelled_sessions": counts["cancelled"],
-                         "total_hours": round(hours, 2), "favorite_session_types": favorites})
+        return Response(selectors.booking_statistics(self.get_queryset()))
