@@ -35,6 +35,8 @@ class Booking(models.Model):
     price = models.DecimalField(max_digits=10, decimal_places=2)
     currency = models.CharField(max_length=3)
     hold_expires_at = models.DateTimeField(null=True, blank=True)
+    payment_due_at = models.DateTimeField(
+        null=True, blank=True, help_text="A priced booking still unpaid at this time is cancelled and its seat freed.")
 
     topic = models.CharField(max_length=200, blank=True)
     notes = models.TextField(max_length=4000, blank=True, help_text="Shared by mentee and mentor.")
@@ -57,6 +59,7 @@ class Booking(models.Model):
         indexes = [
             models.Index(fields=["mentee", "status"], name="booking_mentee_status"),
             models.Index(fields=["status", "hold_expires_at"], name="booking_hold_sweep"),
+            models.Index(fields=["payment_status", "payment_due_at"], name="booking_unpaid_sweep"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["slot", "mentee"], condition=Q(status__in=["requested", "scheduled"]),
@@ -70,6 +73,11 @@ class Booking(models.Model):
     @property
     def is_live(self) -> bool:
         return self.status in self.LIVE
+
+    @property
+    def is_settled(self) -> bool:
+        """Paid, or free: the session may be held, joined, completed and reviewed."""
+        return self.payment_status in (self.PaymentStatus.PAID, self.PaymentStatus.NOT_REQUIRED)
 
     @property
     def flow_status(self) -> str:

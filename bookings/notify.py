@@ -39,6 +39,8 @@ def booking_changed(booking: Booking, from_status: str, to_status: str) -> None:
     mentee_title, mentor_title = WORDS.get(to_status, ("Booking updated", "Booking updated"))
     if from_status == to_status == "scheduled":
         mentee_title, mentor_title = "Session with {mentor} moved", "Session with {mentee} moved"
+    elif from_status in ("requested", "scheduled") and to_status == "requested":  # a move waiting for the mentor
+        mentee_title, mentor_title = "Move requested: {mentor} will confirm", "{mentee} asks to move a session"
     when = timezone.localtime(booking.slot.start, timezone=_zone(booking.mentee.timezone))
     link = f"/bookings/{booking.pk}/"
     body = f"{booking.topic or 'Session'} — {when:%a %d %b %Y, %H:%M} ({booking.mentee.timezone})."

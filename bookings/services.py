@@ -6,9 +6,11 @@ Status changes only in ``_transition``, which checks the table below, saves,
 and writes the BookingEvent audit row. Notices go out after commit.
 """
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -16,18 +18,22 @@ from django.utils import timezone
 from accounts.models import User
 from bookings import notify
 from bookings.models import Booking, BookingEvent
+from mentorhub import realtime
 from mentorhub.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from mentors import selectors as mentor_selectors
 from mentors.models import MentorProfile, Service, Slot
 
 S = Booking.Status
 ALLOWED = {
-    S.REQUESTED: {S.SCHEDULED, S.DECLINED, S.EXPIRED, S.CANCELLED},
-    S.SCHEDULED: {S.SCHEDULED, S.COMPLETED, S.NO_SHOW, S.CANCELLED},
-    # Only booking_reinstate: a payment that arrives late brings the booking back if its seat is free.
-    S.EXPIRED: {S.SCHEDULED},
-    S.CANCELLED: {S.SCHEDULED},
+    # requested -> requested and scheduled -> requested: a mentee's move that waits for the mentor's answer.
+    S.REQUESTED: {S.REQUESTED, S.SCHEDULED, S.DECLINED, S.EXPIRED, S.CANCELLED},
+    S.SCHEDULED: {S.SCHEDULED, S.REQUESTED, S.COMPLETED, S.NO_SHOW, S.CANCELLED},
+    # Only booking_reinstate: a payment that arrives after the system ended the booking brings it back.
+    S.EXPIRED: {S.REQUESTED, S.SCHEDULED},
+    S.CANCELLED: {S.REQUESTED, S.SCHEDULED},
 }
+# A booking leaving these statuses can no longer be joined: open room sockets re-check their access.
+JOINABLE = (S.SCHEDULED,)
 
 
 def _transition(booking: Booking, *, to: str, actor: User | None, reason: str = "") -> Booking:
@@ -38,10 +44,13 @@ def _transition(booking: Booking, *, to: str, actor: User | None, reason: str = 
     if to in (S.CANCELLED, S.DECLINED, S.EXPIRED) or source in (S.CANCELLED, S.EXPIRED):
         booking.ical_sequence += 1  # calendars apply only updates with a higher SEQUENCE
     booking.status = to
-    booking.save(update_fields=["status", "payment_status", "hold_expires_at", "cancellation_reason", "cancelled_by",
-                                "slot", "rescheduled_from", "ical_sequence", "updated_at"])
+    booking.save(update_fields=["status", "payment_status", "payment_due_at", "hold_expires_at",
+                                "cancellation_reason", "cancelled_by", "slot", "rescheduled_from", "ical_sequence",
+                                "updated_at"])
     BookingEvent.objects.create(booking=booking, actor=actor, from_status=source, to_status=to, reason=reason)
     notify.booking_changed_on_commit(booking.pk, source, to)
+    if source in JOINABLE:
+        realtime.room_access_changed_on_commit(slot_id=booking.slot_id)
     return booking
 
 
@@ -65,11 +74,16 @@ def _release_seat(slot: Slot) -> None:
 
 
 def _expire_overdue_on_slot(slot: Slot, now: datetime) -> None:
-    """Lazy expiry under the slot lock: an overdue hold never keeps a seat from the next mentee."""
+    """Lazy expiry under the slot lock: an overdue hold or an unpaid booking past its payment deadline
+    never keeps a seat from the next mentee, whether or not the beat sweep has run."""
     overdue = Booking.objects.select_for_update().filter(slot=slot, status=S.REQUESTED, hold_expires_at__lte=now)
     for booking in overdue:
-        _transition(booking, to=S.EXPIRED, actor=None, reason="The mentor did not answer in time.")
-        _release_seat(slot)
+        _expire(booking)
+    unpaid = Booking.objects.select_for_update().filter(slot=slot, status__in=Booking.LIVE,
+                                                        payment_status=Booking.PaymentStatus.PENDING,
+                                                        payment_due_at__lte=now)
+    for booking in unpaid:
+        _end_unpaid(booking, now=now)
 
 
 def _check_bookable_mentor(mentor: MentorProfile, mentee: User) -> None:
@@ -138,11 +152,105 @@ def _seat_at_free_time(
     return slot
 
 
+# --- Prices and payment deadlines: one rule each, used by the API, the pages and the checkout ----------
+
+
 def booking_price(mentor: MentorProfile, service: Service | None, minutes: int) -> Decimal:
-    """What a booking costs: its service's price, or the hourly rate for its length."""
+    """What a seat costs: its service's price, or the hourly rate for its length."""
     if service is not None:
         return service.price
     return (mentor.price_per_hour * minutes / 60).quantize(Decimal("0.01"))
+
+
+def slot_price(slot: Slot) -> Decimal:
+    """A slot is sold as what it is: the price of its own service, or of its length at the hourly rate."""
+    return booking_price(slot.mentor, slot.service, slot.duration_minutes)
+
+
+def service_for_slot(*, slot: Slot, service_id: int | None) -> Service | None:
+    """The service a seat in this slot is booked as; a ``service_id`` may only name what the slot already is.
+
+    A slot with a service takes only that service. A service-less slot takes a service of its very length
+    and capacity, which names the kind of session; the seat is still priced by ``slot_price`` (its length at
+    the hourly rate). Anything else is refused, so no client can price a seat by a cheaper service.
+    """
+    if service_id is None or service_id == slot.service_id:
+        return slot.service
+    if slot.service_id is not None:
+        raise InvalidInput(f"This time is sold as \u201c{slot.service.name}\u201d only; book it with that service "
+                           "or without a service_id.", field="service_id")
+    service = Service.objects.filter(pk=service_id, mentor_id=slot.mentor_id, is_active=True).first()
+    if service is None:
+        raise InvalidInput("That service is not offered by this mentor.", field="service_id")
+    if service.duration_minutes != slot.duration_minutes or service.capacity != slot.capacity:
+        raise InvalidInput(
+            f"\u201c{service.name}\u201d ({service.duration_minutes} minutes, {service.capacity} seat(s)) does not fit "
+            f"this time ({slot.duration_minutes} minutes, {slot.capacity} seat(s)). Book it without a service_id.",
+            field="service_id")
+    return service
+
+
+@dataclass(frozen=True)
+class Quote:
+    """What ``booking_hold`` would sell for a choice, worked out without taking anything."""
+
+    slot: Slot | None
+    service: Service | None
+    start: datetime
+    end: datetime
+    price: Decimal
+    payment_due_at: datetime | None
+
+    @property
+    def minutes(self) -> int:
+        return int((self.end - self.start).total_seconds() // 60)
+
+
+def booking_quote(*, mentor: MentorProfile, slot_id: int | None = None, service_id: int | None = None,
+                  start: datetime | None = None, now: datetime | None = None) -> Quote:
+    """The session, price and payment deadline a mentee is about to book, by the same rules as ``booking_hold``:
+    the page shows exactly what the hold will charge, and refuses what the hold would refuse."""
+    now = now or timezone.now()
+    if slot_id is not None:
+        slot = (Slot.objects.select_related("mentor", "service").filter(pk=slot_id, mentor=mentor, is_active=True)
+                .first())
+        if slot is None:
+            raise NotFound("That time is no longer offered. Pick another one.")
+        service, start, end, price = service_for_slot(slot=slot, service_id=service_id), slot.start, slot.end, \
+            slot_price(slot)
+    else:
+        if start is None:
+            raise InvalidInput("Pick a time first.", field="start")
+        service = None
+        if service_id is not None:
+            service = Service.objects.filter(pk=service_id, mentor=mentor, is_active=True).first()
+            if service is None:
+                raise InvalidInput("That service is not offered by this mentor.", field="service_id")
+        minutes = service.duration_minutes if service else mentor_selectors.DEFAULT_DURATION_MINUTES
+        end, price = start + timedelta(minutes=minutes), booking_price(mentor, service, minutes)
+    due = _payment_fields(price, start, now, field="start")["payment_due_at"]
+    return Quote(slot if slot_id is not None else None, service, start, end, price, due)
+
+
+def payment_due(*, start: datetime, now: datetime) -> datetime:
+    """When a priced booking made ``now`` for ``start`` must be paid: the usual lead time before the start,
+    or, for a booking made later than that, ``PAYMENT_QUICK_MINUTES`` after booking. Too close to the start
+    for even that, a priced booking is refused rather than given a deadline that has already passed."""
+    quick = now + timedelta(minutes=settings.PAYMENT_QUICK_MINUTES)
+    if quick > start:
+        raise InvalidInput(f"This session starts in less than {settings.PAYMENT_QUICK_MINUTES} minutes, too soon to "
+                           "pay for it. Pick a later time.", field="scheduled_at")
+    return max(start - timedelta(minutes=settings.PAYMENT_DEADLINE_MINUTES), quick)
+
+
+def _payment_fields(price: Decimal, start: datetime, now: datetime, *, field: str) -> dict:
+    if price <= 0:
+        return {"payment_status": Booking.PaymentStatus.NOT_REQUIRED, "payment_due_at": None}
+    try:
+        due = payment_due(start=start, now=now)
+    except InvalidInput as exc:
+        raise InvalidInput(exc.message, field=field) from None
+    return {"payment_status": Booking.PaymentStatus.PENDING, "payment_due_at": due}
 
 
 @transaction.atomic
@@ -153,24 +261,21 @@ def booking_hold(
 ) -> Booking:
     """A mentee takes a seat: in an existing slot, or at a bookable time of a mentor (creating its slot).
 
-    Starts ``requested`` with a hold deadline when the mentor confirms requests, otherwise ``scheduled``.
+    The price is always the slot's (``slot_price``). Starts ``requested`` with a hold deadline when the
+    mentor confirms requests, otherwise ``scheduled``; a priced booking also gets its payment deadline.
     """
     now = now or timezone.now()
-    service = None
     if slot_id is not None:
+        service = service_for_slot(slot=_lock_slot(slot_id), service_id=service_id)
         slot = _seat_in_existing_slot(slot_id=slot_id, mentee=mentee, now=now)
-        mentor = slot.mentor
-        if service_id is not None:
-            service = Service.objects.filter(pk=service_id, mentor=mentor, is_active=True).first()
-            if service is None:
-                raise InvalidInput("That service is not offered by this mentor.", field="service_id")
-        service = service or slot.service
+        field = "slot_id"
     else:
         if mentor_id is None or start is None:
             raise InvalidInput("Give a slot_id, or a mentor_id and a start time.", field="slot_id")
         mentor = MentorProfile.objects.filter(pk=mentor_id).first()
         if mentor is None or not mentor.is_listed:
             raise NotFound("No such mentor.")
+        service = None
         if service_id is not None:
             service = Service.objects.filter(pk=service_id, mentor=mentor, is_active=True).first()
             if service is None:
@@ -182,12 +287,15 @@ def booking_hold(
         if duration_minutes and service and duration_minutes != service.duration_minutes:
             raise InvalidInput("The duration does not match the service.", field="duration_minutes")
         slot = _seat_at_free_time(mentor=mentor, service=service, start=start, duration=minutes, mentee=mentee, now=now)
-    price = booking_price(mentor, service, slot.duration_minutes)
+        # An open seat found at that time is sold as what its slot is, like any other seat in it.
+        service = service_for_slot(slot=slot, service_id=service.pk if service else None)
+        field = "scheduled_at"
+    mentor = slot.mentor
+    price = slot_price(slot)
     requested = mentor.requires_confirmation
     booking = Booking.objects.create(
         slot=slot, mentee=mentee, service=service, price=price, currency=mentor.currency,
-        status=S.REQUESTED if requested else S.SCHEDULED,
-        payment_status=Booking.PaymentStatus.PENDING if price > 0 else Booking.PaymentStatus.NOT_REQUIRED,
+        status=S.REQUESTED if requested else S.SCHEDULED, **_payment_fields(price, slot.start, now, field=field),
         hold_expires_at=min(now + timedelta(minutes=mentor.hold_minutes), slot.start) if requested else None,
         topic=topic, notes=notes, agenda=agenda,
     )
@@ -242,22 +350,29 @@ def booking_confirm(*, booking_id: int, actor: User, now: datetime | None = None
 
 @transaction.atomic
 def booking_decline(*, booking_id: int, actor: User, reason: str = "") -> Booking:
-    """The mentor turns a request down; the seat goes back at once."""
+    """The mentor turns a request down; the seat goes back at once and anything paid comes back in full."""
     booking = _lock_booking(booking_id)
     _as_mentor(booking, actor)
     if booking.status != S.REQUESTED:
         raise Conflict(f"Only a requested booking can be declined; this one is {booking.status}.")
     booking.hold_expires_at = None
+    _refund_in_full(booking, reason="Declined by the mentor: full refund.")
     _transition(booking, to=S.DECLINED, actor=actor, reason=reason or "Declined by the mentor.")
     _release_seat(booking.slot)
     return booking
+
+
+def _refund_in_full(booking: Booking, *, reason: str) -> None:
+    from payments.services import refund_booking_in_full
+
+    refund_booking_in_full(booking=booking, reason=reason)
 
 
 @transaction.atomic
 def booking_cancel(
     *, booking_id: int, actor: User, reason: str = "", now: datetime | None = None, expected_status: str | None = None,
 ) -> Booking:
-    """The mentee or the mentor cancels before the start; the seat goes back.
+    """The mentee or the mentor cancels before the start; the seat goes back, money by the refund policy.
 
     ``expected_status`` is the state the user saw when they chose to cancel: if the
     booking has moved on meanwhile (a request confirmed a moment earlier), the cancel
@@ -290,7 +405,13 @@ def booking_cancel(
 def booking_reschedule(
     *, booking_id: int, actor: User, start: datetime, now: datetime | None = None, duration_minutes: int | None = None,
 ) -> Booking:
-    """Move a live booking to a new time in one step: new seat taken, old seat freed, payment kept."""
+    """Move a live booking to a new time in one step: new seat taken, old seat freed, payment kept.
+
+    What was bought stays what it was: the same service, length and price. A different length is a new
+    booking, so ``duration_minutes`` may only repeat the current one. A mentee's move waits for the
+    mentor again when the mentor confirms requests: always for a request, and for a scheduled session
+    when the mentor also confirms moves (``confirm_reschedules``).
+    """
     now = now or timezone.now()
     booking = _lock_booking(booking_id)
     _as_participant(booking, actor)
@@ -299,24 +420,33 @@ def booking_reschedule(
     if booking.slot.start <= now:
         raise InvalidInput("A session that has started cannot be rescheduled.", field="status")
     old_slot = booking.slot
-    minutes = duration_minutes or old_slot.duration_minutes
-    service = booking.service if booking.service and booking.service.duration_minutes == minutes else None
-    if service is None and booking.service and booking.service.capacity > 1:
-        raise InvalidInput("A group session keeps its length.", field="duration")
-    new_slot = _seat_at_free_time(mentor=old_slot.mentor, service=service, start=start, duration=minutes,
+    minutes = old_slot.duration_minutes
+    if duration_minutes is not None and duration_minutes != minutes:
+        raise InvalidInput(f"A reschedule keeps the session's length ({minutes} minutes) and price. For a different "
+                           "length, book a new session and cancel this one.", field="duration")
+    new_slot = _seat_at_free_time(mentor=old_slot.mentor, service=booking.service, start=start, duration=minutes,
                                   mentee=booking.mentee, now=now, ignore=booking.pk)
+    if new_slot.service_id not in (booking.service_id, None) or new_slot.duration_minutes != minutes:
+        raise InvalidInput("That time is sold as a different session. Pick another time.", field="start")
     _release_seat(old_slot)
+    mentor = old_slot.mentor
+    waits = (actor.pk == booking.mentee_id and mentor.requires_confirmation
+             and (booking.status == S.REQUESTED or mentor.confirm_reschedules))
     booking.slot = new_slot
-    booking.service = service  # None when the new length matches no service: priced as booked, payment kept
     booking.rescheduled_from = old_slot
     booking.ical_sequence += 1
-    booking.hold_expires_at = None
-    booking.save(update_fields=["service"])
-    return _transition(booking, to=S.SCHEDULED, actor=actor,
-                       reason=f"Moved from {old_slot.start:%Y-%m-%d %H:%M} UTC to {new_slot.start:%Y-%m-%d %H:%M} UTC.")
+    booking.hold_expires_at = min(now + timedelta(minutes=mentor.hold_minutes), new_slot.start) if waits else None
+    if booking.payment_status == Booking.PaymentStatus.PENDING:
+        booking.payment_due_at = payment_due(start=new_slot.start, now=now)
+    realtime.room_access_changed_on_commit(slot_id=old_slot.pk)
+    moved = f"Moved from {old_slot.start:%Y-%m-%d %H:%M} UTC to {new_slot.start:%Y-%m-%d %H:%M} UTC."
+    return _transition(booking, to=S.REQUESTED if waits else S.SCHEDULED, actor=actor,
+                       reason=f"{moved} Waiting for the mentor to confirm." if waits else moved)
 
 
 def _expire(booking: Booking) -> None:
+    booking.hold_expires_at = None
+    _refund_in_full(booking, reason="The mentor did not answer in time: full refund.")
     _transition(booking, to=S.EXPIRED, actor=None, reason="The mentor did not answer in time.")
     _release_seat(booking.slot)
 
@@ -358,17 +488,44 @@ def booking_update_notes(*, booking_id: int, actor: User, now: datetime | None =
     return booking
 
 
+# --- Called by payments, inside its transaction, with the booking locked ------------------------------
+
+
 def booking_mark_paid(*, booking: Booking) -> Booking:
-    """Record that a live booking is paid (inside the payment's transaction, booking locked)."""
+    """Record that a live booking is paid."""
     booking.payment_status = Booking.PaymentStatus.PAID
-    booking.save(update_fields=["payment_status", "updated_at"])
+    booking.payment_due_at = None
+    booking.save(update_fields=["payment_status", "payment_due_at", "updated_at"])
     BookingEvent.objects.create(booking=booking, actor=None, from_status=booking.status, to_status=booking.status,
                                 reason="Payment received.")
     return booking
 
 
+def booking_end_refunded(*, booking: Booking, reason: str, actor: User | None = None) -> Booking:
+    """A live booking whose money was all given back outside a cancellation (by staff, or from Stripe's
+    dashboard) is no longer a session anyone paid for: it is cancelled and its seat freed."""
+    booking.payment_status = Booking.PaymentStatus.REFUNDED
+    booking.hold_expires_at = booking.payment_due_at = None
+    booking.cancellation_reason, booking.cancelled_by = reason, actor
+    _transition(booking, to=S.CANCELLED, actor=actor, reason=reason)
+    _release_seat(booking.slot)
+    return booking
+
+
+def booking_can_reinstate(booking: Booking) -> bool:
+    """Only a booking the system ended (its hold expired, or unpaid at its deadline) comes back with a late
+    payment; one that somebody cancelled or declined stays ended and the payment is refunded."""
+    return booking.status == S.EXPIRED or (booking.status == S.CANCELLED and booking.cancelled_by_id is None
+                                           and booking.payment_status == Booking.PaymentStatus.PENDING)
+
+
 def booking_reinstate(*, booking: Booking, now: datetime) -> bool:
-    """Bring back an expired or cancelled booking whose payment arrived late, if its seat is still free."""
+    """Bring back a booking the system ended, when its payment arrives late and its seat is still free.
+
+    It returns to where it was: a request waits for the mentor again (with a fresh hold), a session is
+    scheduled."""
+    if not booking_can_reinstate(booking):
+        return False
     slot = Slot.objects.select_for_update().filter(pk=booking.slot_id).first()
     if slot is None or slot.start <= now:
         return False
@@ -390,31 +547,38 @@ def booking_reinstate(*, booking: Booking, now: datetime) -> bool:
         _take_seat(slot)
     except Conflict:
         return False
-    booking.cancellation_reason, booking.cancelled_by, booking.hold_expires_at = "", None, None
-    _transition(booking, to=S.SCHEDULED, actor=None, reason="Reinstated: the payment arrived and the seat was free.")
+    last = booking.events.exclude(from_status="").order_by("-created_at", "-id").first()
+    back = S.REQUESTED if last and last.from_status == S.REQUESTED else S.SCHEDULED
+    mentor = slot.mentor
+    booking.cancellation_reason, booking.cancelled_by = "", None
+    booking.hold_expires_at = min(now + timedelta(minutes=mentor.hold_minutes), slot.start) if back == S.REQUESTED \
+        else None
+    _transition(booking, to=back, actor=None, reason="Reinstated: the payment arrived and the seat was free.")
     return True
 
 
 def booking_cancel_unpaid(*, now: datetime | None = None) -> int:
     """The beat sweep: release the seats of priced bookings still unpaid at their payment deadline."""
-    from django.conf import settings
-
     now = now or timezone.now()
-    deadline = now + timedelta(minutes=settings.PAYMENT_DEADLINE_MINUTES)
     overdue = Booking.objects.filter(status__in=Booking.LIVE, payment_status=Booking.PaymentStatus.PENDING,
-                                     slot__start__lte=deadline).values_list("pk", flat=True)
-    return sum(_cancel_unpaid(booking_id=pk, deadline=deadline) for pk in list(overdue))
+                                     payment_due_at__lte=now).values_list("pk", flat=True)
+    return sum(_cancel_unpaid(booking_id=pk, now=now) for pk in list(overdue))
 
 
 @transaction.atomic
-def _cancel_unpaid(*, booking_id: int, deadline: datetime) -> bool:
+def _cancel_unpaid(*, booking_id: int, now: datetime) -> bool:
     booking = _lock_booking(booking_id)
-    if not booking.is_live or booking.payment_status != Booking.PaymentStatus.PENDING or booking.slot.start > deadline:
+    if not booking.is_live or booking.payment_status != Booking.PaymentStatus.PENDING or \
+            booking.payment_due_at is None or booking.payment_due_at > now:
         return False  # paid or changed meanwhile: safe to run twice
+    _end_unpaid(booking, now=now)
+    return True
+
+
+def _end_unpaid(booking: Booking, *, now: datetime) -> None:
     from payments.services import refund_for_cancellation
 
-    refund_for_cancellation(booking=booking, actor=booking.slot.mentor.user, now=timezone.now())
+    refund_for_cancellation(booking=booking, actor=booking.slot.mentor.user, now=now)  # voids its open intents
     booking.cancellation_reason, booking.hold_expires_at = "Not paid by the payment deadline.", None
     _transition(booking, to=S.CANCELLED, actor=None, reason="Not paid by the payment deadline; the seat is free.")
     _release_seat(booking.slot)
-    return True

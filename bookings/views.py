@@ -15,7 +15,8 @@ from bookings.models import Booking
 from mentorhub.errors import DomainError
 from mentorhub.pages import act_and_report
 from mentors import selectors as mentor_selectors
-from mentors.models import Service, Slot
+from mentors.models import Service
+from payments.policy import refund_terms
 
 
 def _booking_or_404(request, pk: int) -> Booking:
@@ -32,24 +33,22 @@ def book(request, mentor_id: int):
     if mentor is None:
         raise Http404("No such mentor.")
     form = forms.BookForm(request.POST or request.GET)
-    choice = None
+    choice = terms = None
     if form.is_valid():
         data = form.cleaned_data
-        service = Service.objects.filter(mentor=mentor, pk=data["service"], is_active=True).first() \
-            if data.get("service") else None
-        slot = Slot.objects.filter(mentor=mentor, pk=data["slot"], is_active=True).first() if data.get("slot") else None
-        start = slot.start if slot else data["start"]
-        minutes = slot.duration_minutes if slot else (service.duration_minutes if service else
-                                                      mentor_selectors.DEFAULT_DURATION_MINUTES)
-        charged = service or (slot.service if slot else None)  # as booking_hold will charge it
-        choice = {"slot": slot, "service": charged, "start": start, "end": start + timedelta(minutes=minutes),
-                  "minutes": minutes, "price": services.booking_price(mentor, charged, minutes)}
+        try:
+            choice = services.booking_quote(mentor=mentor, slot_id=data.get("slot"), service_id=data.get("service"),
+                                            start=data.get("start"))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    if choice is not None:
+        terms = refund_terms(mentor=mentor, start=choice.start)
         if request.method == "POST":
             try:
                 booking = services.booking_hold(
-                    mentee=request.user, slot_id=slot.pk if slot else None,
-                    service_id=service.pk if service else None, mentor_id=None if slot else mentor.pk,
-                    start=None if slot else start, topic=data["topic"], agenda=data["agenda"],
+                    mentee=request.user, slot_id=choice.slot.pk if choice.slot else None,
+                    service_id=data.get("service"), mentor_id=None if choice.slot else mentor.pk,
+                    start=None if choice.slot else choice.start, topic=data["topic"], agenda=data["agenda"],
                 )
             except DomainError as exc:
                 messages.error(request, exc.message)
@@ -57,7 +56,7 @@ def book(request, mentor_id: int):
                 messages.success(request, "Request sent — the mentor will confirm it." if booking.status == "requested"
                                  else "Booked! See you there.")
                 return redirect("bookings:detail", booking.pk)
-    return render(request, "bookings/book.html", {"mentor": mentor, "form": form, "choice": choice})
+    return render(request, "bookings/book.html", {"mentor": mentor, "form": form, "choice": choice, "terms": terms})
 
 
 @login_required
@@ -74,12 +73,10 @@ def detail(request, pk: int):
     booking = _booking_or_404(request, pk)
     is_mentor = booking.slot.mentor.user_id == request.user.pk
     from payments.policy import refund_quote
-    from payments.services import payment_deadline
 
     context = {
         "booking": booking, "is_mentor": is_mentor, "events": booking.events.select_related("actor"),
         "refund": refund_quote(booking=booking, actor=request.user, now=timezone.now()),
-        "payment_deadline": payment_deadline(booking),
         "can_change": booking.is_live and booking.slot.start > timezone.now(),
         "cancel_form": forms.CancelForm(), "decline_form": forms.DeclineForm(),
     }

@@ -204,6 +204,8 @@ STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
 STRIPE_WEBHOOK_TOLERANCE_SECONDS = env_int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", 300)
 # An unpaid booking is cancelled (seat released) this long before its start.
 PAYMENT_DEADLINE_MINUTES = env_int("PAYMENT_DEADLINE_MINUTES", 60)
+# A priced booking made later than that gets this long to pay (and is refused if it starts sooner).
+PAYMENT_QUICK_MINUTES = env_int("PAYMENT_QUICK_MINUTES", 15)
 
 # SMS reminders go to users with a phone number who opted in; the console backend logs them.
 SMS_BACKEND = env_str("SMS_BACKEND", "notifications.sms.ConsoleBackend")

@@ -56,10 +56,11 @@ class ProfileSettingsForm(forms.ModelForm):
     class Meta:
         model = MentorProfile
         fields = ["title", "company", "description", "price_per_hour", "currency", "timezone", "accepts_bookings",
-                  "requires_confirmation", "min_notice_minutes", "buffer_minutes", "hold_minutes",
-                  "full_refund_hours", "late_refund_percent"]
+                  "requires_confirmation", "confirm_reschedules", "min_notice_minutes", "buffer_minutes",
+                  "hold_minutes", "full_refund_hours", "late_refund_percent"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
         labels = {"accepts_bookings": "Accepting bookings", "requires_confirmation": "I confirm each request",
+                  "confirm_reschedules": "I also confirm when a mentee moves a booked session",
                   "min_notice_minutes": "Minimum notice (minutes)",
                   "buffer_minutes": "Buffer between sessions (minutes)",
                   "hold_minutes": "Requests expire after (minutes)"}

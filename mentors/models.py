@@ -40,6 +40,9 @@ class MentorProfile(models.Model):
     accepts_bookings = models.BooleanField(default=True, help_text="Off: the mentor is paused and not bookable.")
 
     requires_confirmation = models.BooleanField(default=False)
+    confirm_reschedules = models.BooleanField(
+        default=False,
+        help_text="With requires_confirmation: a mentee moving a scheduled session also waits for my confirmation.")
     min_notice_minutes = models.PositiveIntegerField(default=120, validators=[MaxValueValidator(60 * 24 * 30)])
     buffer_minutes = models.PositiveIntegerField(default=0, validators=[MaxValueValidator(240)])
     hold_minutes = models.PositiveIntegerField(

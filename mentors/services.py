@@ -16,7 +16,7 @@ from mentors.models import DateOverride, MentorProfile, Service, Skill, Slot, We
 
 PROFILE_FIELDS = (
     "title", "description", "company", "price_per_hour", "currency", "timezone", "requires_confirmation",
-    "min_notice_minutes", "buffer_minutes", "hold_minutes", "accepts_bookings", "full_refund_hours",
+    "confirm_reschedules", "min_notice_minutes", "buffer_minutes", "hold_minutes", "accepts_bookings", "full_refund_hours",
     "late_refund_percent",
 )
 MAX_SKILLS = 20

@@ -5,7 +5,6 @@ import zoneinfo
 from datetime import datetime, timedelta
 from functools import partial
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
@@ -61,11 +60,6 @@ REMINDER_WINDOWS = {
 }
 
 
-def _payment_cutoff(now: datetime) -> datetime:
-    """Unpaid bookings starting by then are past their payment deadline: about to be cancelled, not reminded."""
-    return now + timedelta(minutes=settings.PAYMENT_DEADLINE_MINUTES)
-
-
 def _due(kind: str, now: datetime):
     from bookings.models import Booking
 
@@ -73,7 +67,8 @@ def _due(kind: str, now: datetime):
     already = Reminder.objects.filter(booking=OuterRef("pk"), kind=kind, slot_start=OuterRef("slot__start"))
     return (Booking.objects.filter(status__in=Booking.LIVE, slot__start__gt=now + until, slot__start__lte=now + lead)
             .exclude(Q(status=Booking.Status.REQUESTED) & Q(hold_expires_at__lte=now))
-            .exclude(Q(payment_status=Booking.PaymentStatus.PENDING) & Q(slot__start__lte=_payment_cutoff(now)))
+            # Unpaid past their payment deadline: about to be cancelled, not reminded.
+            .exclude(Q(payment_status=Booking.PaymentStatus.PENDING) & Q(payment_due_at__lte=now))
             .exclude(Exists(already)))
 
 
@@ -87,7 +82,8 @@ def _still_due(booking, *, kind: str, now: datetime) -> bool:
         return False
     if booking.status == Booking.Status.REQUESTED and booking.hold_expires_at and booking.hold_expires_at <= now:
         return False
-    return not (booking.payment_status == Booking.PaymentStatus.PENDING and start <= _payment_cutoff(now))
+    return not (booking.payment_status == Booking.PaymentStatus.PENDING and booking.payment_due_at
+                and booking.payment_due_at <= now)
 
 
 def reminders_send_due(*, now: datetime) -> int:
@@ -152,7 +148,7 @@ def _remind(booking, *, recipient: User, other: User, is_mentor: bool, kind: str
         lines.append("Still waiting for your confirmation." if is_mentor
                      else "Still waiting for the mentor to confirm.")
     if booking.payment_status == Booking.PaymentStatus.PENDING and not is_mentor:
-        deadline = _local(start - timedelta(minutes=settings.PAYMENT_DEADLINE_MINUTES), recipient.timezone)
+        deadline = _local(booking.payment_due_at, recipient.timezone)
         lines.append(f"Not paid yet: pay by {deadline} or the seat is released.")
     notification_send(user=recipient, kind=f"reminder.{kind}", title=title, body=" ".join(lines),
                       link=reverse("bookings:detail", args=[booking.pk]))

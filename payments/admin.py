@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
-from django.db import transaction
 
+from mentorhub.errors import DomainError
 from payments import services
 from payments.models import Payment, PaymentEvent
 
@@ -13,28 +13,39 @@ class PaymentEventInline(admin.TabularInline):
     can_delete = False
 
 
+class NeedsAttention(admin.SimpleListFilter):
+    """Payments whose provider events could not be trusted (wrong amount or currency, refunds made elsewhere)."""
+
+    title = "needs attention"
+    parameter_name = "flagged"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Flagged")]
+
+    def queryset(self, request, queryset):
+        return queryset.exclude(flagged="") if self.value() == "yes" else queryset
+
+
 @admin.register(Payment)
 class PaymentAdmin(admin.ModelAdmin):
     list_display = ("provider_intent_id", "payer", "amount", "currency", "status", "refunded_amount", "provider",
-                    "created_at")
-    list_filter = ("status", "provider", "currency")
+                    "flagged", "created_at")
+    list_filter = (NeedsAttention, "status", "provider", "currency")
     search_fields = ("provider_intent_id", "payer__email", "description")
     list_select_related = ("payer",)
     readonly_fields = [f.name for f in Payment._meta.fields]
     inlines = [PaymentEventInline]
     actions = ["refund_in_full"]
 
-    @admin.action(description="Refund the rest of the selected payments in full")
+    @admin.action(description="Refund the selected payments in full (a live booking they pay for is cancelled)")
     def refund_in_full(self, request, queryset):
         for payment in queryset:
-            with transaction.atomic():
-                locked = Payment.objects.select_for_update().get(pk=payment.pk)
-                if locked.status not in (Payment.Status.SUCCEEDED, Payment.Status.PARTIALLY_REFUNDED):
-                    self.message_user(request, f"{locked}: nothing to refund.", messages.WARNING)
-                    continue
-                amount = services.payment_refund(payment=locked, amount=locked.amount - locked.refunded_amount,
-                                                 reason=f"Refunded by staff ({request.user.email}).")
-            self.message_user(request, f"Refunded {amount} {locked.currency} of {locked}.", messages.SUCCESS)
+            try:
+                amount = services.payment_refund_by_staff(payment_id=payment.pk, staff=request.user)
+            except DomainError as exc:
+                self.message_user(request, exc.message, messages.WARNING)
+                continue
+            self.message_user(request, f"Refunded {amount} {payment.currency} of {payment}.", messages.SUCCESS)
 
 
 @admin.register(PaymentEvent)

@@ -29,6 +29,8 @@ class Payment(models.Model):
     refunded_amount = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
     idempotency_key = models.CharField(max_length=100, unique=True)
     expires_at = models.DateTimeField()
+    flagged = models.CharField(max_length=300, blank=True,
+                               help_text="Why staff must look at this payment (e.g. an event with the wrong amount).")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -36,8 +38,9 @@ class Payment(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["payer", "-created_at"], name="payment_history")]
         constraints = [
-            models.UniqueConstraint(fields=["booking"], condition=Q(status="pending"),
-                                    name="one_pending_payment_per_booking"),
+            # One intent a payer can still complete per booking: a new one voids the old first.
+            models.UniqueConstraint(fields=["booking"], condition=Q(status__in=["pending", "failed"]),
+                                    name="one_open_payment_per_booking"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
             models.CheckConstraint(condition=Q(refunded_amount__gte=0) & Q(refunded_amount__lte=models.F("amount")),
                                    name="payment_refund_within_amount"),

@@ -1,7 +1,7 @@
 """The cancellation policy: how much of what was paid comes back, and why, in words shown to the user."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from accounts.models import User
@@ -13,6 +13,21 @@ class RefundQuote:
     amount: Decimal
     percent: int
     rule: str
+
+
+@dataclass(frozen=True)
+class RefundTerms:
+    """What a mentee gets back if they cancel, shown before booking and before paying."""
+
+    full_until: datetime  # cancel by then: everything back
+    late_percent: int  # cancel after that (before the start): this share back
+    full_refund_hours: int
+
+
+def refund_terms(*, mentor, start: datetime) -> RefundTerms:
+    """The mentor's cancellation terms for a session starting at ``start`` (refund_quote applies them)."""
+    return RefundTerms(full_until=start - timedelta(hours=mentor.full_refund_hours),
+                       late_percent=mentor.late_refund_percent, full_refund_hours=mentor.full_refund_hours)
 
 
 def paid_amount(booking: Booking) -> Decimal:

@@ -6,12 +6,15 @@ get ids and a checkout page in the app where the payer picks "succeed" or
 "fail", delivered as an event through the same handler as the webhook.
 """
 
+import logging
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 
 import stripe
 from django.conf import settings
+
+logger = logging.getLogger(__name__)
 
 # Currencies Stripe takes in whole units (no cents): https://docs.stripe.com/currencies#zero-decimal
 ZERO_DECIMAL = {"bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv", "xaf",
@@ -73,8 +76,13 @@ class StripeProvider:
         return Intent(intent.id, intent.client_secret)
 
     def cancel(self, payment) -> None:
-        self._client().v1.payment_intents.cancel(payment.provider_intent_id,
-                                                 options={"idempotency_key": f"{payment.idempotency_key}-cancel"})
+        try:
+            self._client().v1.payment_intents.cancel(payment.provider_intent_id,
+                                                     options={"idempotency_key": f"{payment.idempotency_key}-cancel"})
+        except stripe.InvalidRequestError as exc:
+            # Already succeeded, processing or cancelled: Stripe's own state wins. A success still arrives as
+            # payment_intent.succeeded and is refunded there if the booking does not keep it.
+            logger.warning("Could not cancel %s: %s", payment.provider_intent_id, exc.user_message or exc)
 
     def refund(self, payment, amount: Decimal, key: str) -> str:
         refund = self._client().v1.refunds.create(

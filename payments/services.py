@@ -4,41 +4,60 @@ under the payment's row lock, and never moving a payment backwards.
 """
 
 import json
+import logging
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 
-from django.conf import settings
+from django.core.mail import mail_admins
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from bookings import services as booking_services
 from bookings.models import Booking
 from mentorhub.errors import Conflict, InvalidInput, NotFound
 from payments import policy
 from payments.models import Payment, PaymentEvent
-from payments.providers import from_minor, get_provider
+from payments.providers import from_minor, get_provider, to_minor
+
+logger = logging.getLogger(__name__)
 
 P = Payment.Status
-# Where each event may take a payment from; anything else is out of order and ignored.
+OPEN = (P.PENDING, P.FAILED)  # an intent the payer can still complete
+KEPT = (P.SUCCEEDED, P.PARTIALLY_REFUNDED)  # money we hold
+# Where each event may take a payment from; anything else is out of order and ignored. A success counts
+# from anywhere money had not yet arrived, a voided intent included: the provider took the money, and
+# _paid decides whether the booking keeps it or it goes straight back.
 MOVES = {
-    "payment_intent.succeeded": ({P.PENDING, P.FAILED}, P.SUCCEEDED),
+    "payment_intent.succeeded": ({P.PENDING, P.FAILED, P.CANCELLED}, P.SUCCEEDED),
     "payment_intent.payment_failed": ({P.PENDING, P.FAILED}, P.FAILED),
     "payment_intent.canceled": ({P.PENDING, P.FAILED}, P.CANCELLED),
 }
 
 
-def payment_deadline(booking: Booking) -> datetime:
-    """An unpaid booking is cancelled when this passes."""
-    return booking.slot.start - timedelta(minutes=settings.PAYMENT_DEADLINE_MINUTES)
+def payment_refusal(booking: Booking, *, now: datetime) -> str | None:
+    """Why this booking cannot be paid now, in words; None when it can."""
+    if booking.payment_status == Booking.PaymentStatus.PAID:
+        return "This booking is already paid."
+    if booking.payment_status == Booking.PaymentStatus.NOT_REQUIRED or booking.price <= 0:
+        return "This booking is free: there is nothing to pay."
+    if not booking.is_live:
+        return f"A {booking.get_status_display().lower()} booking cannot be paid."
+    if booking.payment_due_at is None or booking.payment_due_at <= now:
+        return "The payment deadline for this session has passed."
+    return None
 
 
 @transaction.atomic
 def payment_start(*, booking_id: int, payer: User, amount: Decimal | None = None,
                   now: datetime | None = None) -> Payment:
-    """Start paying for one of my bookings; asking again returns the same live intent.
+    """Start paying for one of my bookings; asking again returns the same open intent.
 
-    The amount is always the server's price: a client amount that differs is refused.
+    A booking has at most one open intent: a new one is made only when the open one no longer fits
+    (past its expiry), and making it voids every older one with the provider first, so an old checkout
+    page can never be paid on top. The amount is always the server's price: a client amount that
+    differs is refused.
     """
     now = now or timezone.now()
     booking = (Booking.objects.select_for_update(of=("self",)).select_related("slot__mentor__user")
@@ -47,25 +66,20 @@ def payment_start(*, booking_id: int, payer: User, amount: Decimal | None = None
         raise NotFound("No such booking.")
     if amount is not None and Decimal(amount) != booking.price:
         raise InvalidInput(f"The amount must be {booking.price} {booking.currency}.", field="amount")
-    if booking.payment_status == Booking.PaymentStatus.PAID:
-        raise Conflict("This booking is already paid.")
-    if booking.payment_status == Booking.PaymentStatus.NOT_REQUIRED or booking.price <= 0:
-        raise Conflict("This booking is free: there is nothing to pay.")
-    if not booking.is_live:
-        raise Conflict(f"A {booking.get_status_display().lower()} booking cannot be paid.")
-    if payment_deadline(booking) <= now:
-        raise Conflict("The payment deadline for this session has passed.")
-    live = Payment.objects.select_for_update().filter(booking=booking, status=P.PENDING).first()
-    if live is not None and live.expires_at > now:
-        return live
-    if live is not None:
-        live.status = P.CANCELLED
-        live.save(update_fields=["status", "updated_at"])
+    if refusal := payment_refusal(booking, now=now):
+        raise Conflict(refusal)
+    due = booking.payment_due_at
+    open_payments = list(Payment.objects.select_for_update().filter(booking=booking, status__in=OPEN)
+                         .order_by("-created_at", "-id"))
+    if open_payments and open_payments[0].expires_at == due and open_payments[0].amount == booking.price:
+        return open_payments[0]
+    for stale in open_payments:
+        _void(stale)
     provider = get_provider()
     payment = Payment.objects.create(
         payer=payer, booking=booking, amount=booking.price, currency=booking.currency, provider=provider.name,
         description=f"Session with {booking.slot.mentor.user.display_name}",
-        idempotency_key=f"booking-{booking.pk}-{uuid.uuid4().hex}", expires_at=payment_deadline(booking),
+        idempotency_key=f"booking-{booking.pk}-{uuid.uuid4().hex}", expires_at=due,
     )
     intent = provider.create_intent(payment)
     payment.provider_intent_id, payment.client_secret = intent.id, intent.client_secret
@@ -73,9 +87,19 @@ def payment_start(*, booking_id: int, payer: User, amount: Decimal | None = None
     return payment
 
 
+def _void(payment: Payment) -> None:
+    """Cancel an open intent with its provider and here, so its checkout can no longer take money."""
+    get_provider(payment.provider).cancel(payment)
+    payment.status = P.CANCELLED
+    payment.save(update_fields=["status", "updated_at"])
+
+
 @transaction.atomic
 def payment_event_record(*, provider: str, event: dict, payload: str = "", now: datetime | None = None) -> str:
-    """Apply one provider event exactly once. Returns what happened, for the log and the event row."""
+    """Apply one provider event exactly once. Returns what happened, for the log and the event row.
+
+    Locks the booking before the payment, in the same order as every other payments use case.
+    """
     now = now or timezone.now()
     kind, data = event.get("type", ""), event.get("data", {}).get("object", {})
     intent_id = data.get("payment_intent") if kind.startswith("charge.") else data.get("id")
@@ -85,63 +109,111 @@ def payment_event_record(*, provider: str, event: dict, payload: str = "", now: 
                                                  payload=payload or json.dumps(event))
     except IntegrityError:
         return "duplicate: already handled"
-    payment = Payment.objects.select_for_update().filter(provider_intent_id=intent_id).first()
-    if payment is None:
+    found = Payment.objects.filter(provider_intent_id=intent_id).values_list("pk", "booking_id").first() \
+        if intent_id else None
+    payment = None
+    if found is None:
         outcome = "ignored: no such payment"
-    elif kind in MOVES:
-        outcome = _move(payment, kind, now)
-    elif kind == "charge.refunded":
-        outcome = _refunded(payment, from_minor(int(data.get("amount_refunded", 0)), payment.currency))
     else:
-        outcome = f"ignored: {kind} is not handled"
+        booking = booking_services.lock_booking(found[1]) if found[1] else None
+        payment = Payment.objects.select_for_update().get(pk=found[0])
+        if kind in MOVES:
+            outcome = _move(payment, booking, kind, data, now)
+        elif kind == "charge.refunded":
+            outcome = _refunded_by_provider(payment, booking, data)
+        else:
+            outcome = f"ignored: {kind} is not handled"
     record.payment, record.outcome = payment, outcome
     record.save(update_fields=["payment", "outcome"])
     return outcome
 
 
-def _move(payment: Payment, kind: str, now: datetime) -> str:
+def _mismatch(payment: Payment, data: dict, amount_key: str) -> str | None:
+    """Why this event's money is not the payment's, in words; None when amount and currency match."""
+    amount, currency = data.get(amount_key), data.get("currency")
+    if not isinstance(amount, int) or isinstance(amount, bool) or not isinstance(currency, str):
+        return "the event does not say how much was paid, or in which currency"
+    if currency.lower() != payment.currency.lower():
+        return f"currency {currency.upper()} instead of {payment.currency.upper()}"
+    if amount_key == "amount_received" and amount != to_minor(payment.amount, payment.currency):
+        return (f"{from_minor(amount, payment.currency)} {payment.currency} received instead of "
+                f"{payment.amount} {payment.currency}")
+    return None
+
+
+def _flag(payment: Payment, problem: str) -> str:
+    """Record a provider event we cannot trust for staff to look at; it changes nothing else."""
+    payment.flagged = problem[:300]
+    payment.save(update_fields=["flagged", "updated_at"])
+    logger.warning("Payment %s flagged: %s", payment.pk, problem)
+    transaction.on_commit(lambda: mail_admins(f"Payment {payment.pk} needs a look", problem, fail_silently=True),
+                          robust=True)
+    return f"flagged: {problem}"
+
+
+def _move(payment: Payment, booking: Booking | None, kind: str, data: dict, now: datetime) -> str:
     sources, target = MOVES[kind]
     if payment.status not in sources:
         return f"ignored: out of order ({payment.status} cannot become {target})"
+    if target == P.SUCCEEDED and (problem := _mismatch(payment, data, "amount_received")):
+        return _flag(payment, problem)
     payment.status = target
     payment.save(update_fields=["status", "updated_at"])
-    if target == P.SUCCEEDED and payment.booking_id:
-        return _paid(payment, now)
+    if target == P.SUCCEEDED and booking is not None:
+        return _paid(payment, booking, now)
     return target
 
 
-def _paid(payment: Payment, now: datetime) -> str:
-    """The money arrived: mark the booking paid, reinstate it, or give the money back. Never keep it silently."""
-    from bookings import services as booking_services
-
-    booking = booking_services.lock_booking(payment.booking_id)
-    if booking.is_live:
+def _paid(payment: Payment, booking: Booking, now: datetime) -> str:
+    """The money arrived: mark the booking paid, reinstate it, or give the money back. Never keep it silently,
+    and never keep two payments for one booking."""
+    if booking.is_live and booking.payment_status == Booking.PaymentStatus.PENDING:
         booking_services.booking_mark_paid(booking=booking)
         return "succeeded: booking paid"
-    if booking.status in (Booking.Status.EXPIRED, Booking.Status.CANCELLED) and \
-            booking_services.booking_reinstate(booking=booking, now=now):
+    if booking.is_live and booking.payment_status == Booking.PaymentStatus.PAID:
+        payment_refund(payment=payment, amount=payment.amount - payment.refunded_amount,
+                       reason="The booking was already paid by another payment.")
+        return "succeeded: booking already paid, refunded in full"
+    if booking_services.booking_reinstate(booking=booking, now=now):
         booking_services.booking_mark_paid(booking=booking)
         return "succeeded: booking reinstated and paid"
     payment_refund(payment=payment, amount=payment.amount - payment.refunded_amount,
-                   reason="Paid after the booking ended and its seat was gone.")
-    booking.payment_status = Booking.PaymentStatus.REFUNDED
-    booking.save(update_fields=["payment_status", "updated_at"])
-    return "succeeded: seat gone, refunded in full"
+                   reason="Paid after the booking ended.")
+    if booking.payment_status != Booking.PaymentStatus.PAID:  # a late cancellation's kept share stays as it is
+        booking.payment_status = Booking.PaymentStatus.REFUNDED
+        booking.save(update_fields=["payment_status", "updated_at"])
+    return "succeeded: booking no longer open, refunded in full"
+
+
+def _refunded_by_provider(payment: Payment, booking: Booking | None, data: dict) -> str:
+    """A refund reported by the provider: ours coming back, or one made outside MentorHub (the dashboard)."""
+    if payment.status not in (P.SUCCEEDED, P.PARTIALLY_REFUNDED, P.REFUNDED):
+        return f"ignored: out of order ({payment.status} was never paid)"
+    if problem := _mismatch(payment, data, "amount_refunded"):
+        return _flag(payment, problem)
+    outcome = _refunded(payment, from_minor(data["amount_refunded"], payment.currency))
+    if booking is not None and booking.is_live and booking.payment_status == Booking.PaymentStatus.PAID:
+        kept = policy.paid_amount(booking)
+        if kept <= 0:
+            booking_services.booking_end_refunded(booking=booking, reason="Refunded in full by the payment provider.")
+            return f"{outcome}; booking cancelled"
+        if kept < booking.price:
+            return _flag(payment, f"partly refunded outside MentorHub while the booking is live ({kept} of "
+                                  f"{booking.price} {booking.currency} kept)")
+    return outcome
 
 
 def _refunded(payment: Payment, total_refunded: Decimal) -> str:
-    if payment.status not in (P.SUCCEEDED, P.PARTIALLY_REFUNDED, P.REFUNDED):
-        return f"ignored: out of order ({payment.status} was never paid)"
     payment.refunded_amount = min(max(payment.refunded_amount, total_refunded), payment.amount)
     payment.status = P.REFUNDED if payment.refunded_amount >= payment.amount else P.PARTIALLY_REFUNDED
     payment.save(update_fields=["refunded_amount", "status", "updated_at"])
-    if payment.status == P.REFUNDED and payment.booking_id:
-        Booking.objects.filter(pk=payment.booking_id).update(payment_status=Booking.PaymentStatus.REFUNDED)
     return f"{payment.status}: {payment.refunded_amount} {payment.currency}"
 
 
 def payment_refund(*, payment: Payment, amount: Decimal, reason: str) -> Decimal:
-    """Give money back through the provider and record it (call inside the caller's transaction)."""
+    """Give money back through the provider and record it (call inside the caller's transaction, payment locked).
+
+    Only moves money: what it means for the booking is the caller's to decide."""
     amount = min(amount, payment.amount - payment.refunded_amount)
     if amount <= 0:
         return Decimal("0")
@@ -151,28 +223,65 @@ def payment_refund(*, payment: Payment, amount: Decimal, reason: str) -> Decimal
     return amount
 
 
+def _give_back(booking: Booking, amount: Decimal, reason: str) -> None:
+    """Refund up to ``amount`` of what the booking kept, and void its open intents (booking locked)."""
+    for payment in booking.payments.select_for_update().filter(status__in=KEPT).order_by("created_at", "id"):
+        amount -= payment_refund(payment=payment, amount=amount, reason=reason)
+    for payment in booking.payments.select_for_update().filter(status__in=OPEN):
+        _void(payment)
+    if booking.payment_status == Booking.PaymentStatus.PAID and policy.paid_amount(booking) <= 0:
+        booking.payment_status = Booking.PaymentStatus.REFUNDED  # saved by the caller's transition
+
+
+@transaction.atomic
+def payment_refund_by_staff(*, payment_id: int, staff: User) -> Decimal:
+    """Staff give a payment back in full. If it pays for a live booking, that booking is cancelled and
+    everything it kept is refunded: a live booking is always one somebody paid for."""
+    found = Payment.objects.filter(pk=payment_id).values_list("booking_id", flat=True).first()
+    booking = booking_services.lock_booking(found) if found else None
+    payment = Payment.objects.select_for_update().get(pk=payment_id)
+    if payment.status not in KEPT:
+        raise Conflict(f"{payment}: nothing to refund.")
+    reason = f"Refunded by staff ({staff.email})."
+    if booking is not None and booking.is_live:
+        kept = policy.paid_amount(booking)
+        _give_back(booking, kept, reason)
+        booking_services.booking_end_refunded(booking=booking, reason=reason, actor=staff)
+        return kept
+    amount = payment_refund(payment=payment, amount=payment.amount - payment.refunded_amount, reason=reason)
+    if booking is not None and booking.payment_status == Booking.PaymentStatus.PAID and \
+            policy.paid_amount(booking) <= 0:
+        booking.payment_status = Booking.PaymentStatus.REFUNDED
+        booking.save(update_fields=["payment_status", "updated_at"])
+    return amount
+
+
 def refund_for_cancellation(*, booking: Booking, actor: User, now: datetime) -> policy.RefundQuote:
     """The policy hook booking_cancel calls: refund what the policy grants, return the rule that applied."""
     quote = policy.refund_quote(booking=booking, actor=actor, now=now)
-    remaining = quote.amount
-    for payment in booking.payments.select_for_update().filter(status__in=[P.SUCCEEDED, P.PARTIALLY_REFUNDED]):
-        remaining -= payment_refund(payment=payment, amount=remaining, reason=quote.rule)
-    for payment in booking.payments.select_for_update().filter(status=P.PENDING):
-        get_provider(payment.provider).cancel(payment)
-        payment.status = P.CANCELLED
-        payment.save(update_fields=["status", "updated_at"])
-    if quote.amount > 0 and quote.percent == 100:
-        booking.payment_status = Booking.PaymentStatus.REFUNDED
+    _give_back(booking, quote.amount, quote.rule)
     return quote
+
+
+def refund_booking_in_full(*, booking: Booking, reason: str) -> None:
+    """Everything the booking kept goes back (a declined or expired request)."""
+    _give_back(booking, policy.paid_amount(booking), reason)
 
 
 @transaction.atomic
 def offline_checkout_decide(*, payment_id: int, payer: User, succeed: bool) -> str:
-    """The offline provider's test checkout: the payer's choice becomes a provider event, like a webhook."""
+    """The offline provider's test checkout: the payer's choice becomes a provider event, like a webhook.
+
+    Only an open intent can be decided: a checkout replaced by a newer one, or already paid, refuses."""
     payment = Payment.objects.filter(pk=payment_id, payer=payer, provider="offline").first()
     if payment is None:
         raise NotFound("No such payment.")
+    if payment.status not in OPEN:
+        raise Conflict("This checkout is no longer open: it was paid, replaced by a newer one, or cancelled.")
     kind = "payment_intent.succeeded" if succeed else "payment_intent.payment_failed"
-    event = {"id": f"evt_offline_{uuid.uuid4().hex}", "type": kind,
-             "data": {"object": {"id": payment.provider_intent_id, "object": "payment_intent"}}}
+    intent = {"id": payment.provider_intent_id, "object": "payment_intent", "currency": payment.currency.lower(),
+              "amount": to_minor(payment.amount, payment.currency)}
+    if succeed:
+        intent["amount_received"] = intent["amount"]
+    event = {"id": f"evt_offline_{uuid.uuid4().hex}", "type": kind, "data": {"object": intent}}
     return payment_event_record(provider="offline", event=event)

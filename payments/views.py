@@ -6,11 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from bookings.models import Booking
 from mentorhub.errors import DomainError
 from payments import services
 from payments.models import Payment
+from payments.policy import refund_terms
 
 
 def _mine(request, pk: int) -> Payment:
@@ -22,12 +25,23 @@ def _mine(request, pk: int) -> Payment:
 
 @login_required
 def pay_booking(request, booking_id: int):
-    try:
-        payment = services.payment_start(booking_id=booking_id, payer=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    """GET: what you are about to pay, by when, and the refund terms. POST (with CSRF): start the checkout."""
+    booking = (Booking.objects.select_related("slot__mentor__user", "service")
+               .filter(pk=booking_id, mentee=request.user).first())
+    if booking is None:
+        raise Http404("No such booking.")
+    if request.method == "POST":
+        try:
+            payment = services.payment_start(booking_id=booking_id, payer=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("bookings:detail", booking_id)
+        return redirect("payments:checkout", payment.pk)
+    if refusal := services.payment_refusal(booking, now=timezone.now()):
+        messages.info(request, refusal)
         return redirect("bookings:detail", booking_id)
-    return redirect("payments:checkout", payment.pk)
+    return render(request, "payments/pay.html", {
+        "booking": booking, "terms": refund_terms(mentor=booking.slot.mentor, start=booking.slot.start)})
 
 
 @login_required
@@ -35,8 +49,10 @@ def checkout(request, pk: int):
     payment = _mine(request, pk)
     if payment.status != Payment.Status.PENDING and payment.status != Payment.Status.FAILED:
         return redirect("payments:result", payment.pk)
+    booking = payment.booking
     return render(request, "payments/checkout.html", {
         "payment": payment, "stripe_key": settings.STRIPE_PUBLISHABLE_KEY,
+        "terms": refund_terms(mentor=booking.slot.mentor, start=booking.slot.start) if booking else None,
         "return_url": request.build_absolute_uri(f"/payments/{payment.pk}/result/"),
     })
 

@@ -32,6 +32,8 @@ def review_create(*, booking_id: int, author: User, rating: int, comment: str = 
         raise InvalidInput("Give a rating from 1 to 5.", field="rating")
     if booking.status != Booking.Status.COMPLETED:
         raise Conflict("Only a completed session can be reviewed.")
+    if not booking.is_settled:
+        raise Conflict("Only a paid (or free) session can be reviewed.")
     if Review.objects.filter(booking=booking).exists():
         raise Conflict("You already reviewed this session.")
     try:

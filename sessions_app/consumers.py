@@ -13,7 +13,8 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
-from sessions_app.services import can_enter_room
+from mentorhub.realtime import slot_group
+from sessions_app.services import room_access
 
 RELAYED = {"offer", "answer", "ice"}
 
@@ -22,22 +23,36 @@ class MeetingConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self):
         self.room = self.scope["url_route"]["kwargs"]["room_name"]
         user = self.scope.get("user")
-        allowed = user is not None and user.is_authenticated and await database_sync_to_async(can_enter_room)(
-            room_name=self.room, user=user)
-        if not allowed:
+        slot_id = await self._access()
+        if slot_id is None:
             await self.close(code=4403)
             return
         self.group = f"meeting.{self.room}"
+        self.access_group = slot_group(slot_id)
         self.peer_id = secrets.token_hex(8)
         await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.channel_layer.group_add(self.access_group, self.channel_name)
         await self.accept()
         await self.send_json({"type": "welcome", "peer_id": self.peer_id, "ice_servers": settings.WEBRTC_ICE_SERVERS})
         await self._broadcast({"type": "peer-joined", "peer_id": self.peer_id, "name": user.display_name})
+
+    async def _access(self) -> int | None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            return None
+        return await database_sync_to_async(room_access)(room_name=self.room, user=user)
 
     async def disconnect(self, code):
         if hasattr(self, "group"):
             await self._broadcast({"type": "peer-left", "peer_id": self.peer_id})
             await self.channel_layer.group_discard(self.group, self.channel_name)
+            await self.channel_layer.group_discard(self.access_group, self.channel_name)
+
+    async def access_changed(self, event):
+        """A booking of this slot changed: whoever may no longer be here is told why, then disconnected."""
+        if await self._access() is None:
+            await self.send_json({"type": "closed", "detail": "This session can no longer be joined."})
+            await self.close(code=4410)
 
     async def receive_json(self, content, **kwargs):
         kind, target = content.get("type"), content.get("to")

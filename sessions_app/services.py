@@ -33,17 +33,29 @@ def _participant_booking(booking_id: int, user: User) -> tuple[Booking, bool]:
 
 
 def join_refusal(booking: Booking, *, is_mentor: bool, now: datetime) -> str | None:
-    """Why this participant cannot join now, in words; None when they can."""
+    """Why this participant cannot join now, in words; None when they can.
+
+    The room is for scheduled seats that are paid (or free): a mentee whose seat is unpaid cannot join,
+    and a mentor cannot hold a session nobody paid for.
+    """
     if booking.status != S.SCHEDULED:
         return f"This session is {booking.get_status_display().lower()}; only scheduled sessions can be joined."
-    if not is_mentor and booking.payment_status == Booking.PaymentStatus.PENDING:
+    if not is_mentor and not booking.is_settled:
         return "Pay for this session first; the room opens to paid bookings only."
+    if is_mentor and not _paid_seats(booking.slot_id).exists():
+        return "No seat of this session is paid yet; the room opens to paid bookings only."
     opens, closes = join_window(booking)
     if now < opens:
         return f"The room opens at {opens:%Y-%m-%d %H:%M} UTC ({settings.JOIN_EARLY_MINUTES} minutes before the start)."
     if now > closes:
         return "This session has ended."
     return None
+
+
+def _paid_seats(slot_id: int):
+    """The seats of a slot that may be held: scheduled and paid or free."""
+    return Booking.objects.filter(slot_id=slot_id, status=S.SCHEDULED,
+                                  payment_status__in=[Booking.PaymentStatus.PAID, Booking.PaymentStatus.NOT_REQUIRED])
 
 
 def meeting_for(booking: Booking) -> Meeting:
@@ -73,17 +85,25 @@ def session_join(*, booking_id: int, user: User, now: datetime | None = None) ->
     return booking, meeting
 
 
-def can_enter_room(*, room_name: str, user: User, now: datetime | None = None) -> bool:
-    """For the signalling socket: is this user a participant of this room, inside its window?"""
+def room_access(*, room_name: str, user: User, now: datetime | None = None) -> int | None:
+    """For the signalling socket: the room's slot id when this user may be in it now, else None.
+
+    Asked on connect and again whenever a booking of the slot changes, so a seat that stops being
+    joinable (cancelled, refunded, completed, no-show) loses its open connection too.
+    """
     now = now or timezone.now()
     meeting = Meeting.objects.select_related("slot__mentor").filter(room_name=room_name).first()
     if meeting is None or not user.is_authenticated:
-        return False
+        return None
     if meeting.slot.mentor.user_id == user.pk:
-        booking = meeting.slot.bookings.filter(status=S.SCHEDULED).select_related("slot").first()
-        return booking is not None and join_refusal(booking, is_mentor=True, now=now) is None
-    booking = meeting.slot.bookings.filter(mentee=user).select_related("slot").order_by("-id").first()
-    return booking is not None and join_refusal(booking, is_mentor=False, now=now) is None
+        booking = _paid_seats(meeting.slot_id).select_related("slot").first()
+        is_mentor = True
+    else:
+        booking = meeting.slot.bookings.filter(mentee=user).select_related("slot").order_by("-id").first()
+        is_mentor = False
+    if booking is None or join_refusal(booking, is_mentor=is_mentor, now=now) is not None:
+        return None
+    return meeting.slot_id
 
 
 @transaction.atomic
@@ -103,7 +123,7 @@ def _count_sessions(mentor_id: int, completed: int) -> None:
 
 @transaction.atomic
 def session_complete(*, booking_id: int, user: User, now: datetime | None = None) -> Booking:
-    """The mentor marks the session held (after its start): every scheduled seat in the slot completes."""
+    """The mentor marks the session held (after its start): every scheduled, paid (or free) seat completes."""
     now = now or timezone.now()
     booking = booking_services.lock_booking(booking_id)
     if booking.slot.mentor.user_id != user.pk:
@@ -114,7 +134,10 @@ def session_complete(*, booking_id: int, user: User, now: datetime | None = None
         raise InvalidInput("A session can be completed once it has started.", field="status")
     if booking.status != S.SCHEDULED:
         raise Conflict(f"A {booking.get_status_display().lower()} session cannot be completed.")
-    seats = [booking_services.lock_booking(b.pk) for b in booking.slot.bookings.filter(status=S.SCHEDULED)]
+    # Unpaid seats are not held sessions: they stay for the payment-deadline sweep to cancel.
+    seats = [booking_services.lock_booking(b.pk) for b in _paid_seats(booking.slot_id)]
+    if not seats:
+        raise Conflict("No seat of this session is paid, so there is no session to complete.")
     for seat in seats:
         booking_services.transition(seat, to=S.COMPLETED, actor=user, reason="Completed by the mentor.")
     Meeting.objects.filter(slot=booking.slot).update(completed_at=now)
@@ -133,6 +156,8 @@ def session_complete_by_mentee(
     booking = booking_services.lock_booking(booking_id)
     if booking.mentee_id != user.pk:
         raise NotFound("No such session.")
+    if not booking.is_settled:
+        raise Conflict("Pay for this session first: an unpaid session cannot be completed or reviewed.")
     if booking.status == S.SCHEDULED:
         if booking.slot.end > now:
             raise InvalidInput("You can complete a session once it has ended.", field="status")

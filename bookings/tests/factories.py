@@ -1,3 +1,4 @@
+from datetime import timedelta
 from decimal import Decimal
 
 import factory
@@ -19,3 +20,5 @@ class BookingFactory(factory.django.DjangoModelFactory):
     price = Decimal("3000.00")
     currency = "RUB"
     payment_status = Booking.PaymentStatus.PENDING
+    payment_due_at = factory.LazyAttribute(
+        lambda o: o.slot.start - timedelta(minutes=60) if o.payment_status == Booking.PaymentStatus.PENDING else None)

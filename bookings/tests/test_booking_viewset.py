@@ -406,26 +406,37 @@ def test_the_rescheduled_booking_shows_its_new_start_in_the_mentees_own_zone(api
     assert api(mentee).get(item_url(booked)).json()["start_time"] == "14:00:00"
 
 
-def test_rescheduling_can_change_the_length(api, mentee, booked, tomorrow_10):
+def test_rescheduling_to_another_length_is_a_400_and_changes_nothing(api, mentee, booked, tomorrow_10):
     day = (tomorrow_10 + timedelta(days=2)).date()
     response = api(mentee).post(reschedule_url(booked), {"session_date": day.isoformat(), "start_time": "12:00",
-                                                          "duration": 90})
+                                                          "duration": 480})
+    assert_error(response, 400, field="duration")
+    assert "keeps the session's length" in response.json()["detail"]
+    stored = Booking.objects.get(pk=booked.pk)
+    assert (stored.slot_id, stored.price) == (booked.slot_id, booked.price)
+
+
+def test_rescheduling_with_the_same_duration_keeps_length_service_and_price(api, mentee, booked, tomorrow_10):
+    day = (tomorrow_10 + timedelta(days=2)).date()
+    response = api(mentee).post(reschedule_url(booked), {"session_date": day.isoformat(), "start_time": "12:00",
+                                                          "duration": booked.slot.duration_minutes})
     assert response.status_code == 200, response.content
-    assert response.json()["duration_minutes"] == 90
-    assert Booking.objects.get(pk=booked.pk).slot.end == datetime.combine(day, time(13, 30), tzinfo=UTC)
+    stored = Booking.objects.get(pk=booked.pk)
+    assert (stored.slot.duration_minutes, stored.service_id, stored.price) == (
+        booked.slot.duration_minutes, booked.service_id, booked.price)
 
 
-def test_rescheduling_a_requested_booking_makes_it_scheduled(api, mentee, confirming_profile, one_seat_slot,
-                                                             tomorrow_10):
+def test_rescheduling_a_requested_booking_keeps_it_requested_for_the_mentor(api, mentee, confirming_profile,
+                                                                             one_seat_slot, tomorrow_10):
     waiting = services.booking_hold(mentee=mentee, slot_id=one_seat_slot.pk)
     assert waiting.status == S.REQUESTED
     day = (tomorrow_10 + timedelta(days=1)).date()
     response = api(mentee).post(reschedule_url(waiting), {"session_date": day.isoformat(), "start_time": "15:00:00",
                                                           "duration": 60})
     assert response.status_code == 200, response.content
-    assert response.json()["status"] == "scheduled"
+    assert response.json()["status"] == "requested"
     stored = Booking.objects.get(pk=waiting.pk)
-    assert (stored.status, stored.hold_expires_at) == (S.SCHEDULED, None)
+    assert stored.status == S.REQUESTED and stored.hold_expires_at > timezone.now()
 
 
 @pytest.mark.parametrize("status,days", [(S.COMPLETED, -2), (S.CANCELLED, 2), (S.NO_SHOW, -2), (S.SCHEDULED, -2)])

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from bookings import services
+from bookings import selectors, services
 from bookings.models import Booking, BookingEvent
 from mentorhub.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from mentors.models import Slot
@@ -250,10 +250,16 @@ def test_rescheduling_moves_the_seat_keeps_the_payment_and_bumps_the_calendar_se
     assert moved.events.last().to_status == "scheduled" and "Moved from" in moved.events.last().reason
 
 
-def test_rescheduling_a_request_makes_it_scheduled(request_booking, mentee, tomorrow_10):
+def test_a_mentees_reschedule_of_a_request_is_a_new_request_with_a_fresh_hold(request_booking, mentee, mentor,
+                                                                               tomorrow_10):
+    later = timezone.now() + timedelta(minutes=20)
     moved = services.booking_reschedule(booking_id=request_booking.pk, actor=mentee,
-                                        start=tomorrow_10 + timedelta(hours=2))
-    assert moved.status == S.SCHEDULED
+                                        start=tomorrow_10 + timedelta(hours=2), now=later)
+    assert moved.status == S.REQUESTED and moved.hold_expires_at == later + timedelta(minutes=30)
+    assert list(selectors.requests_for_mentor(user=mentor)) == [moved]  # still in the mentor's inbox
+    event = moved.events.last()
+    assert (event.from_status, event.to_status, event.actor) == (S.REQUESTED, S.REQUESTED, mentee)
+    assert "Waiting for the mentor to confirm" in event.reason
 
 
 def test_rescheduling_into_a_taken_time_changes_nothing(mentee, other_user, profile, service, tomorrow_10):
@@ -270,9 +276,10 @@ def test_rescheduling_into_a_taken_time_changes_nothing(mentee, other_user, prof
 
 
 ALL = [s.value for s in S]
-LEGAL = {("requested", t) for t in ("scheduled", "declined", "expired", "cancelled")} | {
-    ("scheduled", t) for t in ("scheduled", "completed", "no_show", "cancelled")} | {
-    ("expired", "scheduled"), ("cancelled", "scheduled")}  # reinstated by a late payment only
+LEGAL = {("requested", t) for t in ("requested", "scheduled", "declined", "expired", "cancelled")} | {
+    ("scheduled", t) for t in ("scheduled", "requested", "completed", "no_show", "cancelled")} | {
+    ("expired", "requested"), ("expired", "scheduled"),  # reinstated by a late payment only
+    ("cancelled", "requested"), ("cancelled", "scheduled")}
 
 
 @pytest.mark.parametrize("source,target", [(a, b) for a in ALL for b in ALL if (a, b) not in LEGAL])
@@ -325,13 +332,15 @@ def test_the_beat_task_runs_the_sweep_and_is_scheduled_every_minute(request_book
     assert request_booking.status == S.EXPIRED
 
 
-def test_rescheduling_to_another_length_drops_the_service_of_the_old_length(mentee, profile, service, tomorrow_10):
+def test_rescheduling_to_another_length_is_refused_and_changes_nothing(mentee, profile, service, tomorrow_10):
     booking = services.booking_hold(mentee=mentee, mentor_id=profile.pk, start=tomorrow_10, service_id=service.pk)
-    # 90-minute times step from 09:00: 09:00, 10:30, 12:00, ...
-    moved = services.booking_reschedule(booking_id=booking.pk, actor=mentee, start=tomorrow_10 + timedelta(hours=2),
-                                        duration_minutes=90)
-    moved.refresh_from_db()
-    assert (moved.slot.duration_minutes, moved.service, moved.price) == (90, None, booking.price)
+    with pytest.raises(InvalidInput, match="keeps the session's length") as refused:
+        services.booking_reschedule(booking_id=booking.pk, actor=mentee, start=tomorrow_10 + timedelta(hours=2),
+                                    duration_minutes=480)
+    assert refused.value.field == "duration"
+    stored = Booking.objects.get(pk=booking.pk)
+    assert (stored.slot_id, stored.service_id, stored.price, stored.slot.duration_minutes) == (
+        booking.slot_id, service.pk, service.price, 60)
 
 
 def test_a_cancel_for_a_state_the_booking_has_left_is_refused(request_booking, mentee, mentor):

@@ -5,6 +5,7 @@ import pytest
 from bookings import services as booking_services
 from payments import services
 from payments.models import Payment
+from payments.tests.conftest import intent_object
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +16,7 @@ def paid(mentee, profile, service, tomorrow_10):
                                             service_id=service.pk)
     payment = services.payment_start(booking_id=booking.pk, payer=mentee)
     services.payment_event_record(provider="offline", event={
-        "id": "evt_paid", "type": "payment_intent.succeeded", "data": {"object": {"id": payment.provider_intent_id}}})
+        "id": "evt_paid", "type": "payment_intent.succeeded", "data": {"object": intent_object(payment)}})
     payment.refresh_from_db()
     return payment
 
@@ -39,7 +40,7 @@ def test_a_failed_offline_checkout_can_be_retried(client, mentee, profile, servi
     booking = booking_services.booking_hold(mentee=mentee, mentor_id=profile.pk, start=tomorrow_10 + timedelta(days=2),
                                             service_id=service.pk)
     client.force_login(mentee)
-    checkout = client.get(f"/bookings/{booking.pk}/pay/")["Location"]
+    checkout = client.post(f"/bookings/{booking.pk}/pay/")["Location"]
     client.post(f"{checkout}decide/", {"outcome": "fail"})
     assert "Payment failed" in client.get(checkout.replace("checkout", "result")).content.decode()
     assert client.get(checkout).status_code == 200  # still payable

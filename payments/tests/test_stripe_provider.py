@@ -1,52 +1,17 @@
 """The Stripe provider through the real SDK, with its HTTP client stubbed: no network, every request checked."""
 
-import json
 from datetime import timedelta
 from decimal import Decimal
-from urllib.parse import parse_qs
 
 import pytest
-import stripe
 
 from bookings import services as booking_services
-from payments import providers, services
+from payments import services
 from payments.models import Payment
 from payments.providers import from_minor, to_minor
+from payments.tests.conftest import intent_object
 
 pytestmark = pytest.mark.django_db
-
-
-class RecordingHTTPClient(stripe.HTTPClient):
-    """Answers like Stripe's API and remembers what was asked."""
-
-    name = "recording"
-
-    def __init__(self):
-        super().__init__()
-        self.calls = []
-
-    def request(self, method, url, headers, post_data=None, *, _usage=None):
-        self.calls.append({"method": method, "url": url, "headers": dict(headers or {}),
-                           "body": parse_qs(post_data or "")})
-        if "/v1/refunds" in url:
-            body = {"id": "re_test_1", "object": "refund", "status": "succeeded"}
-        elif url.endswith("/cancel"):
-            body = {"id": "pi_test_1", "object": "payment_intent", "status": "canceled"}
-        else:
-            body = {"id": "pi_test_1", "object": "payment_intent", "client_secret": "pi_test_1_secret_abc",
-                    "status": "requires_payment_method"}
-        return json.dumps(body), 200, {"request-id": "req_test"}
-
-    def close(self):
-        return None
-
-
-@pytest.fixture
-def stripe_http(settings, monkeypatch):
-    settings.STRIPE_SECRET_KEY = "sk_test_not_a_real_key"
-    client = RecordingHTTPClient()
-    monkeypatch.setattr(providers, "http_client", lambda: client)
-    return client
 
 
 @pytest.fixture
@@ -75,7 +40,7 @@ def test_asking_again_reuses_the_intent_without_calling_stripe(stripe_http, ment
 def test_a_refund_goes_through_stripe_with_its_own_idempotency_key(stripe_http, mentee, mentor, booking):
     payment = services.payment_start(booking_id=booking.pk, payer=mentee)
     services.payment_event_record(provider="stripe", event={
-        "id": "evt_1", "type": "payment_intent.succeeded", "data": {"object": {"id": "pi_test_1"}}})
+        "id": "evt_1", "type": "payment_intent.succeeded", "data": {"object": intent_object(payment)}})
     booking_services.booking_cancel(booking_id=booking.pk, actor=mentor)
     refund = stripe_http.calls[-1]
     assert refund["url"].endswith("/v1/refunds") and refund["body"]["payment_intent"] == ["pi_test_1"]

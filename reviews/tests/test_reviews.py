@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def completed(mentee, one_seat_slot):
     booking = booking_services.booking_hold(mentee=mentee, slot_id=one_seat_slot.pk)
-    Booking.objects.filter(pk=booking.pk).update(status="completed")
+    Booking.objects.filter(pk=booking.pk).update(status="completed", payment_status="paid")
     return booking
 
 
@@ -47,6 +47,13 @@ def test_review_refusals(api, mentee, other_user, completed, one_seat_slot):
 def test_a_session_that_is_not_completed_cannot_be_reviewed(api, mentee, completed):
     Booking.objects.filter(pk=completed.pk).update(status="scheduled")
     assert api(mentee).post(f"/api/v1/reviews/{completed.pk}", {"rating": 5}).status_code == 409
+
+
+def test_an_unpaid_priced_session_cannot_be_reviewed(api, mentee, completed):
+    Booking.objects.filter(pk=completed.pk).update(payment_status="pending")
+    refused = api(mentee).post(f"/api/v1/reviews/{completed.pk}", {"rating": 5})
+    assert refused.status_code == 409 and "paid" in refused.json()["detail"]
+    assert not Review.objects.exists()
 
 
 def test_the_mentor_replies_once_publicly(api, mentee, mentor, other_user, completed):

@@ -103,14 +103,16 @@ def test_the_mentor_completes_after_the_start_and_the_session_counts(api, mentor
     assert MentorProfile.objects.get(pk=paid.slot.mentor_id).total_sessions == 1
 
 
-def test_completing_a_group_session_completes_every_scheduled_seat(mentor, group_slot):
+def test_completing_a_group_session_completes_every_paid_seat_and_leaves_unpaid_ones(mentor, group_slot):
     from accounts.tests.factories import UserFactory
     from sessions_app import services
 
     seats = [booking_services.booking_hold(mentee=UserFactory(), slot_id=group_slot.pk) for _ in range(3)]
+    Booking.objects.filter(pk__in=[seats[0].pk, seats[1].pk]).update(payment_status="paid")
     with at(seats[0], 10):
-        services.session_complete(booking_id=seats[0].pk, user=mentor)
-    assert set(Booking.objects.filter(slot=group_slot).values_list("status", flat=True)) == {"completed"}
+        services.session_complete(booking_id=seats[2].pk, user=mentor)
+    statuses = dict(Booking.objects.filter(slot=group_slot).values_list("pk", "status"))
+    assert statuses == {seats[0].pk: "completed", seats[1].pk: "completed", seats[2].pk: "scheduled"}
 
 
 def test_the_mentee_completes_with_a_rating_as_the_spec_shows(api, mentee, mentor, paid):

@@ -120,3 +120,67 @@ def test_malformed_messages_get_an_error_not_a_relay(room, mentee):
 
     with in_window(booking):
         async_to_sync(scenario)()
+
+
+async def closed_code(ws) -> tuple[list[str], int | None]:
+    """Read until the server closes the socket: the message types seen, and the close code."""
+    seen = []
+    for _ in range(10):
+        output = await ws.receive_output(timeout=2)
+        if output["type"] == "websocket.close":
+            return seen, output.get("code")
+        seen.append(__import__("json").loads(output["text"])["type"])
+    return seen, None
+
+
+def test_open_room_sockets_close_when_the_booking_is_cancelled(room, mentee, mentor):
+    from channels.db import database_sync_to_async
+
+    booking, name = room
+
+    async def scenario():
+        mentor_ws, ok, _ = await connect(name, str(AccessToken.for_user(mentor)))
+        assert ok and (await mentor_ws.receive_json_from())["type"] == "welcome"
+        mentee_ws, ok, _ = await connect(name, str(AccessToken.for_user(mentee)))
+        assert ok and (await mentee_ws.receive_json_from())["type"] == "welcome"
+        await database_sync_to_async(booking_services.booking_cancel)(booking_id=booking.pk, actor=mentee)
+        seen, code = await closed_code(mentee_ws)
+        assert "closed" in seen and code == 4410
+        seen, code = await closed_code(mentor_ws)  # nobody paid is left, so the mentor's room closes too
+        assert "closed" in seen and code == 4410
+
+    with in_window(booking):
+        async_to_sync(scenario)()
+
+
+def test_a_no_show_closes_the_mentees_socket_and_a_later_connect_is_refused(room, mentee, mentor):
+    from channels.db import database_sync_to_async
+
+    from sessions_app import services
+
+    booking, name = room
+
+    async def scenario():
+        mentee_ws, ok, _ = await connect(name, str(AccessToken.for_user(mentee)))
+        assert ok and (await mentee_ws.receive_json_from())["type"] == "welcome"
+        await database_sync_to_async(services.session_no_show)(booking_id=booking.pk, user=mentor)
+        _, code = await closed_code(mentee_ws)
+        assert code == 4410
+        _, ok, code = await connect(name, str(AccessToken.for_user(mentee)))
+        assert not ok and code == 4403
+
+    with freeze_time(booking.slot.start + timedelta(minutes=5), tick=True):
+        async_to_sync(scenario)()
+
+
+def test_an_unpaid_seat_cannot_enter_the_room(room, mentee, mentor):
+    booking, name = room
+    Booking.objects.filter(pk=booking.pk).update(payment_status="pending")
+
+    async def scenario():
+        for user in (mentee, mentor):
+            _, ok, code = await connect(name, str(AccessToken.for_user(user)))
+            assert not ok and code == 4403
+
+    with in_window(booking):
+        async_to_sync(scenario)()

@@ -60,6 +60,7 @@
     } else if (m.type === "answer" && peers[m.from]) { await peers[m.from].setRemoteDescription(m.data); }
     else if (m.type === "ice" && peers[m.from]) { await peers[m.from].addIceCandidate(m.data); }
     else if (m.type === "peer-left") { drop(m.peer_id); say("The other side left."); }
+    else if (m.type === "closed") { Object.keys(peers).forEach(drop); say(m.detail); }
   }
 
   async function join() {
@@ -73,7 +74,7 @@
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
     socket = new WebSocket(scheme + location.host + root.dataset.signalling);
     socket.onmessage = onMessage;
-    socket.onclose = function () { say("Disconnected."); };
+    socket.onclose = function (event) { if (event.code !== 4410) { say("Disconnected."); } };  // 4410: told why
     button("join").hidden = true;
     ["mute", "camera", "screen", "leave"].forEach(function (name) { button(name).hidden = false; });
   }

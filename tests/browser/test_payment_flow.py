@@ -29,12 +29,20 @@ def test_book_a_paid_session_pay_at_the_offline_checkout_then_cancel_early_and_s
     page.goto(f"/mentors/{profile.pk}/")
     page.get_by_role("link", name="Later →").click()
     page.get_by_test_id("bookable-time").first.click()
+    # The refund terms and the payment deadline are shown before booking, in the viewer's zone.
+    expect(page.get_by_test_id("refund-terms")).to_contain_text("full refund")
+    expect(page.get_by_test_id("refund-terms")).to_contain_text("Europe/Moscow")
+    expect(page.get_by_test_id("payment-due")).to_contain_text("Pay by")
     page.get_by_role("button", name="Confirm booking").click()
     expect(page.get_by_test_id("booking-status")).to_have_text("Scheduled")
 
     # Pay at the offline checkout, clearly marked as test mode.
     page.get_by_test_id("pay").click()
+    expect(page.get_by_test_id("pay-amount")).to_contain_text("4000 RUB")
+    expect(page.get_by_test_id("refund-terms")).to_contain_text("full refund")
+    page.get_by_test_id("start-payment").click()
     expect(page.get_by_test_id("test-mode")).to_contain_text("Test mode")
+    expect(page.get_by_test_id("refund-terms")).to_contain_text("no refund")
     expect(page.get_by_test_id("checkout-amount")).to_contain_text("4000 RUB")
     page.get_by_role("button", name="(succeed)").click()
     expect(page.get_by_test_id("payment-result")).to_contain_text("4000 RUB paid")

@@ -1,0 +1,25 @@
+"""Telling open WebSocket rooms that who may be in them has changed.
+
+Services only know slots; the room consumers (sessions_app) listen on the slot's group and
+re-check each connection's access when told, closing the ones that lost it. Sent after commit,
+so a rolled-back change closes nobody, and ``robust`` so a channel layer that is down never
+turns a committed change into an error.
+"""
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+
+def slot_group(slot_id: int) -> str:
+    return f"slot.{slot_id}"
+
+
+def room_access_changed_on_commit(*, slot_id: int) -> None:
+    transaction.on_commit(lambda: room_access_changed(slot_id=slot_id), robust=True)
+
+
+def room_access_changed(*, slot_id: int) -> None:
+    layer = get_channel_layer()
+    if layer is not None:
+        async_to_sync(layer.group_send)(slot_group(slot_id), {"type": "access.changed"})
