@@ -16,8 +16,8 @@ from mentors.models import DateOverride, MentorProfile, Service, Skill, Slot, We
 
 PROFILE_FIELDS = (
     "title", "description", "company", "price_per_hour", "currency", "timezone", "requires_confirmation",
-    "confirm_reschedules", "min_notice_minutes", "buffer_minutes", "hold_minutes", "accepts_bookings", "full_refund_hours",
-    "late_refund_percent",
+    "confirm_reschedules", "min_notice_minutes", "buffer_minutes", "hold_minutes", "accepts_bookings",
+    "full_refund_hours", "late_refund_percent",
 )
 MAX_SKILLS = 20
 
