@@ -364,7 +364,6 @@ CONTENT_SECURITY_POLICY = {
         "font-src": [SELF],
         "connect-src": [SELF, *(["https://api.stripe.com"] if STRIPE_SECRET_KEY else [])],
         "frame-src": _FRAMES or [NONE],
-        "media-src": [SELF, "blob:"],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],

@@ -61,8 +61,10 @@ def result(request, pk: int):
 @login_required
 def history(request):
     payments = Payment.objects.filter(payer=request.user).exclude(provider_intent_id=None)
-    return render(request, "payments/history.html",
-                  {"page": Paginator(payments, 20).get_page(request.GET.get("page"))})
+    return render(request, "payments/history.html", {
+        "page": Paginator(payments, 20).get_page(request.GET.get("page")),
+        "offline_payments": not settings.STRIPE_SECRET_KEY,
+    })
 
 
 @login_required
