@@ -22,10 +22,11 @@ PRODUCTION = {
     "STRIPE_SECRET_KEY": "sk_test_placeholder",
     "STRIPE_PUBLISHABLE_KEY": "pk_test_placeholder",
 }
-# Anything the caller's environment might add that changes what production mode means.
-CLEARED = ("SECRET_KEY_FILE", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS",
-           "SECURE_HSTS_PRELOAD", "SECURE_COOKIES", "PAYMENTS_OFFLINE_ALLOWED", "VIDEO_PROVIDER", "JITSI_DOMAIN",
-           "SECURE_REFERRER_POLICY", "CSP_REPORT_URI")
+# Anything the caller's environment might add that changes what production mode means (the browser
+# tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process, which check --deploy rightly calls an error).
+CLEARED = ("DJANGO_ALLOW_ASYNC_UNSAFE", "SECRET_KEY_FILE", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS",
+           "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD", "SECURE_COOKIES", "PAYMENTS_OFFLINE_ALLOWED",
+           "VIDEO_PROVIDER", "JITSI_DOMAIN", "SECURE_REFERRER_POLICY", "CSP_REPORT_URI")
 
 # An API 404 (no database, templates or collected static files needed), asked over HTTPS through the proxy.
 PROBE = """
