@@ -1,5 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
 
+from mentorhub.addresses import client_ip
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request, user, form, commit=True):
@@ -10,3 +12,13 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+    def get_client_ip(self, request) -> str:
+        # allauth's own rule trusts the first X-Forwarded-For entry, which the client writes.
+        return client_ip(request)
+
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        # allauth counts failed logins per account ("key"), so five wrong passwords from anywhere
+        # locked the owner out. Counting per address and account keeps the guesser's budget small
+        # and leaves the owner, elsewhere, theirs.
+        return f"{super()._get_login_attempts_cache_key(request, **credentials)}@{client_ip(request)}"

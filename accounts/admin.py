@@ -2,7 +2,11 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 
+from accounts.forms import AdminLoginForm
 from accounts.models import User
+
+# /admin/login/ takes passwords too: the same rate limits as the site's login page.
+admin.site.login_form = AdminLoginForm
 
 
 class UserCreateForm(UserCreationForm):

@@ -1,6 +1,10 @@
 import zoneinfo
 
+from allauth.account.adapter import get_adapter
+from allauth.core import ratelimit
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.exceptions import ValidationError
 
 from accounts.models import User
 from accounts.validators import PHONE_MESSAGE, PHONE_REGEX
@@ -30,3 +34,25 @@ class ProfileForm(forms.ModelForm):
         fields = ["full_name", "bio", "phone", "avatar_url", "timezone"]
         widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
         labels = {"avatar_url": "Avatar URL"}
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """The admin's login, under the same rate limits as the site's (allauth's counters, shared).
+
+    Every post counts against the per-address login limit; a wrong password also counts against
+    the per-address and per-address-and-account failure limits, and a right one is not counted.
+    """
+
+    def clean(self):
+        if not ratelimit.consume(self.request, action="login"):
+            raise ValidationError(get_adapter(self.request).error_messages["too_many_login_attempts"],
+                                  code="too_many_login_attempts")
+        email = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if email is not None and password:
+            # Raises "too many failed login attempts" before checking the password once over the limit.
+            self.user_cache = get_adapter(self.request).authenticate(self.request, email=email, password=password)
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data

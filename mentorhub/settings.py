@@ -2,30 +2,39 @@
 
 Every variable is listed in the README's configuration table. With nothing
 set, the project runs embedded: SQLite, Celery tasks in-process, local-memory
-cache, in-memory channel layer, console e-mail, offline payments.
+cache, in-memory channel layer, console e-mail, offline payments, and a signing
+key generated on the first run into the git-ignored ``var/`` directory.
 """
 
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 
 from mentorhub.config import (
-    DEVELOPMENT_SECRET_KEY,
     env_bool,
     env_int,
     env_list,
     env_str,
+    instance_secret_key,
     refuse_unsafe_configuration,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-SECRET_KEY = env_str("SECRET_KEY") or DEVELOPMENT_SECRET_KEY
 DEBUG = env_bool("DEBUG", True)
+# Production sets SECRET_KEY (every web process on every machine must share it). The embedded
+# default makes a random key on its first run and keeps it in a git-ignored file, so no key
+# that signs anything is ever public.
+SECRET_KEY_FILE = Path(env_str("SECRET_KEY_FILE") or BASE_DIR / "var" / "secret_key")
+SECRET_KEY = env_str("SECRET_KEY") or (instance_secret_key(SECRET_KEY_FILE) if DEBUG else "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
-refuse_unsafe_configuration(secret_key=SECRET_KEY, debug=DEBUG, allowed_hosts=ALLOWED_HOSTS)
+# Reverse proxies in front of the app that append to X-Forwarded-For and set X-Forwarded-Proto.
+# 0: clients connect directly, so those headers are the client's own words and are ignored
+# (mentorhub.addresses.client_ip is the one rule every per-address limit uses).
+NUM_PROXIES = env_int("NUM_PROXIES", 0)
 
 # Mounts the bare baseline view `make bench` measures against; never on in production.
 BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
@@ -48,6 +57,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "channels",
+    "csp",
     "allauth",
     "allauth.account",
     "mentorhub",
@@ -64,6 +74,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -186,6 +197,14 @@ ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupExtraForm"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_SESSION_REMEMBER = None
+# Password guessing on every login form (allauth's pages and the admin share these counters):
+# 30 login posts a minute per address, and failures: 10 a minute per address, 5 per 5 minutes per
+# address and account. allauth's "key" for failures is the account; accounts.adapter adds the
+# address to it, so a stranger's failures never lock the owner out from elsewhere.
+ACCOUNT_RATE_LIMITS = {
+    "login": env_str("LOGIN_RATE_LIMIT", "30/m/ip"),
+    "login_failed": env_str("LOGIN_FAILED_RATE_LIMIT", "10/m/ip,5/5m/key"),
+}
 
 # --- E-mail ----------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -206,6 +225,9 @@ STRIPE_WEBHOOK_TOLERANCE_SECONDS = env_int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", 3
 PAYMENT_DEADLINE_MINUTES = env_int("PAYMENT_DEADLINE_MINUTES", 60)
 # A priced booking made later than that gets this long to pay (and is refused if it starts sooner).
 PAYMENT_QUICK_MINUTES = env_int("PAYMENT_QUICK_MINUTES", 15)
+# Without Stripe the offline provider lets the payer choose the outcome: a test mode. Production
+# refuses to start that way unless this says the deployment is a demo (its checkout then says so).
+PAYMENTS_OFFLINE_ALLOWED = env_bool("PAYMENTS_OFFLINE_ALLOWED", DEBUG)
 
 # SMS reminders go to users with a phone number who opted in; the console backend logs them.
 SMS_BACKEND = env_str("SMS_BACKEND", "notifications.sms.ConsoleBackend")
@@ -245,7 +267,8 @@ REST_FRAMEWORK = {
         "premium": env_str("THROTTLE_PREMIUM", "5000/hour"),
         "auth": env_str("THROTTLE_AUTH", "10/minute"),
     },
-    "NUM_PROXIES": env_int("NUM_PROXIES", 0) or None,
+    # DRF reads None as "trust X-Forwarded-For"; the throttles use mentorhub.addresses anyway.
+    "NUM_PROXIES": NUM_PROXIES,
     "EXCEPTION_HANDLER": "mentorhub.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "mentorhub.api.schema.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -308,12 +331,57 @@ STORAGES = {
     },
 }
 
-# --- Security (production mode) ----------------------------------------------------
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# --- Security headers and HTTPS -------------------------------------------------------
+# Only a trusted proxy may say the client spoke HTTPS.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if NUM_PROXIES > 0 else None
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^health$"]  # load balancers probe over plain HTTP
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Preloading commits the domain and every subdomain to HTTPS in browsers for months; the preload
+# list's maintainers ask that it never be on by default, so it is the operator's opt-in and
+# check --deploy does not nag about it.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = env_str("SECURE_REFERRER_POLICY", "same-origin")
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp), in every mode so development meets the same rules: scripts
+# and styles come from this site's static files (an inline one needs the request's nonce), plus
+# Stripe.js when Stripe is configured and Jitsi's iframe API when rooms are on Jitsi. Avatars may
+# be any https image. 'self' in connect-src covers the room's same-host WebSocket.
+_STRIPE_ORIGINS = ["https://js.stripe.com", "https://*.js.stripe.com"] if STRIPE_SECRET_KEY else []
+_JITSI_ORIGINS = [f"https://{JITSI_DOMAIN}"] if VIDEO_PROVIDER == "jitsi" else []
+_FRAMES = [*_STRIPE_ORIGINS, *(["https://hooks.stripe.com"] if STRIPE_SECRET_KEY else []), *_JITSI_ORIGINS]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE, *_STRIPE_ORIGINS, *_JITSI_ORIGINS],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:", "https:"],
+        "font-src": [SELF],
+        "connect-src": [SELF, *(["https://api.stripe.com"] if STRIPE_SECRET_KEY else [])],
+        "frame-src": _FRAMES or [NONE],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "report-uri": env_list("CSP_REPORT_URI", "") or None,
+    },
+}
+
+refuse_unsafe_configuration(
+    secret_key=SECRET_KEY,
+    debug=DEBUG,
+    allowed_hosts=ALLOWED_HOSTS,
+    stripe_configured=bool(STRIPE_SECRET_KEY),
+    offline_payments_allowed=PAYMENTS_OFFLINE_ALLOWED,
+    num_proxies=NUM_PROXIES,
+)
 
 LOGGING = {
     "version": 1,

@@ -41,7 +41,9 @@ def pay_booking(request, booking_id: int):
         messages.info(request, refusal)
         return redirect("bookings:detail", booking_id)
     return render(request, "payments/pay.html", {
-        "booking": booking, "terms": refund_terms(mentor=booking.slot.mentor, start=booking.slot.start)})
+        "booking": booking, "terms": refund_terms(mentor=booking.slot.mentor, start=booking.slot.start),
+        "offline_payments": not settings.STRIPE_SECRET_KEY,
+    })
 
 
 @login_required
@@ -77,8 +79,10 @@ def result(request, pk: int):
 @login_required
 def history(request):
     payments = Payment.objects.filter(payer=request.user).exclude(provider_intent_id=None)
-    return render(request, "payments/history.html",
-                  {"page": Paginator(payments, 20).get_page(request.GET.get("page"))})
+    return render(request, "payments/history.html", {
+        "page": Paginator(payments, 20).get_page(request.GET.get("page")),
+        "offline_payments": not settings.STRIPE_SECRET_KEY,
+    })
 
 
 @login_required

@@ -77,6 +77,9 @@ def server_env() -> dict:
         "BENCH_ENDPOINTS": "1",
         "DB_CONN_MAX_AGE": "60",
         "LOG_LEVEL": "WARNING",
+        # Plain HTTP on loopback with the offline provider: a measurement, not a public site.
+        "SECURE_SSL_REDIRECT": "false",
+        "PAYMENTS_OFFLINE_ALLOWED": "true",
         # The benchmark measures serving, not rate limiting.
         **{f"THROTTLE_{scope}": "100000000/hour" for scope in ("ANON", "USER", "PREMIUM", "AUTH")},
     }

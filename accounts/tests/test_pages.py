@@ -1,7 +1,7 @@
 import io
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from accounts.models import User
 from accounts.tests.factories import TEST_PASSWORD
@@ -76,7 +76,8 @@ def test_staff_can_open_the_user_admin(client, staff, mentee):
     assert client.get(f"/admin/accounts/user/{mentee.pk}/change/").status_code == 200
 
 
-def test_seed_demo_is_idempotent_and_its_logins_work(client, api):
+def test_seed_demo_is_idempotent_and_its_logins_work(client, api, settings):
+    settings.DEBUG = True
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
     first = User.objects.count()
@@ -98,3 +99,18 @@ def test_password_reset_mails_a_link(client, mentee, mailoutbox):
     assert response.status_code == 302
     assert len(mailoutbox) == 1 and mailoutbox[0].to == [mentee.email]
     assert "/accounts/password/reset/key/" in mailoutbox[0].body
+
+
+def test_seed_demo_refuses_the_public_demo_password_when_debug_is_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="public demo password"):
+        call_command("seed_demo", stdout=io.StringIO())
+    assert not User.objects.exists()
+
+
+def test_seed_demo_with_debug_off_takes_a_private_password(api, settings):
+    settings.DEBUG = False
+    call_command("seed_demo", "--password", "a-private-demo-passphrase", stdout=io.StringIO())
+    login = {"email": "ivan.student@mentorhub.local"}
+    assert api().post("/api/v1/auth/login", {**login, "password": "mentorhub-demo"}).status_code == 401
+    assert api().post("/api/v1/auth/login", {**login, "password": "a-private-demo-passphrase"}).status_code == 200

@@ -18,6 +18,13 @@
         toggle.setAttribute("aria-expanded", open ? "true" : "false");
       });
     }
+    // Behaviour is wired here, never in on*= attributes: the Content-Security-Policy blocks those.
+    document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+      select.addEventListener("change", function () { select.form.submit(); });
+    });
+    document.querySelectorAll("[data-print]").forEach(function (button) {
+      button.addEventListener("click", function () { window.print(); });
+    });
   });
 })();
 

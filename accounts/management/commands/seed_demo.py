@@ -4,7 +4,8 @@ from datetime import time, timedelta
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -69,8 +70,17 @@ DEMO_REVIEWS = ["Very practical advice, thank you!", "Helped me prepare for my i
 class Command(BaseCommand):
     help = "Create (or refresh) the demo accounts and mentors. Running it again changes nothing but passwords."
 
+    def add_arguments(self, parser):
+        parser.add_argument("--password", default=DEMO_PASSWORD,
+                            help=f"Password for every demo account (default: {DEMO_PASSWORD}, only with DEBUG on).")
+
     @transaction.atomic
-    def handle(self, *args, **options):
+    def handle(self, *args, password, **options):
+        if password == DEMO_PASSWORD and not settings.DEBUG:
+            # The demo password is printed in the README: on a reachable site these would be open accounts,
+            # one of them staff.
+            raise CommandError(f"Refusing to create accounts with the public demo password ({DEMO_PASSWORD}) "
+                               "while DEBUG is off. Pass --password with a private one.")
         users = {}
         for email, full_name, role, staff, tz in DEMO_USERS:
             user, _ = User.objects.get_or_create(
@@ -78,14 +88,14 @@ class Command(BaseCommand):
                 defaults={"full_name": full_name, "role": role, "is_staff": staff, "is_superuser": staff,
                           "timezone": tz},
             )
-            user.set_password(DEMO_PASSWORD)
+            user.set_password(password)
             user.save(update_fields=["password"])
             EmailAddress.objects.update_or_create(user=user, email=email, defaults={"primary": True, "verified": True})
             users[email] = user
         students = [users["ivan.student@mentorhub.local"], users["emma.student@mentorhub.local"]]
         for index, (email, spec) in enumerate(DEMO_MENTORS.items()):
             self._mentor(users[email], spec, students, index)
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready. Log in with any of these (password: {DEMO_PASSWORD}):"))
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready. Log in with any of these (password: {password}):"))
         for email, _, role, staff, _ in DEMO_USERS:
             self.stdout.write(f"  {email:<34} {role}{' (staff: /admin)' if staff else ''}")
 

@@ -1,0 +1,11 @@
+// A session room on Jitsi Meet: Jitsi's iframe API (loaded before this file from the
+// configured Jitsi deployment) opens the room named on the page.
+(function () {
+  "use strict";
+  var node = document.getElementById("jitsi");
+  if (!node || typeof JitsiMeetExternalAPI === "undefined") { return; }
+  var options = {roomName: node.dataset.room, parentNode: node, width: "100%", height: 480,
+                 userInfo: {displayName: node.dataset.displayName}};
+  if (node.dataset.jwt) { options.jwt = node.dataset.jwt; }
+  new JitsiMeetExternalAPI(node.dataset.domain, options);
+})();
