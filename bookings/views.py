@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from bookings import forms, selectors, services
 from bookings.models import Booking
+from mentorhub.dates import week_from
 from mentorhub.errors import DomainError
 from mentorhub.pages import act_and_report
 from mentors import selectors as mentor_selectors
@@ -38,6 +39,8 @@ def book(request, mentor_id: int):
         service = Service.objects.filter(mentor=mentor, pk=data["service"], is_active=True).first() \
             if data.get("service") else None
         slot = Slot.objects.filter(mentor=mentor, pk=data["slot"], is_active=True).first() if data.get("slot") else None
+        if data.get("slot") and slot is None:
+            raise Http404("This mentor has no such slot.")  # a stale or edited link: nothing to review or book
         start = slot.start if slot else data["start"]
         minutes = slot.duration_minutes if slot else (service.duration_minutes if service else
                                                       mentor_selectors.DEFAULT_DURATION_MINUTES)
@@ -132,10 +135,7 @@ def reschedule(request, pk: int):
                 booking_id=pk, actor=request.user, start=form.cleaned_data["start"]), "Moved to the new time.")
         messages.error(request, "Pick one of the times shown.")
     today = timezone.localdate()
-    try:
-        first = max(datetime.strptime(request.GET.get("week", ""), "%Y-%m-%d").date(), today)
-    except ValueError:
-        first = today
+    first = week_from(request.GET.get("week"), today=today)
     week_start = datetime.combine(first, time.min, tzinfo=timezone.get_current_timezone())
     service = booking.service if booking.service and booking.service.capacity == 1 else None
     probe = service or Service(duration_minutes=booking.slot.duration_minutes, capacity=1)
