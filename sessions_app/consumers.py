@@ -12,7 +12,9 @@ import secrets
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from rest_framework.exceptions import ParseError
 
+from mentorhub.api import parsers
 from sessions_app.services import can_enter_room
 
 RELAYED = {"offer", "answer", "ice"}
@@ -38,6 +40,18 @@ class MeetingConsumer(AsyncJsonWebsocketConsumer):
         if hasattr(self, "group"):
             await self._broadcast({"type": "peer-left", "peer_id": self.peer_id})
             await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        # Channels would raise on a binary or non-JSON frame and drop the connection with a traceback;
+        # a client's garbage earns it an error message, like any other message the room cannot use.
+        try:
+            content = parsers.loads(text_data) if text_data is not None else None
+        except ParseError:
+            content = None
+        if not isinstance(content, dict):
+            await self.send_json({"type": "error", "detail": "Send one JSON object per message."})
+            return
+        await self.receive_json(content, **kwargs)
 
     async def receive_json(self, content, **kwargs):
         kind, target = content.get("type"), content.get("to")
