@@ -3,7 +3,7 @@ import zoneinfo
 from django import forms
 
 from accounts.models import User
-from accounts.validators import PHONE_MESSAGE, PHONE_REGEX
+from accounts.validators import PHONE_MESSAGE, PHONE_REGEX, validate_single_line
 
 TIMEZONE_CHOICES = [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
@@ -11,7 +11,7 @@ TIMEZONE_CHOICES = [(name, name.replace("_", " ")) for name in sorted(zoneinfo.a
 class SignupExtraForm(forms.Form):
     """Fields allauth's sign-up page asks for on top of e-mail and password."""
 
-    full_name = forms.CharField(max_length=150, label="Full name",
+    full_name = forms.CharField(max_length=150, label="Full name", validators=[validate_single_line],
                                 widget=forms.TextInput(attrs={"autocomplete": "name", "placeholder": "Jane Doe"}))
     field_order = ["full_name", "email", "password1", "password2"]
 

@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.forms import TIMEZONE_CHOICES
+from accounts.validators import validate_single_line
 from mentorhub import dates
 from mentors.availability import DAY_NAMES
 from mentors.models import MentorProfile, Service
@@ -40,8 +41,9 @@ class WeeklyHoursMixin(forms.Form):
 
 
 class ApplyForm(WeeklyHoursMixin):
-    title = forms.CharField(max_length=150, widget=forms.TextInput(attrs={"placeholder": "Senior Python Developer"}))
-    company = forms.CharField(max_length=150, required=False)
+    title = forms.CharField(max_length=150, validators=[validate_single_line],
+                            widget=forms.TextInput(attrs={"placeholder": "Senior Python Developer"}))
+    company = forms.CharField(max_length=150, required=False, validators=[validate_single_line])
     description = forms.CharField(max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 5}),
                                   help_text="What you can help with, and your experience.")
     skills = forms.CharField(max_length=500, required=False, help_text="Comma-separated: Python, Django, SQL",
@@ -51,6 +53,8 @@ class ApplyForm(WeeklyHoursMixin):
 
 
 class ProfileSettingsForm(forms.ModelForm):
+    title = forms.CharField(max_length=150, validators=[validate_single_line])
+    company = forms.CharField(max_length=150, required=False, validators=[validate_single_line])
     skills_text = forms.CharField(label="Skills", max_length=500, required=False, help_text="Comma-separated.")
     timezone = forms.ChoiceField(choices=TIMEZONE_CHOICES)
 

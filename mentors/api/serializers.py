@@ -5,7 +5,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.validators import validate_timezone
+from accounts.validators import validate_single_line, validate_timezone
 from mentorhub.api import fields
 from mentorhub.dates import DateInputError, parse_moment
 from mentors.availability import format_weekly
@@ -146,9 +146,10 @@ class WeeklyField(serializers.DictField):
 
 
 class ApplyInput(serializers.Serializer):
-    title = serializers.CharField(max_length=150)
+    title = serializers.CharField(max_length=150, validators=[validate_single_line])
     description = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
-    company = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    company = serializers.CharField(max_length=150, required=False, allow_blank=True, default="",
+                                    validators=[validate_single_line])
     skills = serializers.ListField(child=serializers.CharField(max_length=64), required=False, default=list,
                                    max_length=20)
     price_per_hour = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0)
@@ -175,6 +176,7 @@ class OwnProfileSerializer(serializers.ModelSerializer):
                   "buffer_minutes", "hold_minutes", "full_refund_hours", "late_refund_percent", "rating_avg",
                   "rating_count", "total_sessions"]
         read_only_fields = ["id", "status", "rejection_reason", "rating_avg", "rating_count", "total_sessions"]
+        extra_kwargs = {name: {"validators": [validate_single_line]} for name in ("title", "company")}
 
 
 class OverrideItem(serializers.Serializer):
