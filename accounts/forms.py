@@ -7,7 +7,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 
 from accounts.models import User
-from accounts.validators import PHONE_MESSAGE, PHONE_REGEX
+from accounts.validators import PHONE_MESSAGE, PHONE_REGEX, validate_single_line
 
 TIMEZONE_CHOICES = [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
@@ -15,7 +15,7 @@ TIMEZONE_CHOICES = [(name, name.replace("_", " ")) for name in sorted(zoneinfo.a
 class SignupExtraForm(forms.Form):
     """Fields allauth's sign-up page asks for on top of e-mail and password."""
 
-    full_name = forms.CharField(max_length=150, label="Full name",
+    full_name = forms.CharField(max_length=150, label="Full name", validators=[validate_single_line],
                                 widget=forms.TextInput(attrs={"autocomplete": "name", "placeholder": "Jane Doe"}))
     field_order = ["full_name", "email", "password1", "password2"]
 

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone as django_timezone
 
-from accounts.validators import validate_timezone
+from accounts.validators import validate_phone, validate_single_line, validate_timezone
 
 
 def new_calendar_token() -> str:
@@ -47,11 +47,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         ADMIN = "admin", "Admin"
 
     email = models.EmailField("e-mail address", max_length=254, unique=True)
-    full_name = models.CharField(max_length=150, blank=True)
+    full_name = models.CharField(max_length=150, blank=True, validators=[validate_single_line])
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.STUDENT)
     avatar_url = models.URLField(max_length=500, blank=True)
     bio = models.TextField(max_length=2000, blank=True)
-    phone = models.CharField(max_length=32, blank=True)
+    phone = models.CharField(max_length=32, blank=True, validators=[validate_phone])
     sms_opt_in = models.BooleanField(default=False, help_text="Send session reminders by SMS to the phone number.")
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
     is_premium = models.BooleanField(default=False, help_text="Premium users get a higher API rate limit.")

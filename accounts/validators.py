@@ -1,6 +1,8 @@
+import unicodedata
 import zoneinfo
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 
 
 def validate_timezone(value: str) -> None:
@@ -13,5 +15,33 @@ def validate_timezone(value: str) -> None:
         )
 
 
-PHONE_REGEX = r"^(\+?[0-9][0-9 ()-]{5,30})?$"  # empty clears it
+# \Z, not $: "$" also matches before a trailing newline.
+PHONE_REGEX = r"^(\+?[0-9][0-9 ()-]{5,30})?\Z"  # empty clears it
 PHONE_MESSAGE = "Enter a phone number such as +79150480249."
+validate_phone = RegexValidator(PHONE_REGEX, PHONE_MESSAGE)
+
+
+# Zero-width (non-)joiners shape words in Persian and Indic scripts and in emoji; every other format
+# character (bidi overrides, zero-width spaces, ...) can only hide or reorder what a reader sees.
+ALLOWED_FORMAT_CHARACTERS = {"\u200c", "\u200d"}
+REFUSED_CATEGORIES = {"Cc", "Cf", "Cs", "Zl", "Zp"}  # controls (CR, LF, NUL, tab...), format, surrogates, separators
+
+
+def validate_single_line(value: str) -> None:
+    """One line of visible text, as names and titles must be: they end up in e-mail headers and one-line layouts.
+
+    Ordinary spaces are fine; control characters, line and paragraph separators and invisible format characters
+    are not.
+    """
+    for ch in value:
+        if unicodedata.category(ch) in REFUSED_CATEGORIES and ch not in ALLOWED_FORMAT_CHARACTERS:
+            raise ValidationError(
+                "Use one line of ordinary text: %(char)s is not allowed here.",
+                params={"char": _describe(ch)},
+                code="control_character",
+            )
+
+
+def _describe(ch: str) -> str:
+    name = unicodedata.name(ch, "")
+    return f"U+{ord(ch):04X}" + (f" ({name.lower()})" if name else "")

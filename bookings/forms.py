@@ -1,10 +1,12 @@
 from django import forms
 
+from mentorhub import dates
+
 
 class BookForm(forms.Form):
     slot = forms.IntegerField(required=False, widget=forms.HiddenInput)
     service = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    start = forms.DateTimeField(required=False, widget=forms.HiddenInput,
+    start = dates.DateTimeField(required=False, widget=forms.HiddenInput,
                                 input_formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M%z"])
     topic = forms.CharField(max_length=200, required=False, widget=forms.TextInput(
         attrs={"placeholder": "e.g. Preparing for a system design interview"}))
@@ -28,4 +30,4 @@ class DeclineForm(forms.Form):
 
 
 class RescheduleForm(forms.Form):
-    start = forms.DateTimeField(input_formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z"], widget=forms.HiddenInput)
+    start = dates.DateTimeField(input_formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z"], widget=forms.HiddenInput)

@@ -4,6 +4,8 @@ A booking that becomes scheduled (booked at once, confirmed, moved, reinstated) 
 sides a calendar invite (``invite.ics``: METHOD REQUEST, or CANCEL) so their calendars follow the booking.
 """
 
+import logging
+
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +13,8 @@ from django.utils import timezone
 from accounts.models import User
 from bookings.calendar import booking_ics
 from bookings.models import Booking
+
+logger = logging.getLogger(__name__)
 
 # to_status: the iTIP method of the invite mailed with the notice.
 INVITE_METHODS = {"scheduled": "REQUEST", "cancelled": "CANCEL"}
@@ -30,7 +34,9 @@ WORDS = {
 def booking_changed_on_commit(booking_id: int, from_status: str, to_status: str) -> None:
     from bookings.tasks import notify_booking_changed
 
-    transaction.on_commit(lambda: notify_booking_changed.delay(booking_id, from_status, to_status))
+    # robust: the change is saved by now; a broker that is down (or an in-process task that fails) is logged,
+    # never answered to the user as a failure of the change itself.
+    transaction.on_commit(lambda: notify_booking_changed.delay(booking_id, from_status, to_status), robust=True)
 
 
 def booking_changed(booking: Booking, from_status: str, to_status: str) -> None:
@@ -45,17 +51,25 @@ def booking_changed(booking: Booking, from_status: str, to_status: str) -> None:
     link = f"/bookings/{booking.pk}/"
     body = f"{booking.topic or 'Session'} — {when:%a %d %b %Y, %H:%M} ({booking.mentee.timezone})."
     method = INVITE_METHODS.get(to_status)
-    _notify(booking, user=booking.mentee, kind=f"booking.{to_status}", title=mentee_title.format(**names),
-            body=body, link=link, method=method)
+    _notify_or_log(booking, user=booking.mentee, kind=f"booking.{to_status}", title=mentee_title.format(**names),
+                   body=body, link=link, method=method)
     mentor_when = timezone.localtime(booking.slot.start, timezone=_zone(mentor_user.timezone))
-    _notify(booking, user=mentor_user, kind=f"booking.{to_status}", title=mentor_title.format(**names),
-            body=f"{booking.topic or 'Session'} — {mentor_when:%a %d %b %Y, %H:%M} ({mentor_user.timezone}).",
-            link=link, method=method)
+    _notify_or_log(booking, user=mentor_user, kind=f"booking.{to_status}", title=mentor_title.format(**names),
+                   body=f"{booking.topic or 'Session'} — {mentor_when:%a %d %b %Y, %H:%M} ({mentor_user.timezone}).",
+                   link=link, method=method)
+
+
+def _notify_or_log(booking: Booking, *, user: User, kind: str, **notice) -> None:
+    """Each side's notice on its own: one that fails is logged and the other side is still told."""
+    try:
+        _notify(booking, user=user, kind=kind, **notice)
+    except Exception:
+        logger.exception("Could not notify user %s of %s on booking %s", user.pk, kind, booking.pk)
 
 
 def _notify(booking: Booking, *, user: User, kind: str, title: str, body: str, link: str, method: str | None) -> None:
     """The in-app notice; its e-mail comes from notifications, or from here when it carries an invite."""
-    from notifications.emails import render_notice
+    from notifications.emails import render_notice, send_after_commit, subject_line
     from notifications.services import notification_send
 
     notification_send(user=user, kind=kind, title=title, body=body, link=link, email=method is None)
@@ -64,11 +78,11 @@ def _notify(booking: Booking, *, user: User, kind: str, title: str, body: str, l
     ics = booking_ics(booking=booking, method=method, viewer=user)
     content_type = f"text/calendar; method={method}"
     text, html = render_notice(user=user, title=title, body=body, link=link)
-    message = EmailMultiAlternatives(title, text, None, [user.email])
+    message = EmailMultiAlternatives(subject_line(title), text, None, [user.email])
     message.attach_alternative(html, "text/html")
     message.attach_alternative(ics.decode(), content_type)  # what Outlook and Gmail read as the invite itself
     message.attach("invite.ics", ics, content_type)
-    transaction.on_commit(lambda: message.send(fail_silently=False))
+    send_after_commit(message)
 
 
 def _zone(name: str):

@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST
 
 from bookings import forms, selectors, services
 from bookings.models import Booking
-from mentorhub.errors import DomainError
+from mentorhub.dates import week_from
+from mentorhub.errors import DomainError, NotFound
 from mentorhub.pages import act_and_report
 from mentors import selectors as mentor_selectors
 from mentors.models import Service
@@ -39,6 +40,8 @@ def book(request, mentor_id: int):
         try:
             choice = services.booking_quote(mentor=mentor, slot_id=data.get("slot"), service_id=data.get("service"),
                                             start=data.get("start"))
+        except NotFound as exc:
+            raise Http404(exc.message) from exc  # a stale or edited link: nothing to review or book
         except DomainError as exc:
             messages.error(request, exc.message)
     if choice is not None:
@@ -129,10 +132,7 @@ def reschedule(request, pk: int):
                 booking_id=pk, actor=request.user, start=form.cleaned_data["start"]), "Moved to the new time.")
         messages.error(request, "Pick one of the times shown.")
     today = timezone.localdate()
-    try:
-        first = max(datetime.strptime(request.GET.get("week", ""), "%Y-%m-%d").date(), today)
-    except ValueError:
-        first = today
+    first = week_from(request.GET.get("week"), today=today)
     week_start = datetime.combine(first, time.min, tzinfo=timezone.get_current_timezone())
     service = booking.service if booking.service and booking.service.capacity == 1 else None
     probe = service or Service(duration_minutes=booking.slot.duration_minutes, capacity=1)

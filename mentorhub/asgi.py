@@ -8,17 +8,18 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorhub.settings")
 django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
-from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.routing import ProtocolTypeRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from mentorhub.routing import websocket_urlpatterns  # noqa: E402
+from mentorhub.limits import limit_asgi_body  # noqa: E402
+from mentorhub.routing import router  # noqa: E402
 from mentorhub.ws_auth import JWTQueryStringAuthMiddleware  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": limit_asgi_body(django_asgi_app),
         "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(JWTQueryStringAuthMiddleware(URLRouter(websocket_urlpatterns)))
+            AuthMiddlewareStack(JWTQueryStringAuthMiddleware(router()))
         ),
     }
 )

@@ -1,9 +1,27 @@
-"""WebSocket routes of every app (video signalling; chat and live notifications later)."""
+"""WebSocket routes of every app (video signalling; chat and live notifications later).
 
-from django.urls import path
+Apps add their routes to ``websocket_urlpatterns``; ``router()`` serves them
+and closes a handshake to any other path with code 4404, so a stray or
+probing client gets a clean refusal rather than an exception in the server.
+"""
+
+from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.routing import URLRouter
+from django.urls import path, re_path
 
 from sessions_app.consumers import MeetingConsumer
+
+NOT_FOUND = 4404
 
 websocket_urlpatterns: list = [
     path("ws/meetings/<str:room_name>/", MeetingConsumer.as_asgi()),
 ]
+
+
+class UnknownPathConsumer(AsyncWebsocketConsumer):
+    async def connect(self):
+        await self.close(code=NOT_FOUND)
+
+
+def router() -> URLRouter:
+    return URLRouter([*websocket_urlpatterns, re_path(r"", UnknownPathConsumer.as_asgi())])

@@ -274,6 +274,15 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
+# --- Request bodies: one size limit, bounded JSON (mentorhub/limits.py, mentorhub/api/parsers.py) ---
+# Every body (API, payment webhook, page forms) past MAX_REQUEST_BODY_BYTES is answered 413 before it is read;
+# Django's own form-data limit is the same number. API JSON nested deeper than 32 levels is a 400.
+MAX_REQUEST_BODY_BYTES = env_int("MAX_REQUEST_BODY_BYTES", 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                  "mentorhub.limits.RequestBodyLimitMiddleware")
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["mentorhub.api.parsers.JSONParser"]
+
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=30),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=14),

@@ -7,6 +7,8 @@ from django import forms
 from django.utils import timezone
 
 from accounts.forms import TIMEZONE_CHOICES
+from accounts.validators import validate_single_line
+from mentorhub import dates
 from mentors.availability import DAY_NAMES
 from mentors.models import MentorProfile, Service
 from mentors.selectors import ORDERINGS
@@ -39,8 +41,9 @@ class WeeklyHoursMixin(forms.Form):
 
 
 class ApplyForm(WeeklyHoursMixin):
-    title = forms.CharField(max_length=150, widget=forms.TextInput(attrs={"placeholder": "Senior Python Developer"}))
-    company = forms.CharField(max_length=150, required=False)
+    title = forms.CharField(max_length=150, validators=[validate_single_line],
+                            widget=forms.TextInput(attrs={"placeholder": "Senior Python Developer"}))
+    company = forms.CharField(max_length=150, required=False, validators=[validate_single_line])
     description = forms.CharField(max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 5}),
                                   help_text="What you can help with, and your experience.")
     skills = forms.CharField(max_length=500, required=False, help_text="Comma-separated: Python, Django, SQL",
@@ -50,6 +53,8 @@ class ApplyForm(WeeklyHoursMixin):
 
 
 class ProfileSettingsForm(forms.ModelForm):
+    title = forms.CharField(max_length=150, validators=[validate_single_line])
+    company = forms.CharField(max_length=150, required=False, validators=[validate_single_line])
     skills_text = forms.CharField(label="Skills", max_length=500, required=False, help_text="Comma-separated.")
     timezone = forms.ChoiceField(choices=TIMEZONE_CHOICES)
 
@@ -82,14 +87,14 @@ class ServiceForm(forms.ModelForm):
 
 
 class OverrideForm(forms.Form):
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    date = dates.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     ranges = forms.CharField(required=False, max_length=200, label="Hours that day",
                              help_text="Empty = day off. Or other hours: 12:00-15:00",
                              widget=forms.TextInput(attrs={"placeholder": "empty = day off"}))
 
 
 class SlotForm(forms.Form):
-    start = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    start = dates.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
                                 input_formats=["%Y-%m-%dT%H:%M"], help_text="In your zone.")
     service = forms.ModelChoiceField(queryset=Service.objects.none(), required=False, empty_label="— by duration —")
     duration_minutes = forms.IntegerField(min_value=15, max_value=480, required=False, initial=60)
@@ -114,7 +119,7 @@ class SearchForm(forms.Form):
     min_rating = forms.DecimalField(required=False, min_value=0, max_value=5, label="Min rating")
     session_type = forms.ChoiceField(required=False, choices=[("", "Any format"), *Service.SessionType.choices],
                                      label="Format")
-    available_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}),
+    available_on = dates.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}),
                                    label="Available on")
     ordering = forms.ChoiceField(required=False, label="Sort by", choices=[
         ("rating", "Top rated"), ("price", "Price: low to high"), ("-price", "Price: high to low"),

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from mentorhub.dates import week_from
 from mentorhub.errors import DomainError
 from mentorhub.pages import act_and_report
 from mentors import forms, selectors, services
@@ -41,12 +42,8 @@ def mentor_list(request):
 
 def _week_start(request) -> datetime:
     """Seven days from ``?week=YYYY-MM-DD`` (the viewer's calendar), never before today."""
-    today = timezone.localdate()
-    try:
-        day = datetime.strptime(request.GET.get("week", ""), "%Y-%m-%d").date()
-    except ValueError:
-        day = today
-    return datetime.combine(max(day, today), time.min, tzinfo=timezone.get_current_timezone())
+    day = week_from(request.GET.get("week"), today=timezone.localdate())
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 
 def mentor_detail(request, pk: int):

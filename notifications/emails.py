@@ -1,7 +1,21 @@
-"""Every notice e-mail in two parts, text and HTML, from one pair of templates."""
+"""Every notice e-mail in two parts, text and HTML, from one pair of templates; sent after commit, never fatally.
+
+A notice reports a change that is already saved. So its e-mail goes out only
+once that change commits, and a failure to send it (an SMTP error, a header
+Django refuses) is logged: it never reaches the request that made the change,
+and it never stops the notices queued after it.
+"""
+
+import logging
+import unicodedata
+from functools import partial
 
 from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
 from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
 
 
 def render_notice(*, user, title: str, body: str, link: str) -> tuple[str, str]:
@@ -9,3 +23,25 @@ def render_notice(*, user, title: str, body: str, link: str) -> tuple[str, str]:
                "url": f"{settings.SITE_URL}{link}" if link else settings.SITE_URL}
     return (render_to_string("notifications/email.txt", context),
             render_to_string("notifications/email.html", context))
+
+
+def subject_line(title: str) -> str:
+    """A title as an e-mail subject: one line, without control characters.
+
+    Titles carry people's names; a name saved with a line break would otherwise make the subject a header
+    injection that Django refuses to send.
+    """
+    visible = "".join(" " if unicodedata.category(ch).startswith("C") else ch for ch in title)
+    return " ".join(visible.split())
+
+
+def send_after_commit(message: EmailMessage) -> None:
+    """Send ``message`` once the current transaction commits (at once outside one). Failures are logged only."""
+    transaction.on_commit(partial(_send, message))
+
+
+def _send(message: EmailMessage) -> None:
+    try:
+        message.send(fail_silently=False)
+    except Exception:
+        logger.exception("Could not send the e-mail %r to %s", message.subject, ", ".join(message.recipients()))

@@ -5,7 +5,7 @@ import zoneinfo
 from datetime import datetime, timedelta
 from functools import partial
 
-from django.core.mail import send_mail
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from mentorhub.errors import NotFound
-from notifications.emails import render_notice
+from notifications.emails import render_notice, send_after_commit, subject_line
 from notifications.models import Notification, Reminder
 from notifications.sms import send_sms
 
@@ -27,8 +27,9 @@ def notification_send(*, user: User, kind: str, title: str, body: str = "", link
     notice = Notification.objects.create(user=user, kind=kind, title=title, body=body, link=link)
     if email and user.email:
         text, html = render_notice(user=user, title=title, body=body, link=link)
-        transaction.on_commit(lambda: send_mail(title, text, None, [user.email], html_message=html,
-                                                fail_silently=False))
+        message = EmailMultiAlternatives(subject_line(title), text, None, [user.email])
+        message.attach_alternative(html, "text/html")
+        send_after_commit(message)
     return notice
 
 

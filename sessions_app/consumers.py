@@ -12,7 +12,9 @@ import secrets
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from rest_framework.exceptions import ParseError
 
+from mentorhub.api import parsers
 from mentorhub.realtime import slot_group
 from sessions_app.services import room_access
 
@@ -53,6 +55,18 @@ class MeetingConsumer(AsyncJsonWebsocketConsumer):
         if await self._access() is None:
             await self.send_json({"type": "closed", "detail": "This session can no longer be joined."})
             await self.close(code=4410)
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        # Channels would raise on a binary or non-JSON frame and drop the connection with a traceback;
+        # a client's garbage earns it an error message, like any other message the room cannot use.
+        try:
+            content = parsers.loads(text_data) if text_data is not None else None
+        except ParseError:
+            content = None
+        if not isinstance(content, dict):
+            await self.send_json({"type": "error", "detail": "Send one JSON object per message."})
+            return
+        await self.receive_json(content, **kwargs)
 
     async def receive_json(self, content, **kwargs):
         kind, target = content.get("type"), content.get("to")

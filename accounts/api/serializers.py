@@ -3,13 +3,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
-from accounts.validators import PHONE_MESSAGE, PHONE_REGEX, validate_timezone
+from accounts.validators import PHONE_MESSAGE, PHONE_REGEX, validate_single_line, validate_timezone
 
 
 class RegisterInput(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(write_only=True, max_length=128, style={"input_type": "password"})
-    full_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    full_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="",
+                                      validators=[validate_single_line])
     role = serializers.ChoiceField(
         choices=[User.Role.STUDENT, User.Role.MENTOR], default=User.Role.STUDENT,
         help_text="student or mentor; admin accounts are made by staff.",

@@ -3,6 +3,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from bookings.models import Booking, BookingEvent
+from mentorhub.api import fields
 from mentors.api.serializers import MONEY, AnyOfNames
 from mentors.models import Service
 
@@ -102,7 +103,7 @@ class SessionCreateInput(AnyOfNames):
     aliases = {"mentorId": "mentor_id", "scheduledAt": "scheduled_at", "durationMinutes": "duration_minutes",
                "serviceId": "service_id"}
     mentor_id = serializers.IntegerField(min_value=1)
-    scheduled_at = serializers.DateTimeField()
+    scheduled_at = fields.DateTimeField()
     duration_minutes = serializers.IntegerField(min_value=15, max_value=480, required=False)
     service_id = serializers.IntegerField(min_value=1, required=False)
     topic = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -235,7 +236,7 @@ class MentorSessionPage(serializers.Serializer):
 
 
 class RescheduleInput(serializers.Serializer):
-    session_date = serializers.DateField()
+    session_date = fields.DateField()
     start_time = serializers.TimeField(input_formats=["%H:%M", "%H:%M:%S"])
     duration = serializers.IntegerField(min_value=15, max_value=480, required=False,
                                         help_text="Minutes; defaults to the current length.")

@@ -24,6 +24,7 @@ ERROR_DESCRIPTIONS = {
     "403": "Authenticated but not allowed (or a session request without its CSRF token).",
     "404": "No such object, or not one of yours.",
     "409": "Conflicts with the object's current state.",
+    "413": "The request body is larger than MAX_REQUEST_BODY_BYTES.",
     "429": "Rate limit exceeded; see the Retry-After header.",
 }
 
@@ -34,6 +35,8 @@ class AutoSchema(SpectacularAutoSchema):
         has_input = self.method in ("POST", "PUT", "PATCH") or self._is_list_view()
         if has_input or self.get_filter_backends():
             codes.append("400")
+        if self.method in ("POST", "PUT", "PATCH"):
+            codes.append("413")
         public = all(isinstance(p, AllowAny) for p in self.view.get_permissions())
         if not public:
             codes += ["401", "403"]

@@ -1,11 +1,13 @@
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.validators import validate_timezone
+from accounts.validators import validate_single_line, validate_timezone
+from mentorhub.api import fields
+from mentorhub.dates import DateInputError, parse_moment
 from mentors.availability import format_weekly
 from mentors.models import MentorProfile, Service, Slot
 from mentors.selectors import ORDERINGS
@@ -125,7 +127,7 @@ class SearchInput(serializers.Serializer):
     q = serializers.CharField(required=False, max_length=100, help_text="Words in name, title or description.")
     min_rating = serializers.DecimalField(max_digits=3, decimal_places=2, required=False, min_value=0, max_value=5)
     session_type = serializers.ChoiceField(choices=Service.SessionType.choices, required=False)
-    available_on = serializers.DateField(required=False, help_text="Has bookable time that date (viewer's zone).")
+    available_on = fields.DateField(required=False, help_text="Has bookable time that date (viewer's zone).")
     tz = serializers.CharField(required=False, validators=[validate_timezone])
     ordering = serializers.ChoiceField(choices=list(ORDERINGS), required=False, default="rating")
 
@@ -144,9 +146,10 @@ class WeeklyField(serializers.DictField):
 
 
 class ApplyInput(serializers.Serializer):
-    title = serializers.CharField(max_length=150)
+    title = serializers.CharField(max_length=150, validators=[validate_single_line])
     description = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
-    company = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    company = serializers.CharField(max_length=150, required=False, allow_blank=True, default="",
+                                    validators=[validate_single_line])
     skills = serializers.ListField(child=serializers.CharField(max_length=64), required=False, default=list,
                                    max_length=20)
     price_per_hour = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0)
@@ -173,10 +176,11 @@ class OwnProfileSerializer(serializers.ModelSerializer):
                   "min_notice_minutes", "buffer_minutes", "hold_minutes", "full_refund_hours", "late_refund_percent",
                   "rating_avg", "rating_count", "total_sessions"]
         read_only_fields = ["id", "status", "rejection_reason", "rating_avg", "rating_count", "total_sessions"]
+        extra_kwargs = {name: {"validators": [validate_single_line]} for name in ("title", "company")}
 
 
 class OverrideItem(serializers.Serializer):
-    date = serializers.DateField()
+    date = fields.DateField()
     ranges = serializers.ListField(child=serializers.CharField(max_length=11), max_length=12,
                                    help_text="[] means a day off.")
 
@@ -188,8 +192,8 @@ class OverridesSerializer(serializers.Serializer):
 class SlotInput(AnyOfNames):
     aliases = {"scheduledAt": "scheduled_at", "serviceId": "service_id", "durationMinutes": "duration_minutes"}
 
-    start = serializers.DateTimeField(required=False)
-    scheduled_at = serializers.DateTimeField(required=False, help_text="Same as start (the slots spec's name).")
+    start = fields.DateTimeField(required=False)
+    scheduled_at = fields.DateTimeField(required=False, help_text="Same as start (the slots spec's name).")
     service_id = serializers.IntegerField(required=False, min_value=1)
     duration_minutes = serializers.IntegerField(required=False, min_value=15, max_value=480)
     quota = serializers.IntegerField(required=False, min_value=1, max_value=50, help_text="Seats (capacity).")
@@ -244,13 +248,6 @@ class WindowInput(serializers.Serializer):
 
 def _moment(raw: str, tz: ZoneInfo, field: str, end_of_day: bool = False) -> datetime:
     try:
-        if len(raw) == 10:
-            day = datetime.strptime(raw, "%Y-%m-%d").date()
-            moment = datetime.combine(day, time.min, tzinfo=tz)
-            return moment + timedelta(days=1) if end_of_day else moment
-        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
-        raise serializers.ValidationError({field: ["Use a date (2026-03-09) or an ISO 8601 time with offset."]}) \
-            from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=tz)
-
+        return parse_moment(raw, tz=tz, end_of_day=end_of_day)
+    except DateInputError as exc:
+        raise serializers.ValidationError({field: [exc.message]}) from None

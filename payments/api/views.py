@@ -1,5 +1,3 @@
-import json
-
 import stripe
 from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
@@ -11,9 +9,10 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from mentorhub.api import parsers
 from payments import services
 from payments.api import serializers as s
-from payments.models import Payment
+from payments.models import Payment, PaymentEvent
 
 PAY_ERRORS = ["404", "409"]
 
@@ -71,16 +70,61 @@ class WebhookView(APIView):
         try:
             stripe.WebhookSignature.verify_header(payload, header, settings.STRIPE_WEBHOOK_SECRET,
                                                   tolerance=settings.STRIPE_WEBHOOK_TOLERANCE_SECONDS)
-            event = json.loads(payload)
-        except (stripe.SignatureVerificationError, ValueError):
+        except stripe.SignatureVerificationError:
             raise ValidationError({"Stripe-Signature": ["Invalid or stale signature."]}) from None
-        if not isinstance(event, dict) or "id" not in event or "type" not in event:
-            raise ValidationError({"body": ["Not a Stripe event."]})
+        event = parsers.loads(payload)
+        if errors := _shape_errors(event):
+            raise ValidationError(errors)
         outcome = services.payment_event_record(provider=_provider_for(event), event=event, payload=payload)
         return Response({"received": True, "outcome": outcome})
 
 
+EVENT_ID_MAX = PaymentEvent._meta.get_field("event_id").max_length
+EVENT_TYPE_MAX = PaymentEvent._meta.get_field("type").max_length
+AMOUNT_FIELDS = ("amount", "amount_received", "amount_refunded", "amount_captured")
+AMOUNT_MAX = 10**12  # far past any real charge in minor units; keeps every sum exact and storable
+
+
+def _shape_errors(event) -> dict[str, list[str]]:
+    """What is wrong with a signed event's shape, by field: the parts the payment services read must be sound.
+
+    Stripe never sends these; a leaked or misused signing secret, or a provider bug, could. Refusing them here
+    keeps ``payment_event_record`` to events it can apply, and records nothing for one it cannot.
+    """
+    if not isinstance(event, dict):
+        return {"body": ["Not a Stripe event (expected a JSON object)."]}
+    errors = {}
+    if not _is_text(event.get("id"), EVENT_ID_MAX):
+        errors["id"] = [f"Must be a string of 1 to {EVENT_ID_MAX} characters."]
+    if not _is_text(event.get("type"), EVENT_TYPE_MAX):
+        errors["type"] = [f"Must be a string of 1 to {EVENT_TYPE_MAX} characters."]
+    data = event.get("data")
+    if not isinstance(data, dict):
+        errors["data"] = ["Must be an object."]
+        return errors
+    obj = data.get("object")
+    if not isinstance(obj, dict):
+        errors["data.object"] = ["Must be an object."]
+        return errors
+    for name in ("id", "payment_intent"):
+        if obj.get(name) is not None and not _is_text(obj[name], 255):
+            errors[f"data.object.{name}"] = ["Must be a string id or null."]
+    for name in AMOUNT_FIELDS:
+        value = obj.get(name)
+        # bool is an int in Python, never an amount in JSON
+        if value is not None and (type(value) is not int or not 0 <= value <= AMOUNT_MAX):
+            errors[f"data.object.{name}"] = ["Must be a whole, non-negative amount in minor units."]
+    currency = obj.get("currency")
+    if currency is not None and not (isinstance(currency, str) and len(currency) == 3 and currency.isalpha()):
+        errors["data.object.currency"] = ["Must be a three-letter currency code."]
+    return errors
+
+
+def _is_text(value, max_length: int) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= max_length
+
+
 def _provider_for(event: dict) -> str:
-    data = event.get("data", {}).get("object", {})
+    data = event["data"]["object"]
     intent = data.get("payment_intent") or data.get("id") or ""
-    return "offline" if str(intent).startswith("pi_offline_") else "stripe"
+    return "offline" if intent.startswith("pi_offline_") else "stripe"

@@ -1,0 +1,87 @@
+"""Booking pages and endpoints answer bad input with a 4xx or a friendly page, never a 500."""
+
+from urllib.parse import quote
+
+import pytest
+
+from bookings import services
+from bookings.models import Booking
+from mentors.tests.factories import MentorProfileFactory, SlotFactory
+
+pytestmark = pytest.mark.django_db
+
+EXTREME_DAYS = ["9999-12-31", "0001-01-01"]
+EXTREME_MOMENTS = ["9999-12-31T23:30:00+00:00", "9999-12-31T23:30:00-05:00", "0001-01-01T00:00:00+00:00",
+                   "0001-01-01T00:30:00+05:00"]
+
+
+def fields_of(response) -> list[str]:
+    return [error["field"] for error in response.json()["errors"]]
+
+
+@pytest.mark.parametrize("moment", EXTREME_MOMENTS)
+def test_booking_a_session_at_the_end_of_the_calendar_is_a_400_naming_scheduled_at(api, mentee, profile, moment):
+    response = api(mentee).post("/api/v1/sessions", {"mentor_id": profile.pk, "scheduled_at": moment,
+                                                     "duration_minutes": 60})
+    assert response.status_code == 400
+    assert fields_of(response) == ["scheduled_at"]
+    assert not Booking.objects.exists()
+
+
+@pytest.mark.parametrize("day", EXTREME_DAYS)
+def test_rescheduling_to_the_end_of_the_calendar_is_a_400_naming_session_date(api, mentee, one_seat_slot, day):
+    booking = services.booking_hold(mentee=mentee, slot_id=one_seat_slot.pk)
+    response = api(mentee).post(f"/api/v1/mentors/bookings/{booking.pk}/reschedule/",
+                                {"session_date": day, "start_time": "23:30"})
+    assert response.status_code == 400
+    assert fields_of(response) == ["session_date"]
+
+
+@pytest.mark.parametrize("day", EXTREME_DAYS)
+def test_the_reschedule_picker_for_a_week_at_the_end_of_the_calendar_shows_this_week(client, mentee, one_seat_slot,
+                                                                                     day):
+    booking = services.booking_hold(mentee=mentee, slot_id=one_seat_slot.pk)
+    client.force_login(mentee)
+    response = client.get(f"/bookings/{booking.pk}/reschedule/", {"week": day})
+    assert response.status_code == 200
+    assert response.context["prev_week"] is None  # this week: nothing earlier to go back to
+
+
+@pytest.mark.parametrize("moment", EXTREME_MOMENTS)
+def test_the_book_page_for_a_time_at_the_end_of_the_calendar_asks_to_pick_a_time(client, mentee, profile, moment):
+    client.force_login(mentee)
+    response = client.get(f"/mentors/{profile.pk}/book/?start={quote(moment)}")
+    assert response.status_code == 200
+    assert response.context["choice"] is None
+    assert response.context["form"].errors["start"]
+
+
+@pytest.mark.parametrize("moment", EXTREME_MOMENTS)
+def test_posting_the_book_page_with_a_time_at_the_end_of_the_calendar_books_nothing(client, mentee, profile, moment):
+    client.force_login(mentee)
+    response = client.post(f"/mentors/{profile.pk}/book/", {"start": moment})
+    assert response.status_code == 200
+    assert response.context["form"].errors["start"]
+    assert not Booking.objects.exists()
+
+
+def test_the_book_page_with_a_slot_that_does_not_exist_is_a_404(client, mentee, profile):
+    client.force_login(mentee)
+    assert client.get(f"/mentors/{profile.pk}/book/?slot=987654").status_code == 404
+    assert client.post(f"/mentors/{profile.pk}/book/", {"slot": 987654}).status_code == 404
+    assert not Booking.objects.exists()
+
+
+def test_the_book_page_with_another_mentors_slot_is_a_404(client, mentee, profile):
+    foreign = SlotFactory(mentor=MentorProfileFactory())
+    client.force_login(mentee)
+    assert client.get(f"/mentors/{profile.pk}/book/?slot={foreign.pk}").status_code == 404
+    assert client.post(f"/mentors/{profile.pk}/book/", {"slot": foreign.pk}).status_code == 404
+    assert not Booking.objects.exists()
+
+
+def test_the_book_page_with_a_withdrawn_slot_is_a_404(client, mentee, profile, one_seat_slot):
+    one_seat_slot.is_active = False
+    one_seat_slot.save(update_fields=["is_active"])
+    client.force_login(mentee)
+    assert client.get(f"/mentors/{profile.pk}/book/?slot={one_seat_slot.pk}").status_code == 404

@@ -1,0 +1,27 @@
+"""Serializer fields for dates and times from clients, bounded by the one rule in ``mentorhub.dates``.
+
+Use these instead of DRF's ``DateField`` / ``DateTimeField`` for any input: a
+date at the end of the calendar is a 400 naming the field, not an overflow
+three calls later.
+"""
+
+from rest_framework import serializers
+
+from mentorhub.dates import DateInputError, check_date
+
+
+def _checked(value):
+    try:
+        return check_date(value)
+    except DateInputError as exc:
+        raise serializers.ValidationError(exc.message, code="out_of_range") from None
+
+
+class DateField(serializers.DateField):
+    def to_internal_value(self, value):
+        return _checked(super().to_internal_value(value))
+
+
+class DateTimeField(serializers.DateTimeField):
+    def to_internal_value(self, value):
+        return _checked(super().to_internal_value(value))
