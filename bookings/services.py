@@ -7,7 +7,7 @@ and writes the BookingEvent audit row. Notices go out after commit.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -439,7 +439,8 @@ def booking_reschedule(
     if booking.payment_status == Booking.PaymentStatus.PENDING:
         booking.payment_due_at = payment_due(start=new_slot.start, now=now)
     realtime.room_access_changed_on_commit(slot_id=old_slot.pk)
-    moved = f"Moved from {old_slot.start:%Y-%m-%d %H:%M} UTC to {new_slot.start:%Y-%m-%d %H:%M} UTC."
+    moved = f"Moved from {old_slot.start.astimezone(UTC):%Y-%m-%d %H:%M} UTC to " \
+            f"{new_slot.start.astimezone(UTC):%Y-%m-%d %H:%M} UTC."
     return _transition(booking, to=S.REQUESTED if waits else S.SCHEDULED, actor=actor,
                        reason=f"{moved} Waiting for the mentor to confirm." if waits else moved)
 

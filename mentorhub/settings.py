@@ -215,6 +215,8 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "MentorHub <no-reply@mentorhub.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Staff who are mailed about payments that need a look (and server errors): comma-separated addresses.
+ADMINS = [(address, address) for address in env_list("ADMINS", "")]
 
 # --- Payments (the offline provider is used while STRIPE_SECRET_KEY is empty) ---
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")

@@ -60,7 +60,7 @@ class BookingOutput(serializers.ModelSerializer):
         model = Booking
         fields = ["id", "status", "flow_status", "payment_status", "mentor", "mentee", "slot_id", "service_id",
                   "scheduled_at", "ends_at", "duration_minutes", "session_type", "price", "currency",
-                  "hold_expires_at", "topic", "notes", "agenda", "mentee_notes", "mentor_notes",
+                  "hold_expires_at", "payment_due_at", "topic", "notes", "agenda", "mentee_notes", "mentor_notes",
                   "cancellation_reason", "payment_url", "history", "created_at", "updated_at"]
 
     def get_session_type(self, booking) -> str:
@@ -120,7 +120,7 @@ class SessionCreateOutput(serializers.ModelSerializer):
     class Meta:
         model = Booking
         fields = ["id", "mentor", "scheduled_at", "duration_minutes", "status", "payment_status", "price",
-                  "currency", "payment_url"]
+                  "currency", "payment_due_at", "payment_url"]
 
     def get_payment_url(self, booking) -> str | None:
         return payment_url(booking)

@@ -164,3 +164,10 @@ def test_the_booking_page_shows_the_payment_deadline_with_a_countdown(client, me
     html = client.get(f"/bookings/{booking.pk}/").content.decode()
     assert 'data-testid="payment-countdown"' in html
     assert f'data-countdown="{timezone.localtime(booking.payment_due_at).isoformat()}"' in html
+
+
+def test_the_api_says_by_when_a_priced_booking_must_be_paid(api, mentee, hourly_3000, one_seat_slot):
+    body = hold(api, mentee, slot_id=one_seat_slot.pk).json()
+    booking = Booking.objects.get()
+    assert body["payment_due_at"] and booking.payment_due_at == one_seat_slot.start - timedelta(minutes=60)
+    assert api(mentee).get(f"/api/v1/booking/{booking.pk}").json()["payment_due_at"] == body["payment_due_at"]

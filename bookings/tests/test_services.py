@@ -354,3 +354,14 @@ def test_cancelling_bumps_the_calendar_sequence_so_calendars_apply_the_cancel(me
     booking = services.booking_hold(mentee=mentee, slot_id=one_seat_slot.pk)
     services.booking_cancel(booking_id=booking.pk, actor=mentee)
     assert Booking.objects.get(pk=booking.pk).ical_sequence == 1
+
+
+def test_the_move_in_the_history_is_written_in_utc_whatever_zone_the_new_time_came_in(mentee, profile, service,
+                                                                                      tomorrow_10):
+    import zoneinfo
+
+    booking = services.booking_hold(mentee=mentee, mentor_id=profile.pk, start=tomorrow_10, service_id=service.pk)
+    in_moscow = (tomorrow_10 + timedelta(hours=4)).astimezone(zoneinfo.ZoneInfo("Europe/Moscow"))
+    moved = services.booking_reschedule(booking_id=booking.pk, actor=mentee, start=in_moscow)
+    assert moved.events.last().reason.startswith(
+        f"Moved from {tomorrow_10:%Y-%m-%d %H:%M} UTC to {tomorrow_10 + timedelta(hours=4):%Y-%m-%d %H:%M} UTC.")
