@@ -69,3 +69,14 @@ def test_the_docs_assets_are_served_by_the_app(client):
     assert assets
     for asset in assets:
         assert client.get(asset).status_code == 200, asset
+
+
+def test_the_schema_documents_bearer_jwt_so_swagger_and_fuzzers_can_send_a_token(schema):
+    schemes = schema["components"]["securitySchemes"]
+    bearer = [name for name, scheme in schemes.items() if scheme.get("type") == "http"]
+    assert len(bearer) == 1
+    assert schemes[bearer[0]] == {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+    me = next(ops for p, ops in schema["paths"].items() if p.rstrip("/").endswith("/users/me"))
+    for method in ("get", "put", "patch"):
+        assert {bearer[0]: []} in me[method]["security"], method
+        assert {} not in me[method]["security"], method  # signing in is required, not optional
