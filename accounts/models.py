@@ -89,4 +89,5 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def display_name(self) -> str:
-        return self.full_name or self.email.split("@")[0]
+        # Other people see this name; without a full name it must not fall back to the e-mail address.
+        return self.full_name or f"Member {self.pk}"

@@ -37,8 +37,8 @@ class MentorUserCard(serializers.Serializer):
 
 
 class MentorUserDetail(MentorUserCard):
+    # No e-mail: the profile is public, and mentees reach a mentor through bookings and messages.
     id = serializers.IntegerField()
-    email = serializers.EmailField()
 
 
 class SkillNames(serializers.ListField):
