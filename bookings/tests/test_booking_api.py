@@ -193,6 +193,31 @@ def test_only_the_mentor_sees_the_private_mentor_notes(api, mentee, mentor, sche
     assert as_mentee.json()["mentor_notes"] is None
 
 
+@pytest.mark.parametrize("path", ["booking/{id}", "sessions/{id}"])
+def test_only_the_mentee_sees_their_own_mentee_notes(api, mentee, mentor, staff, scheduled, path):
+    Booking.objects.filter(pk=scheduled.pk).update(mentee_notes="Nervous about system design")
+    url = f"{V1}/{path.format(id=scheduled.pk)}"
+    as_mentee = api(mentee).get(url)
+    assert as_mentee.status_code == 200
+    assert as_mentee.json()["mentee_notes"] == "Nervous about system design"
+    for other in (mentor, staff):
+        response = api(other).get(url)
+        assert response.status_code == 200
+        assert response.json()["mentee_notes"] is None
+        assert "Nervous" not in response.content.decode()
+
+
+def test_the_mentors_own_lists_never_carry_mentee_notes(api, mentee, mentor, confirming, one_seat_slot, group_slot):
+    requested = services.booking_hold(mentee=mentee, slot_id=one_seat_slot.pk)
+    confirmed = services.booking_hold(mentee=mentee, slot_id=group_slot.pk)
+    services.booking_confirm(booking_id=confirmed.pk, actor=mentor)
+    Booking.objects.filter(pk__in=[requested.pk, confirmed.pk]).update(mentee_notes="Nervous about system design")
+    for path in ("mentors/me/requests", "mentors/me/bookings", "sessions", "sessions?status=scheduled"):
+        response = api(mentor).get(f"{V1}/{path}")
+        assert response.status_code == 200 and response.json()["items"], path
+        assert "Nervous" not in response.content.decode(), path
+
+
 # --- cancelling -------------------------------------------------------------------------------------------------
 
 
