@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from bookings import forms, selectors, services
 from bookings.models import Booking
-from mentorhub.errors import DomainError
+from mentorhub.errors import DomainError, NotFound
 from mentorhub.pages import act_and_report
 from mentors import selectors as mentor_selectors
 from mentors.models import Service, Slot
@@ -155,8 +155,11 @@ def reschedule(request, pk: int):
 @login_required
 def inbox(request):
     """The mentor's requests waiting for an answer, most urgent first, and upcoming sessions."""
+    try:
+        requests = selectors.requests_for_mentor(user=request.user)
+        upcoming = selectors.upcoming_for_mentor(user=request.user)[:20]
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
     return render(request, "bookings/inbox.html", {
-        "requests": selectors.requests_for_mentor(user=request.user),
-        "upcoming": selectors.upcoming_for_mentor(user=request.user)[:20],
-        "decline_form": forms.DeclineForm(),
+        "requests": requests, "upcoming": upcoming, "decline_form": forms.DeclineForm(),
     })

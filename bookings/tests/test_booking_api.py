@@ -484,7 +484,14 @@ def test_the_mentors_upcoming_bookings_are_the_live_future_ones(
     assert items[0]["mentee"]["id"] == mentee.pk and items[0]["join_url"]
 
 
-def test_a_mentee_has_no_mentor_lists_to_speak_of(api, mentee, scheduled):
+def test_the_mentor_lists_are_a_404_for_users_without_a_mentor_profile(api, mentee, scheduled):
     for path in ("mentors/me/requests", "mentors/me/bookings"):
-        response = api(mentee).get(f"{V1}/{path}")
+        body = assert_error(api(mentee).get(f"{V1}/{path}"), 404)
+        assert "mentor profile" in body["detail"]
+
+
+def test_the_mentor_lists_answer_a_mentor_with_nothing_yet_with_an_empty_page(api):
+    newcomer = MentorProfileFactory(status="pending").user
+    for path in ("mentors/me/requests", "mentors/me/bookings"):
+        response = api(newcomer).get(f"{V1}/{path}")
         assert response.status_code == 200 and response.json()["items"] == []

@@ -78,6 +78,11 @@ def test_the_mentees_own_notes_are_on_their_booking_page_and_not_on_the_mentors(
     assert "Nervous" not in client.get("/mentor/requests/").content.decode()
 
 
+def test_the_request_inbox_is_a_404_for_users_without_a_mentor_profile(client, mentee):
+    client.force_login(mentee)
+    assert client.get("/mentor/requests/").status_code == 404
+
+
 def test_cancelling_from_the_booking_page_records_the_reason(client, mentee, one_seat_slot):
     booking = services.booking_hold(mentee=mentee, slot_id=one_seat_slot.pk)
     client.force_login(mentee)
