@@ -68,6 +68,8 @@ def user_update_profile(*, user: User, **changes) -> User:
     if unknown:
         raise InvalidInput(f"{', '.join(sorted(unknown))} cannot be changed here.", field=sorted(unknown)[0])
     user = User.objects.select_for_update().get(pk=user.pk)
+    if "phone" in changes and not changes["phone"] and "sms_opt_in" not in changes:
+        changes["sms_opt_in"] = False  # removing the number ends the texts rather than refusing the removal
     for name, value in changes.items():
         setattr(user, name, value)
     try:
