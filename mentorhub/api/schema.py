@@ -44,7 +44,8 @@ ERROR_DESCRIPTIONS = {
 class AutoSchema(SpectacularAutoSchema):
     def _error_codes(self) -> list[str]:
         codes = ["429"]
-        has_input = self.method in ("POST", "PUT", "PATCH") or self._is_list_view()
+        # A DELETE may carry a body too (a cancellation's reason) and be refused for the object's state.
+        has_input = self.method in ("POST", "PUT", "PATCH", "DELETE") or self._is_list_view()
         if has_input or self.get_filter_backends():
             codes.append("400")
         public = all(isinstance(p, AllowAny) for p in self.view.get_permissions())
