@@ -2,6 +2,7 @@ import secrets
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone as django_timezone
@@ -80,6 +81,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         super().clean()
         # Stored lower-case so the case-insensitive unique index and lookups agree.
         self.email = self.__class__.objects.normalize_email(self.email).lower()
+        if self.sms_opt_in and not self.phone:
+            raise ValidationError({"sms_opt_in": "Add a phone number to get reminders by SMS."})
 
     def get_full_name(self):
         return self.full_name or self.email
@@ -89,4 +92,5 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def display_name(self) -> str:
-        return self.full_name or self.email.split("@")[0]
+        # Other people see this name; without a full name it must not fall back to the e-mail address.
+        return self.full_name or f"Member {self.pk}"

@@ -20,33 +20,70 @@ def _validation_error(exc: DjangoValidationError, field: str) -> InvalidInput:
     return InvalidInput(" ".join(exc.messages), field=field)
 
 
+def normalized_email(raw: str) -> str:
+    """How an address is stored and compared: trimmed, lower case."""
+    return User.objects.normalize_email(raw.strip()).lower()
+
+
+def registration_hides_existing_accounts() -> bool:
+    """Whether sign-up answers alike for new and taken addresses (the owner of a taken one is e-mailed).
+
+    Only when a confirmation mail goes out: with verification off a new
+    account is ready at once, so there is no "check your e-mail" to hide behind.
+    """
+    return bool(settings.ACCOUNT_PREVENT_ENUMERATION) and settings.ACCOUNT_EMAIL_VERIFICATION != "none"
+
+
+def _tell_owner_someone_signed_up_again(request, email: str) -> None:
+    # allauth's own notice ("an account using that address already exists", with a password reset
+    # link), under the same per-address cooldown as its verification mails, so the owner's inbox
+    # cannot be flooded through this endpoint.
+    from allauth.account.adapter import get_adapter
+    from allauth.core import context, ratelimit
+
+    with context.request_context(request):
+        if ratelimit.consume(request, action="confirm_email", key=email):
+            get_adapter(request).send_account_already_exists_mail(email)
+
+
 @transaction.atomic
 def user_register(
     *, email: str, password: str, full_name: str = "", role: str = User.Role.STUDENT, request=None
-) -> User:
+) -> User | None:
     """Create an account that can log in through the API and the pages alike.
 
-    The e-mail is stored lower-case and must be unused (ignoring case); the
-    password must pass Django's validators; nobody can register as admin.
-    Unless verification is off, a confirmation link is mailed after commit
-    (``request`` only lets the link carry the right host).
+    The e-mail is stored lower-case; the password must pass Django's
+    validators; nobody can register as admin. All of that is checked before
+    the address is looked up. A confirmation link is mailed after commit
+    unless verification is off (``request`` lets links carry the right host).
+
+    An address that already has an account creates nothing and returns None;
+    its owner is told by e-mail instead, so callers can answer exactly as for
+    a new account (see ``registration_hides_existing_accounts``; without it,
+    a taken address is refused).
     """
-    email = User.objects.normalize_email(email.strip()).lower()
+    email = normalized_email(email)
     if role not in SELF_REGISTRABLE_ROLES:
         raise InvalidInput("Choose student or mentor.", field="role")
-    if User.objects.filter(email__iexact=email).exists():
-        raise InvalidInput("An account with this e-mail already exists.", field="email")
     user = User(email=email, full_name=full_name.strip(), role=role)
     try:
         password_validation.validate_password(password, user=user)
     except DjangoValidationError as exc:
         raise _validation_error(exc, "password") from exc
-    user.set_password(password)
-    try:
-        with transaction.atomic():
-            user.save()
-    except IntegrityError as exc:  # a concurrent registration won the race
-        raise InvalidInput("An account with this e-mail already exists.", field="email") from exc
+    user.set_password(password)  # hashed for taken addresses too, so the answer's timing tells nothing
+    taken = User.objects.filter(email__iexact=email).exists() or EmailAddress.objects.filter(
+        email__iexact=email).exists()
+    if not taken:
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:  # a concurrent registration won the race
+            taken = True
+    if taken:
+        if not registration_hides_existing_accounts():
+            raise InvalidInput("An account with this e-mail already exists.", field="email")
+        transaction.on_commit(lambda: _tell_owner_someone_signed_up_again(request, email))
+        return None
     # The browser side (allauth) tracks addresses and their verification here.
     address = EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
     if settings.ACCOUNT_EMAIL_VERIFICATION != "none":
@@ -68,6 +105,8 @@ def user_update_profile(*, user: User, **changes) -> User:
     if unknown:
         raise InvalidInput(f"{', '.join(sorted(unknown))} cannot be changed here.", field=sorted(unknown)[0])
     user = User.objects.select_for_update().get(pk=user.pk)
+    if "phone" in changes and not changes["phone"] and "sms_opt_in" not in changes:
+        changes["sms_opt_in"] = False  # removing the number ends the texts rather than refusing the removal
     for name, value in changes.items():
         setattr(user, name, value)
     try:

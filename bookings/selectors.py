@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from bookings.models import Booking
+from mentorhub.errors import NotFound
+from mentors.models import MentorProfile
 
 _JOINS = ("slot__mentor__user", "slot__meeting", "service", "mentee")
 
@@ -25,14 +27,23 @@ def booking_for_participant(*, user: User, booking_id: int) -> Booking | None:
     return queryset.filter(pk=booking_id).first()
 
 
+def _require_mentor_profile(user: User) -> None:
+    # The mentor's own lists are not there for anyone else: a 404, as for any object that is not theirs.
+    if not MentorProfile.objects.filter(user_id=user.pk).exists():
+        raise NotFound("You have no mentor profile. Apply first.")
+
+
 def requests_for_mentor(*, user: User) -> QuerySet[Booking]:
-    """Requests waiting for this mentor's answer, the most urgent first."""
+    """Requests waiting for this mentor's answer, the most urgent first (NotFound without a mentor profile)."""
+    _require_mentor_profile(user)
     return (Booking.objects.filter(slot__mentor__user=user, status=Booking.Status.REQUESTED,
                                    hold_expires_at__gt=timezone.now())
             .select_related(*_JOINS).order_by("hold_expires_at", "id"))
 
 
 def upcoming_for_mentor(*, user: User) -> QuerySet[Booking]:
+    """This mentor's live sessions that have not ended (NotFound without a mentor profile)."""
+    _require_mentor_profile(user)
     return (Booking.objects.filter(slot__mentor__user=user, status__in=Booking.LIVE, slot__end__gt=timezone.now())
             .select_related(*_JOINS).order_by("slot__start", "id"))
 

@@ -21,7 +21,7 @@ from bookings.models import Booking, BookingEvent
 from mentorhub import realtime
 from mentorhub.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from mentors import selectors as mentor_selectors
-from mentors.models import MentorProfile, Service, Slot
+from mentors.models import MAX_PRICE, MentorProfile, Service, Slot
 
 S = Booking.Status
 ALLOWED = {
@@ -244,6 +244,9 @@ def payment_due(*, start: datetime, now: datetime) -> datetime:
 
 
 def _payment_fields(price: Decimal, start: datetime, now: datetime, *, field: str) -> dict:
+    if price > MAX_PRICE:  # a long slot at a high hourly rate: more than one payment can take
+        raise InvalidInput(f"This session would cost {price:,}, more than one booking may cost "
+                           f"({MAX_PRICE:,}). Pick a shorter time.", field=field)
     if price <= 0:
         return {"payment_status": Booking.PaymentStatus.NOT_REQUIRED, "payment_due_at": None}
     try:

@@ -152,8 +152,11 @@ def reschedule(request, pk: int):
 @login_required
 def inbox(request):
     """The mentor's requests waiting for an answer, most urgent first, and upcoming sessions."""
+    try:
+        requests = selectors.requests_for_mentor(user=request.user)
+        upcoming = selectors.upcoming_for_mentor(user=request.user)[:20]
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
     return render(request, "bookings/inbox.html", {
-        "requests": selectors.requests_for_mentor(user=request.user),
-        "upcoming": selectors.upcoming_for_mentor(user=request.user)[:20],
-        "decline_form": forms.DeclineForm(),
+        "requests": requests, "upcoming": upcoming, "decline_form": forms.DeclineForm(),
     })

@@ -205,6 +205,11 @@ ACCOUNT_RATE_LIMITS = {
     "login": env_str("LOGIN_RATE_LIMIT", "30/m/ip"),
     "login_failed": env_str("LOGIN_FAILED_RATE_LIMIT", "10/m/ip,5/5m/key"),
 }
+# Sign-up never says whether an address already has an account: unless verification is "none",
+# the page and auth/register answer "check your e-mail" either way and the owner of a taken
+# address gets a notice instead of a second account (accounts.signup, accounts.services).
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_FORMS = {"signup": "accounts.signup.SignupForm"}
 
 # --- E-mail ----------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

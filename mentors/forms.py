@@ -10,7 +10,8 @@ from accounts.forms import TIMEZONE_CHOICES
 from accounts.validators import validate_single_line
 from mentorhub import dates
 from mentors.availability import DAY_NAMES
-from mentors.models import MentorProfile, Service
+from mentors.currencies import CURRENCY_CHOICES, CURRENCY_MESSAGE, DEFAULT_CURRENCY
+from mentors.models import MAX_PRICE, MAX_PRICE_MESSAGE, MentorProfile, Service
 from mentors.selectors import ORDERINGS
 
 
@@ -48,7 +49,10 @@ class ApplyForm(WeeklyHoursMixin):
                                   help_text="What you can help with, and your experience.")
     skills = forms.CharField(max_length=500, required=False, help_text="Comma-separated: Python, Django, SQL",
                              widget=forms.TextInput(attrs={"placeholder": "Python, Django, SQL"}))
-    price_per_hour = forms.DecimalField(min_value=0, max_digits=10, decimal_places=2)
+    price_per_hour = forms.DecimalField(min_value=0, max_value=MAX_PRICE, max_digits=10, decimal_places=2,
+                                        error_messages={"max_value": MAX_PRICE_MESSAGE})
+    currency = forms.ChoiceField(choices=CURRENCY_CHOICES, initial=DEFAULT_CURRENCY,
+                                 error_messages={"invalid_choice": CURRENCY_MESSAGE})
     timezone = forms.ChoiceField(choices=TIMEZONE_CHOICES, help_text="The zone your weekly hours are in.")
 
 
@@ -76,7 +80,8 @@ class WeeklyHoursForm(WeeklyHoursMixin):
 
 
 class ServiceForm(forms.ModelForm):
-    price = forms.DecimalField(min_value=0, max_digits=10, decimal_places=2, required=False,
+    price = forms.DecimalField(min_value=0, max_value=MAX_PRICE, max_digits=10, decimal_places=2, required=False,
+                               error_messages={"max_value": MAX_PRICE_MESSAGE},
                                help_text="Empty: your hourly rate for this length.")
 
     class Meta:

@@ -6,6 +6,17 @@ from django.db import models
 from django.db.models import F, Q
 
 from accounts.validators import validate_timezone
+from mentors.currencies import CURRENCY_CHOICES, DEFAULT_CURRENCY
+
+# A sane ceiling on what an hour, a service or one booking may cost, so a typo (or a probe) cannot list
+# a 99,999,999.99 session: well above any real rate, and within what one Stripe payment can take
+# (99,999,999 minor units, 999,999.99 in two-decimal currencies).
+MAX_PRICE = Decimal("999999")
+MAX_PRICE_MESSAGE = "A price can be at most 999,999."
+
+
+def price_validators() -> list:
+    return [MinValueValidator(Decimal("0")), MaxValueValidator(MAX_PRICE, message=MAX_PRICE_MESSAGE)]
 
 
 class Skill(models.Model):
@@ -30,8 +41,9 @@ class MentorProfile(models.Model):
     description = models.TextField(max_length=5000, blank=True)
     company = models.CharField(max_length=150, blank=True)
     skills = models.ManyToManyField(Skill, related_name="mentors", blank=True)
-    price_per_hour = models.DecimalField(max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
-    currency = models.CharField(max_length=3, default="RUB")
+    price_per_hour = models.DecimalField(max_digits=10, decimal_places=2, validators=price_validators())
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES, default=DEFAULT_CURRENCY,
+                                help_text="ISO 4217 code of the currency the prices are in.")
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
 
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
@@ -98,7 +110,7 @@ class Service(models.Model):
     name = models.CharField(max_length=120)
     description = models.TextField(max_length=2000, blank=True)
     duration_minutes = models.PositiveIntegerField(validators=[MinValueValidator(15), MaxValueValidator(480)])
-    price = models.DecimalField(max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
+    price = models.DecimalField(max_digits=10, decimal_places=2, validators=price_validators())
     session_type = models.CharField(max_length=16, choices=SessionType.choices, default=SessionType.VIDEO)
     capacity = models.PositiveIntegerField(default=1, validators=[MinValueValidator(1), MaxValueValidator(50)])
     is_active = models.BooleanField(default=True)

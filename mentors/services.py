@@ -12,7 +12,16 @@ from accounts.models import User
 from mentorhub.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from mentors import tasks
 from mentors.availability import AvailabilityError, parse_weekly
-from mentors.models import DateOverride, MentorProfile, Service, Skill, Slot, WeeklyRule
+from mentors.models import (
+    MAX_PRICE,
+    MAX_PRICE_MESSAGE,
+    DateOverride,
+    MentorProfile,
+    Service,
+    Skill,
+    Slot,
+    WeeklyRule,
+)
 
 PROFILE_FIELDS = (
     "title", "description", "company", "price_per_hour", "currency", "timezone", "requires_confirmation",
@@ -59,6 +68,7 @@ def _replace_weekly_rules(profile: MentorProfile, weekly) -> None:
 def mentor_apply(
     *, user: User, title: str, description: str = "", skills: list[str] = (), price_per_hour: Decimal,
     availability: dict | None = None, company: str = "", timezone_name: str | None = None,
+    currency: str | None = None,
 ) -> MentorProfile:
     """A user asks to become a mentor; staff review the pending profile.
 
@@ -76,6 +86,8 @@ def mentor_apply(
     profile.description = description
     profile.company = company
     profile.price_per_hour = price_per_hour
+    if currency:
+        profile.currency = currency
     profile.timezone = timezone_name or user.timezone
     profile.status = MentorProfile.Status.PENDING
     profile.rejection_reason = ""
@@ -172,6 +184,9 @@ def service_create(*, user: User, **fields) -> Service:
     profile = _own_profile(user, lock=True)
     if fields.get("price") is None:
         fields["price"] = (profile.price_per_hour * fields["duration_minutes"] / 60).quantize(Decimal("0.01"))
+        if fields["price"] > MAX_PRICE:
+            raise InvalidInput(f"At your hourly rate this would cost {fields['price']:,}. {MAX_PRICE_MESSAGE} "
+                               "Give the service its own price.", field="price")
     return Service.objects.create(mentor=profile, **fields)
 
 

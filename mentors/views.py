@@ -76,7 +76,7 @@ def apply(request):
     initial = {"timezone": request.user.timezone}
     if existing is not None:
         initial.update(title=existing.title, company=existing.company, description=existing.description,
-                       price_per_hour=existing.price_per_hour, timezone=existing.timezone,
+                       price_per_hour=existing.price_per_hour, currency=existing.currency, timezone=existing.timezone,
                        skills=", ".join(existing.skills.values_list("name", flat=True)))
     form = forms.ApplyForm(request.POST or None, initial=initial,
                            weekly=weekly_text(existing) if existing else None)
@@ -86,7 +86,7 @@ def apply(request):
             services.mentor_apply(
                 user=request.user, title=data["title"], description=data["description"], company=data["company"],
                 skills=forms.split_list(data["skills"]), price_per_hour=data["price_per_hour"],
-                availability=form.weekly(), timezone_name=data["timezone"],
+                availability=form.weekly(), timezone_name=data["timezone"], currency=data["currency"],
             )
         except DomainError as exc:
             _show_error(request, form, exc)

@@ -1,4 +1,6 @@
-"""schemathesis over /api/schema/: no 5xx, and every response matches what the schema promises."""
+"""schemathesis over /api/schema/, signed in as a mentee and as a mentor with a Bearer token, the way
+clients authenticate: no 5xx, every response matches what the schema promises, and no operation that
+declares authentication answers without it (``ignored_auth``)."""
 
 import pytest
 import schemathesis
@@ -9,6 +11,7 @@ from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    ignored_auth,
     response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
@@ -22,6 +25,7 @@ CHECKS = [
     content_type_conformance,
     response_headers_conformance,
     response_schema_conformance,
+    ignored_auth,
 ]
 
 
@@ -50,26 +54,43 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 
 
 @pytest.fixture
-def fuzz_user(db):
+def fuzz_users(db):
+    """A mentor and a mentee with something of everything, so the fuzzer reaches past the 404s."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
     from accounts.tests.factories import UserFactory
+    from bookings import services as bookings
     from mentors.tests.factories import MentorProfileFactory, ServiceFactory, SlotFactory, WeeklyRuleFactory
 
-    user = UserFactory(email="fuzz@example.com")
-    # A mentor with something of everything, so the fuzzer reaches past the 404s.
-    profile = MentorProfileFactory(user=user, skills=["Python"])
+    profile = MentorProfileFactory(user__email="fuzz.mentor@example.com", skills=["Python"])
     ServiceFactory(mentor=profile)
     WeeklyRuleFactory(mentor=profile)
-    SlotFactory(mentor=profile, capacity=3)
-    return user
+    start = (timezone.now() + timedelta(days=3)).replace(minute=0, second=0, microsecond=0)
+    slot = SlotFactory(mentor=profile, start=start, end=start + timedelta(hours=1), capacity=3)
+    mentee = UserFactory(email="fuzz.mentee@example.com")
+    bookings.booking_hold(mentee=mentee, slot_id=slot.pk)
+    return {"mentee": mentee, "mentor": profile.user}
 
 
-@pytest.mark.fuzz
-@schema.parametrize()
-@hypothesis_settings(
-    max_examples=15,
+FUZZ_SETTINGS = hypothesis_settings(
+    max_examples=10,
     deadline=None,
     suppress_health_check=list(HealthCheck),
     derandomize=True,
 )
-def test_the_api_never_fails_and_always_keeps_its_schema(case, fuzz_user):
-    case.call_and_validate(headers={"Authorization": bearer_for(fuzz_user)}, checks=CHECKS)
+
+
+@pytest.mark.fuzz
+@schema.parametrize()
+@FUZZ_SETTINGS
+def test_as_a_mentee_the_api_never_fails_keeps_its_schema_and_enforces_authentication(case, fuzz_users):
+    case.call_and_validate(headers={"Authorization": bearer_for(fuzz_users["mentee"])}, checks=CHECKS)
+
+
+@pytest.mark.fuzz
+@schema.parametrize()
+@FUZZ_SETTINGS
+def test_as_a_mentor_the_api_never_fails_keeps_its_schema_and_enforces_authentication(case, fuzz_users):
+    case.call_and_validate(headers={"Authorization": bearer_for(fuzz_users["mentor"])}, checks=CHECKS)

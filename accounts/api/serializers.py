@@ -17,10 +17,11 @@ class RegisterInput(serializers.Serializer):
     )
 
 
-class RegisterOutput(serializers.ModelSerializer):
-    class Meta:
-        model = User
-        fields = ["id", "email", "full_name", "role", "created_at"]
+class RegisterOutput(serializers.Serializer):
+    """The same answer whether or not the address already had an account."""
+
+    detail = serializers.CharField(help_text="What happens next, for a person to read.")
+    email = serializers.EmailField(help_text="The address, as stored (lower case).")
 
 
 class LoginInput(serializers.Serializer):

@@ -43,13 +43,23 @@ class RegisterView(CredentialsThrottleMixin, APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
 
-    @extend_schema(request=s.RegisterInput, responses={201: s.RegisterOutput}, tags=["auth"],
-                   summary="Create an account")
+    @extend_schema(
+        request=s.RegisterInput, responses={202: s.RegisterOutput}, tags=["auth"], summary="Create an account",
+        description="Answers 202 with the same body whether or not the address already has an account, so it "
+                    "cannot be used to find out who is registered: a new account gets a confirmation link, the "
+                    "owner of an existing one a notice. Log in with `auth/login` (with mandatory verification, "
+                    "after following the link). With `ACCOUNT_EMAIL_VERIFICATION=none` a taken address is a 400.",
+    )
     def post(self, request):
         data = s.RegisterInput(data=request.data)
         data.is_valid(raise_exception=True)
-        user = services.user_register(**data.validated_data, request=request._request)
-        return Response(s.RegisterOutput(user).data, status=status.HTTP_201_CREATED)
+        services.user_register(**data.validated_data, request=request._request)
+        email = services.normalized_email(data.validated_data["email"])
+        if settings.ACCOUNT_EMAIL_VERIFICATION == "none":
+            detail = "Your account is ready: log in with this e-mail address and password."
+        else:
+            detail = f"Check your e-mail: we sent a message to {email} to finish signing up."
+        return Response({"detail": detail, "email": email}, status=status.HTTP_202_ACCEPTED)
 
 
 class LoginView(CredentialsThrottleMixin, APIView):

@@ -23,28 +23,32 @@ def login(api, email, password=TEST_PASSWORD):
 # --- register ------------------------------------------------------------------------
 
 
-def test_registering_returns_the_new_account_as_the_spec_shows(api):
-    response = api().post(
-        REGISTER, {"email": "user@example.com", "password": STRONG, "full_name": "Иван Иванов", "role": "student"}
-    )
-    assert response.status_code == 201
-    body = response.json()
-    assert set(body) == {"id", "email", "full_name", "role", "created_at"}
-    assert body["email"] == "user@example.com"
-    assert body["full_name"] == "Иван Иванов"
-    assert body["role"] == "student"
-    assert User.objects.get(pk=body["id"]).check_password(STRONG)
+def test_registering_creates_the_account_and_says_to_check_the_mail(api, mailoutbox,
+                                                                   django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api().post(REGISTER, {"email": "User@Example.com", "password": STRONG,
+                                         "full_name": "Иван Иванов", "role": "student"})
+    assert response.status_code == 202
+    assert response.json() == {
+        "email": "user@example.com",
+        "detail": "Check your e-mail: we sent a message to user@example.com to finish signing up.",
+    }
+    user = User.objects.get()
+    assert (user.email, user.full_name, user.role) == ("user@example.com", "Иван Иванов", "student")
+    assert user.check_password(STRONG)
+    assert [m.to for m in mailoutbox] == [["user@example.com"]]
 
 
 def test_registering_also_works_under_the_unversioned_alias_and_with_a_trailing_slash(api):
-    assert api().post("/api/auth/register", {"email": "a@example.com", "password": STRONG}).status_code == 201
-    assert api().post("/api/v1/auth/register/", {"email": "b@example.com", "password": STRONG}).status_code == 201
+    assert api().post("/api/auth/register", {"email": "a@example.com", "password": STRONG}).status_code == 202
+    assert api().post("/api/v1/auth/register/", {"email": "b@example.com", "password": STRONG}).status_code == 202
+    assert User.objects.count() == 2
 
 
 def test_registering_as_a_mentor_is_allowed(api):
     response = api().post(REGISTER, {"email": "m@example.com", "password": STRONG, "role": "mentor"})
-    assert response.status_code == 201
-    assert response.json()["role"] == "mentor"
+    assert response.status_code == 202
+    assert User.objects.get(email="m@example.com").role == "mentor"
 
 
 def test_nobody_can_register_as_admin(api):
@@ -54,12 +58,51 @@ def test_nobody_can_register_as_admin(api):
     assert not User.objects.filter(email="evil@example.com").exists()
 
 
-def test_an_email_already_taken_in_another_case_is_refused(api):
+def test_a_taken_email_gets_the_same_answer_and_its_owner_a_notice_instead_of_a_second_account(
+    api, mailoutbox, django_capture_on_commit_callbacks
+):
+    owner = UserFactory(email="taken@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        fresh = api().post(REGISTER, {"email": "Fresh@Example.com", "password": STRONG})
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        taken = api().post(REGISTER, {"email": "Taken@Example.com", "password": STRONG, "role": "mentor"})
+
+    assert taken.status_code == fresh.status_code == 202
+    assert taken.json() == {**fresh.json(), "email": "taken@example.com",
+                            "detail": fresh.json()["detail"].replace("fresh@", "taken@")}
+    assert set(taken.headers) == set(fresh.headers)
+    assert User.objects.filter(email__iexact="taken@example.com").count() == 1
+    owner.refresh_from_db()
+    assert owner.check_password(TEST_PASSWORD) and owner.role == "student"
+    assert [m.to for m in mailoutbox] == [["taken@example.com"]]
+    assert "already exists" in mailoutbox[0].body and "/accounts/password/reset/" in mailoutbox[0].body
+
+
+def test_the_owners_notice_is_not_repeated_for_every_attempt(api, mailoutbox, django_capture_on_commit_callbacks):
+    UserFactory(email="taken@example.com")
+    for _ in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert api().post(REGISTER, {"email": "taken@example.com", "password": STRONG}).status_code == 202
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.parametrize("email", ["taken@example.com", "fresh@example.com"])
+def test_a_weak_password_is_refused_before_the_address_is_looked_at(api, email):
+    UserFactory(email="taken@example.com")
+    response = api().post(REGISTER, {"email": email, "password": "123"})
+    assert response.status_code == 400
+    assert fields_in(response) == {"password"}
+
+
+def test_with_verification_off_a_taken_email_is_refused_as_there_is_no_mail_to_hide_behind(api, settings):
+    settings.ACCOUNT_EMAIL_VERIFICATION = "none"
     UserFactory(email="taken@example.com")
     response = api().post(REGISTER, {"email": "Taken@Example.com", "password": STRONG})
     assert response.status_code == 400
     assert fields_in(response) == {"email"}
-    assert User.objects.filter(email__iexact="taken@example.com").count() == 1
+    ready = api().post(REGISTER, {"email": "new@example.com", "password": STRONG})
+    assert ready.status_code == 202 and "log in" in ready.json()["detail"]
 
 
 def test_a_malformed_email_is_refused(api):

@@ -79,3 +79,30 @@ def test_a_missing_avatar_is_null_and_can_be_cleared_with_null(api, mentee):
     assert client.patch(ME, {"avatar_url": None}).status_code == 200
     mentee.refresh_from_db()
     assert mentee.avatar_url == ""
+
+
+def test_sms_reminders_need_a_phone_number(api, mentee):
+    response = api(mentee).patch(ME, {"sms_opt_in": True})
+    assert response.status_code == 400
+    assert [e["field"] for e in response.json()["errors"]] == ["sms_opt_in"]
+    assert "phone number" in response.json()["errors"][0]["message"]
+    mentee.refresh_from_db()
+    assert mentee.sms_opt_in is False
+
+    refused = api(mentee).put(ME, {"full_name": "Mia", "phone": "", "sms_opt_in": True})
+    assert refused.status_code == 400
+
+
+def test_sms_opt_in_with_a_phone_number_in_the_same_request_is_accepted(api, mentee):
+    response = api(mentee).patch(ME, {"phone": "+79150480249", "sms_opt_in": True})
+    assert response.status_code == 200 and response.json()["sms_opt_in"] is True
+
+
+def test_removing_the_phone_number_also_stops_sms_reminders(api, mentee):
+    mentee.phone, mentee.sms_opt_in = "+79150480249", True
+    mentee.save()
+    response = api(mentee).patch(ME, {"phone": ""})
+    assert response.status_code == 200
+    assert (response.json()["phone"], response.json()["sms_opt_in"]) == ("", False)
+    mentee.refresh_from_db()
+    assert (mentee.phone, mentee.sms_opt_in) == ("", False)

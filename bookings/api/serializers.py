@@ -52,6 +52,7 @@ class BookingOutput(serializers.ModelSerializer):
     duration_minutes = serializers.IntegerField(source="slot.duration_minutes")
     session_type = serializers.SerializerMethodField()
     price = serializers.DecimalField(**MONEY)
+    mentee_notes = serializers.SerializerMethodField(help_text="Only the mentee sees these; null for others.")
     mentor_notes = serializers.SerializerMethodField(help_text="Only the mentor sees these; null for others.")
     history = EventOutput(many=True, source="events")
     payment_url = serializers.SerializerMethodField()
@@ -65,6 +66,10 @@ class BookingOutput(serializers.ModelSerializer):
 
     def get_session_type(self, booking) -> str:
         return session_type(booking)
+
+    def get_mentee_notes(self, booking) -> str | None:
+        viewer = self.context["request"].user
+        return booking.mentee_notes if viewer.pk == booking.mentee_id else None
 
     def get_mentor_notes(self, booking) -> str | None:
         viewer = self.context["request"].user

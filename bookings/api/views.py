@@ -158,6 +158,7 @@ class BookSlotView(APIView):
 @extend_schema(tags=["mentor self-service"], summary="Requests waiting for my answer, most urgent first")
 class MentorRequestsView(ListAPIView):
     serializer_class = s.IncomingRequestOutput
+    extra_error_codes = ["404"]  # no mentor profile
 
     def get_queryset(self):
         return selectors.requests_for_mentor(user=self.request.user)
@@ -166,6 +167,7 @@ class MentorRequestsView(ListAPIView):
 @extend_schema(tags=["mentor self-service"], summary="My upcoming sessions as a mentor")
 class MentorUpcomingView(ListAPIView):
     serializer_class = s.SessionListItem
+    extra_error_codes = ["404"]  # no mentor profile
 
     def get_queryset(self):
         return selectors.upcoming_for_mentor(user=self.request.user)

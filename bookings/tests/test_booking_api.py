@@ -193,6 +193,31 @@ def test_only_the_mentor_sees_the_private_mentor_notes(api, mentee, mentor, sche
     assert as_mentee.json()["mentor_notes"] is None
 
 
+@pytest.mark.parametrize("path", ["booking/{id}", "sessions/{id}"])
+def test_only_the_mentee_sees_their_own_mentee_notes(api, mentee, mentor, staff, scheduled, path):
+    Booking.objects.filter(pk=scheduled.pk).update(mentee_notes="Nervous about system design")
+    url = f"{V1}/{path.format(id=scheduled.pk)}"
+    as_mentee = api(mentee).get(url)
+    assert as_mentee.status_code == 200
+    assert as_mentee.json()["mentee_notes"] == "Nervous about system design"
+    for other in (mentor, staff):
+        response = api(other).get(url)
+        assert response.status_code == 200
+        assert response.json()["mentee_notes"] is None
+        assert "Nervous" not in response.content.decode()
+
+
+def test_the_mentors_own_lists_never_carry_mentee_notes(api, mentee, mentor, confirming, one_seat_slot, group_slot):
+    requested = services.booking_hold(mentee=mentee, slot_id=one_seat_slot.pk)
+    confirmed = services.booking_hold(mentee=mentee, slot_id=group_slot.pk)
+    services.booking_confirm(booking_id=confirmed.pk, actor=mentor)
+    Booking.objects.filter(pk__in=[requested.pk, confirmed.pk]).update(mentee_notes="Nervous about system design")
+    for path in ("mentors/me/requests", "mentors/me/bookings", "sessions", "sessions?status=scheduled"):
+        response = api(mentor).get(f"{V1}/{path}")
+        assert response.status_code == 200 and response.json()["items"], path
+        assert "Nervous" not in response.content.decode(), path
+
+
 # --- cancelling -------------------------------------------------------------------------------------------------
 
 
@@ -459,7 +484,14 @@ def test_the_mentors_upcoming_bookings_are_the_live_future_ones(
     assert items[0]["mentee"]["id"] == mentee.pk and items[0]["join_url"]
 
 
-def test_a_mentee_has_no_mentor_lists_to_speak_of(api, mentee, scheduled):
+def test_the_mentor_lists_are_a_404_for_users_without_a_mentor_profile(api, mentee, scheduled):
     for path in ("mentors/me/requests", "mentors/me/bookings"):
-        response = api(mentee).get(f"{V1}/{path}")
+        body = assert_error(api(mentee).get(f"{V1}/{path}"), 404)
+        assert "mentor profile" in body["detail"]
+
+
+def test_the_mentor_lists_answer_a_mentor_with_nothing_yet_with_an_empty_page(api):
+    newcomer = MentorProfileFactory(status="pending").user
+    for path in ("mentors/me/requests", "mentors/me/bookings"):
+        response = api(newcomer).get(f"{V1}/{path}")
         assert response.status_code == 200 and response.json()["items"] == []

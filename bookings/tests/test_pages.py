@@ -66,6 +66,23 @@ def test_a_booking_page_shows_its_history_and_is_private(client, mentee, other_u
     assert 'data-testid="history"' in html and "Booked." in html
 
 
+def test_the_mentees_own_notes_are_on_their_booking_page_and_not_on_the_mentors(client, mentee, mentor,
+                                                                                 one_seat_slot):
+    booking = services.booking_hold(mentee=mentee, slot_id=one_seat_slot.pk)
+    Booking.objects.filter(pk=booking.pk).update(mentee_notes="Nervous about system design")
+    client.force_login(mentee)
+    assert "Nervous about system design" in client.get(f"/bookings/{booking.pk}/").content.decode()
+    client.force_login(mentor)
+    page = client.get(f"/bookings/{booking.pk}/")
+    assert page.status_code == 200 and "Nervous" not in page.content.decode()
+    assert "Nervous" not in client.get("/mentor/requests/").content.decode()
+
+
+def test_the_request_inbox_is_a_404_for_users_without_a_mentor_profile(client, mentee):
+    client.force_login(mentee)
+    assert client.get("/mentor/requests/").status_code == 404
+
+
 def test_cancelling_from_the_booking_page_records_the_reason(client, mentee, one_seat_slot):
     booking = services.booking_hold(mentee=mentee, slot_id=one_seat_slot.pk)
     client.force_login(mentee)

@@ -171,3 +171,14 @@ def test_the_api_says_by_when_a_priced_booking_must_be_paid(api, mentee, hourly_
     booking = Booking.objects.get()
     assert body["payment_due_at"] and booking.payment_due_at == one_seat_slot.start - timedelta(minutes=60)
     assert api(mentee).get(f"/api/v1/booking/{booking.pk}").json()["payment_due_at"] == body["payment_due_at"]
+
+
+def test_a_long_slot_at_a_high_hourly_rate_that_would_cost_more_than_one_payment_takes_is_refused(
+        api, mentee, profile, tomorrow_10):
+    profile.price_per_hour = Decimal("999999")
+    profile.save()
+    long_slot = SlotFactory(mentor=profile, start=tomorrow_10, end=tomorrow_10 + timedelta(hours=2))
+    response = hold(api, mentee, slot_id=long_slot.pk)
+    assert response.status_code == 400 and error_fields(response) == ["slot_id"]
+    assert "more than one booking may cost" in response.json()["detail"]
+    assert not Booking.objects.exists()

@@ -1,8 +1,21 @@
 """OpenAPI generation: every operation documents the error shape it can answer with."""
 
+from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
+
+
+class BearerJWTScheme(SimpleJWTScheme):
+    """Document our JWT authentication as the Bearer scheme it is.
+
+    drf-spectacular matches authentication classes exactly, so simplejwt's own
+    extension does not cover our subclass; without this the schema would offer
+    only the session cookie (no token field in Swagger's Authorize, and fuzzers
+    could not authenticate the way clients do).
+    """
+
+    target_class = "mentorhub.api.authentication.JWTAuthentication"
 
 
 class ErrorItemSerializer(serializers.Serializer):
@@ -32,7 +45,8 @@ ERROR_DESCRIPTIONS = {
 class AutoSchema(SpectacularAutoSchema):
     def _error_codes(self) -> list[str]:
         codes = ["429"]
-        has_input = self.method in ("POST", "PUT", "PATCH") or self._is_list_view()
+        # A DELETE may carry a body too (a cancellation's reason) and be refused for the object's state.
+        has_input = self.method in ("POST", "PUT", "PATCH", "DELETE") or self._is_list_view()
         if has_input or self.get_filter_backends():
             codes.append("400")
         if self.method in ("POST", "PUT", "PATCH"):

@@ -9,10 +9,26 @@ from accounts.validators import validate_single_line, validate_timezone
 from mentorhub.api import fields
 from mentorhub.dates import DateInputError, parse_moment
 from mentors.availability import format_weekly
-from mentors.models import MentorProfile, Service, Slot
+from mentors.currencies import CURRENCY_CHOICES, CURRENCY_MESSAGE
+from mentors.models import MAX_PRICE, MAX_PRICE_MESSAGE, MentorProfile, Service, Slot
 from mentors.selectors import ORDERINGS
 
 MONEY = {"max_digits": 10, "decimal_places": 2, "coerce_to_string": False}
+# What a mentor may ask: from free up to the ceiling, said in words when exceeded.
+PRICE = {"min_value": 0, "max_value": MAX_PRICE, "error_messages": {"max_value": MAX_PRICE_MESSAGE}}
+
+
+# A plain enum of codes: the generated "* `AED` - AED — UAE Dirham" list would repeat 156 lines per use.
+@extend_schema_field({"type": "string", "enum": [code for code, _ in CURRENCY_CHOICES], "example": "RUB"})
+class CurrencyField(serializers.ChoiceField):
+    """An ISO 4217 code (``RUB``, ``USD``); lower case is accepted."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "ISO 4217 code of the currency the prices are in.")
+        super().__init__(choices=CURRENCY_CHOICES, error_messages={"invalid_choice": CURRENCY_MESSAGE}, **kwargs)
+
+    def to_internal_value(self, data):
+        return super().to_internal_value(data.strip().upper() if isinstance(data, str) else data)
 MAX_AVAILABILITY_DAYS = 62
 
 
@@ -39,8 +55,8 @@ class MentorUserCard(serializers.Serializer):
 
 
 class MentorUserDetail(MentorUserCard):
+    # No e-mail: the profile is public, and mentees reach a mentor through bookings and messages.
     id = serializers.IntegerField()
-    email = serializers.EmailField()
 
 
 class SkillNames(serializers.ListField):
@@ -54,6 +70,7 @@ class MentorCardSerializer(serializers.ModelSerializer):
     user = MentorUserCard()
     skills = SkillNames()
     price_per_hour = serializers.DecimalField(**MONEY)
+    currency = CurrencyField(read_only=True)
     rating = serializers.DecimalField(source="rating_avg", max_digits=3, decimal_places=2, coerce_to_string=False)
     available = serializers.BooleanField(help_text="Has weekly hours or open group seats.")
 
@@ -64,7 +81,7 @@ class MentorCardSerializer(serializers.ModelSerializer):
 
 
 class ServiceSerializer(serializers.ModelSerializer):
-    price = serializers.DecimalField(**MONEY, required=False, min_value=0,
+    price = serializers.DecimalField(**MONEY, **PRICE, required=False,
                                      help_text="Defaults to the hourly rate for the duration.")
     session_type_display = serializers.CharField(source="get_session_type_display", read_only=True)
 
@@ -152,7 +169,8 @@ class ApplyInput(serializers.Serializer):
                                     validators=[validate_single_line])
     skills = serializers.ListField(child=serializers.CharField(max_length=64), required=False, default=list,
                                    max_length=20)
-    price_per_hour = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0)
+    price_per_hour = serializers.DecimalField(max_digits=10, decimal_places=2, **PRICE)
+    currency = CurrencyField(required=False, help_text="ISO 4217 code of your prices; RUB unless given.")
     availability = WeeklyField(required=False, help_text='Weekly hours, e.g. {"monday": ["10:00-18:00"]}')
     timezone = serializers.CharField(required=False, validators=[validate_timezone],
                                      help_text="The zone the hours are in; defaults to your profile's.")
@@ -166,7 +184,8 @@ class ApplyOutput(serializers.Serializer):
 
 class OwnProfileSerializer(serializers.ModelSerializer):
     skills = SkillNames(required=False, max_length=20)
-    price_per_hour = serializers.DecimalField(**MONEY, min_value=0)
+    price_per_hour = serializers.DecimalField(**MONEY, **PRICE)
+    currency = CurrencyField()
     timezone = serializers.CharField(max_length=64, validators=[validate_timezone])
 
     class Meta:

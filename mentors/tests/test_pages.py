@@ -54,18 +54,19 @@ def test_an_unapproved_profile_page_is_only_for_its_owner(client, profile, other
 def test_the_apply_page_creates_a_pending_application(client, mentee):
     client.force_login(mentee)
     response = client.post("/mentors/apply/", {
-        "title": "Rust Developer", "price_per_hour": "4000", "skills": "Rust, Tokio", "timezone": "Europe/Berlin",
-        "monday": "10:00-12:00, 14:00-18:00", "description": "", "company": "",
+        "title": "Rust Developer", "price_per_hour": "4000", "currency": "EUR", "skills": "Rust, Tokio",
+        "timezone": "Europe/Berlin", "monday": "10:00-12:00, 14:00-18:00", "description": "", "company": "",
     })
     assert response.status_code == 302
     profile = MentorProfile.objects.get(user=mentee)
     assert (profile.status, profile.timezone, profile.weekly_rules.count()) == ("pending", "Europe/Berlin", 2)
+    assert profile.currency == "EUR"
 
 
 def test_the_apply_page_shows_bad_hours_next_to_the_day(client, mentee):
     client.force_login(mentee)
-    response = client.post("/mentors/apply/", {"title": "X", "price_per_hour": "1", "timezone": "UTC",
-                                               "tuesday": "18:00-10:00"})
+    response = client.post("/mentors/apply/", {"title": "X", "price_per_hour": "1", "currency": "RUB",
+                                               "timezone": "UTC", "tuesday": "18:00-10:00"})
     assert response.status_code == 200
     assert "tuesday" in response.context["form"].errors
     assert not MentorProfile.objects.exists()

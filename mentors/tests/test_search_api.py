@@ -367,7 +367,7 @@ def test_the_detail_has_the_spec_fields_plus_services_and_next_available(api):
     assert body["id"] == profile.pk
     assert body["user"]["id"] == profile.user.pk
     assert body["user"]["full_name"] == "Petr Sidorov"
-    assert body["user"]["email"] == profile.user.email
+    assert set(body["user"]) == {"id", "full_name", "avatar_url"}
     assert sorted(body["skills"]) == ["Django", "Python"]
     assert (body["price_per_hour"], body["rating"], body["total_sessions"]) == (3000, 4.8, 120)
     assert len(body["reviews"]) == 1
@@ -379,6 +379,32 @@ def test_the_detail_has_the_spec_fields_plus_services_and_next_available(api):
     assert [s["id"] for s in body["services"]] == [service.pk]  # retired services are not offered
     assert body["next_available"], "a mentor with weekly hours has upcoming bookable times"
     assert {"start", "end"} <= set(body["next_available"][0])
+
+
+@pytest.mark.parametrize("viewer", ["anonymous", "mentee", "other mentor"])
+def test_a_mentors_profile_never_shows_an_email_address(api, mentee, viewer):
+    profile = mentor_named("Petr Sidorov", user__email="petr.private@example.com")
+    review(profile, author=UserFactory(email="ivan.reviewer@example.com", full_name="Ivan"))
+    client = {"anonymous": api(), "mentee": api(mentee),
+              "other mentor": api(MentorProfileFactory().user)}[viewer]
+
+    for _ in range(2):  # the first answer is built, the second comes from the cache
+        response = client.get(detail_url(profile.pk))
+        assert response.status_code == 200
+        text = response.content.decode()
+        assert "petr.private" not in text and "ivan.reviewer" not in text and "@example.com" not in text
+
+
+def test_people_without_a_full_name_are_not_shown_by_their_email_address(api):
+    profile = mentor_named("", user__email="petr.private@example.com")
+    author = UserFactory(email="ivan.reviewer@example.com", full_name="")
+    review(profile, author=author)
+
+    body = api().get(detail_url(profile.pk)).json()
+
+    assert body["user"]["full_name"] == f"Member {profile.user.pk}"
+    assert body["reviews"][0]["student_name"] == f"Member {author.pk}"
+    assert "petr.private" not in str(body) and "ivan.reviewer" not in str(body)
 
 
 def test_the_detail_shows_the_latest_ten_reviews_latest_first(api):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mentors', '0004_mentorprofile_full_refund_hours_and_more'),
+        ('mentors', '0005_currency_iso_4217_and_price_ceiling'),
     ]
 
     operations = [
