@@ -35,7 +35,7 @@ def test_control_and_invisible_format_characters_are_refused(value):
 
 @pytest.mark.parametrize("value", ACCEPTED)
 def test_ordinary_names_in_any_script_are_accepted(value):
-    validate_single_line(value)
+    assert validate_single_line(value) is None  # raises ValidationError when refused
 
 
 @pytest.mark.parametrize("value", REFUSED.values(), ids=REFUSED.keys())
