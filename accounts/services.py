@@ -82,12 +82,14 @@ def user_register(
     if taken:
         if not registration_hides_existing_accounts():
             raise InvalidInput("An account with this e-mail already exists.", field="email")
-        transaction.on_commit(lambda: _tell_owner_someone_signed_up_again(request, email))
+        # robust: the answer must not depend on whether a mail could be sent (nor give away that one was).
+        transaction.on_commit(lambda: _tell_owner_someone_signed_up_again(request, email), robust=True)
         return None
     # The browser side (allauth) tracks addresses and their verification here.
     address = EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
     if settings.ACCOUNT_EMAIL_VERIFICATION != "none":
-        transaction.on_commit(lambda: address.send_confirmation(request, signup=True))
+        # robust: the account exists by now; a mail server that refuses is logged, the link can be sent again.
+        transaction.on_commit(lambda: address.send_confirmation(request, signup=True), robust=True)
     return user
 
 

@@ -64,6 +64,12 @@ def _replace_weekly_rules(profile: MentorProfile, weekly) -> None:
     )
 
 
+def _tell_applicant_on_commit(profile_id: int) -> None:
+    # robust: staff's decision is saved by then; a mail server (or broker) that is down is logged, not a 500.
+    # A lambda, not a partial: Django names a failing robust callback by its __qualname__.
+    transaction.on_commit(lambda: tasks.send_application_decision.delay(profile_id), robust=True)
+
+
 @transaction.atomic
 def mentor_apply(
     *, user: User, title: str, description: str = "", skills: list[str] = (), price_per_hour: Decimal,
@@ -125,7 +131,7 @@ def mentor_approve(*, profile_id: int, actor: User) -> MentorProfile:
     if profile.user.role == User.Role.STUDENT:
         profile.user.role = User.Role.MENTOR
         profile.user.save(update_fields=["role", "updated_at"])
-    tasks.send_application_decision.delay_on_commit(profile.pk)
+    _tell_applicant_on_commit(profile.pk)
     return profile
 
 
@@ -140,7 +146,7 @@ def mentor_reject(*, profile_id: int, actor: User, reason: str) -> MentorProfile
     profile.rejection_reason = reason
     profile.reviewed_at = timezone.now()
     profile.save(update_fields=["status", "rejection_reason", "reviewed_at", "updated_at"])
-    tasks.send_application_decision.delay_on_commit(profile.pk)
+    _tell_applicant_on_commit(profile.pk)
     return profile
 
 

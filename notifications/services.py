@@ -3,7 +3,6 @@
 import logging
 import zoneinfo
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
@@ -156,4 +155,6 @@ def _remind(booking, *, recipient: User, other: User, is_mentor: bool, kind: str
     if recipient.phone and recipient.sms_opt_in:
         text = f"MentorHub: {title}, {when}."
         # After commit, so a rolled-back reminder sends nothing; a failing provider is logged, not fatal.
-        transaction.on_commit(partial(send_sms, to=recipient.phone, text=text), robust=True)
+        # A lambda, not a partial: Django names a failing robust callback by its __qualname__.
+        phone = recipient.phone
+        transaction.on_commit(lambda: send_sms(to=phone, text=text), robust=True)

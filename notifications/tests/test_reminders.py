@@ -175,6 +175,23 @@ def test_the_sms_provider_is_chosen_by_setting_and_texts_only_after_commit(setti
     assert "session with Mia Mentee in 23 hours" in RecordingBackend.sent[0]["text"]
 
 
+class DownBackend:
+    def send(self, *, to, text):
+        raise ConnectionError("SMS gateway unreachable")
+
+
+def test_an_sms_provider_that_is_down_is_logged_and_the_reminder_still_counts(settings, booking_at, mentor, caplog,
+                                                                             django_capture_on_commit_callbacks):
+    settings.SMS_BACKEND = f"{__name__}.DownBackend"
+    mentor.phone, mentor.sms_opt_in = "+4915112345678", True
+    mentor.save()
+    booking = booking_at(SESSION_START)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep_at(SESSION_START - timedelta(hours=23)) == 1
+    assert "SMS gateway unreachable" in caplog.text
+    assert list(booking.reminders.values_list("kind", flat=True)) == ["24h"]
+
+
 @requires_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_sweeps_running_at_once_send_each_reminder_exactly_once(booking_at, profile):
