@@ -32,11 +32,12 @@ class MeetingConsumer(AsyncJsonWebsocketConsumer):
         self.group = f"meeting.{self.room}"
         self.access_group = slot_group(slot_id)
         self.peer_id = secrets.token_hex(8)
+        self.name = user.display_name
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.channel_layer.group_add(self.access_group, self.channel_name)
         await self.accept()
         await self.send_json({"type": "welcome", "peer_id": self.peer_id, "ice_servers": settings.WEBRTC_ICE_SERVERS})
-        await self._broadcast({"type": "peer-joined", "peer_id": self.peer_id, "name": user.display_name})
+        await self._broadcast({"type": "peer-joined", "peer_id": self.peer_id, "name": self.name})
 
     async def _access(self) -> int | None:
         user = self.scope.get("user")
@@ -46,7 +47,7 @@ class MeetingConsumer(AsyncJsonWebsocketConsumer):
 
     async def disconnect(self, code):
         if hasattr(self, "group"):
-            await self._broadcast({"type": "peer-left", "peer_id": self.peer_id})
+            await self._broadcast({"type": "peer-left", "peer_id": self.peer_id, "name": self.name})
             await self.channel_layer.group_discard(self.group, self.channel_name)
             await self.channel_layer.group_discard(self.access_group, self.channel_name)
 
@@ -73,9 +74,11 @@ class MeetingConsumer(AsyncJsonWebsocketConsumer):
         if kind not in RELAYED or not isinstance(target, str):
             await self.send_json({"type": "error", "detail": "Send offer, answer or ice, naming the peer in 'to'."})
             return
+        message = {"type": kind, "from": self.peer_id, "data": content.get("data")}
+        if kind == "offer":  # the newcomer learns who calls it, to name the tile
+            message["name"] = self.name
         await self.channel_layer.group_send(self.group, {
-            "type": "relay", "sender": self.peer_id, "to": target,
-            "message": {"type": kind, "from": self.peer_id, "data": content.get("data")},
+            "type": "relay", "sender": self.peer_id, "to": target, "message": message,
         })
 
     async def _broadcast(self, message: dict):

@@ -1,6 +1,7 @@
 """Holding the session: joining its room, attendance, notes, completion and no-shows."""
 
-from datetime import datetime, timedelta
+import zoneinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from django.conf import settings
 from django.db import transaction
@@ -13,12 +14,31 @@ from bookings.models import Booking
 from mentorhub.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from mentors.models import MentorProfile
 from sessions_app.models import Attendance, Meeting
+from sessions_app.selectors import HELD, IN_ROOM, settled_seats
 
 S = Booking.Status
 
 
 def join_window(booking: Booking) -> tuple[datetime, datetime]:
     return booking.slot.start - timedelta(minutes=settings.JOIN_EARLY_MINUTES), booking.slot.end
+
+
+def user_zone(user: User) -> tzinfo:
+    """The zone a user reads times in: their profile's, else UTC."""
+    try:
+        return zoneinfo.ZoneInfo(user.timezone) if user.timezone else UTC
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return UTC
+
+
+def local_time_text(moment: datetime, zone: tzinfo) -> str:
+    """A moment as a reader in ``zone`` reads it, saying which zone: "2025-06-01 23:46 Europe/Moscow (UTC+03:00)"."""
+    local = moment.astimezone(zone)
+    name = getattr(zone, "key", None) or local.tzname() or "UTC"
+    if local.utcoffset() == timedelta(0) and name in ("UTC", "Etc/UTC"):
+        return f"{local:%Y-%m-%d %H:%M} UTC"
+    offset = local.strftime("%z")
+    return f"{local:%Y-%m-%d %H:%M} {name} (UTC{offset[:3]}:{offset[3:]})"
 
 
 def _participant_booking(booking_id: int, user: User) -> tuple[Booking, bool]:
@@ -32,30 +52,25 @@ def _participant_booking(booking_id: int, user: User) -> tuple[Booking, bool]:
     return booking, is_mentor
 
 
-def join_refusal(booking: Booking, *, is_mentor: bool, now: datetime) -> str | None:
-    """Why this participant cannot join now, in words; None when they can.
+def join_refusal(booking: Booking, *, is_mentor: bool, now: datetime, zone: tzinfo = UTC) -> str | None:
+    """Why this participant cannot join now, in words (times in ``zone``, named); None when they can.
 
-    The room is for scheduled seats that are paid (or free): a mentee whose seat is unpaid cannot join,
-    and a mentor cannot hold a session nobody paid for.
+    The room is for paid (or free) seats that are scheduled, or completed while the window lasts: a
+    mentee whose seat is unpaid cannot join, and a mentor cannot hold a session nobody paid for.
     """
-    if booking.status != S.SCHEDULED:
+    if booking.status not in (HELD if is_mentor else IN_ROOM):
         return f"This session is {booking.get_status_display().lower()}; only scheduled sessions can be joined."
     if not is_mentor and not booking.is_settled:
         return "Pay for this session first; the room opens to paid bookings only."
-    if is_mentor and not _paid_seats(booking.slot_id).exists():
+    if is_mentor and not settled_seats(booking.slot_id, HELD).exists():
         return "No seat of this session is paid yet; the room opens to paid bookings only."
     opens, closes = join_window(booking)
     if now < opens:
-        return f"The room opens at {opens:%Y-%m-%d %H:%M} UTC ({settings.JOIN_EARLY_MINUTES} minutes before the start)."
+        return (f"The room opens at {local_time_text(opens, zone)}, "
+                f"{settings.JOIN_EARLY_MINUTES} minutes before the start.")
     if now > closes:
         return "This session has ended."
     return None
-
-
-def _paid_seats(slot_id: int):
-    """The seats of a slot that may be held: scheduled and paid or free."""
-    return Booking.objects.filter(slot_id=slot_id, status=S.SCHEDULED,
-                                  payment_status__in=[Booking.PaymentStatus.PAID, Booking.PaymentStatus.NOT_REQUIRED])
 
 
 def meeting_for(booking: Booking) -> Meeting:
@@ -63,18 +78,26 @@ def meeting_for(booking: Booking) -> Meeting:
     return meeting
 
 
-def session_view(*, booking_id: int, user: User, now: datetime | None = None) -> tuple[Booking, Meeting, str | None]:
-    """The session, its meeting, and why the viewer cannot join right now (None: they can)."""
+def session_view(
+    *, booking_id: int, user: User, now: datetime | None = None, zone: tzinfo | None = None,
+) -> tuple[Booking, Meeting, str | None]:
+    """The session, its meeting, and why the viewer cannot join right now (None: they can).
+
+    The refusal states times in ``zone``, by default the user's own.
+    """
     booking, is_mentor = _participant_booking(booking_id, user)
-    return booking, meeting_for(booking), join_refusal(booking, is_mentor=is_mentor, now=now or timezone.now())
+    refusal = join_refusal(booking, is_mentor=is_mentor, now=now or timezone.now(), zone=zone or user_zone(user))
+    return booking, meeting_for(booking), refusal
 
 
 @transaction.atomic
-def session_join(*, booking_id: int, user: User, now: datetime | None = None) -> tuple[Booking, Meeting]:
+def session_join(
+    *, booking_id: int, user: User, now: datetime | None = None, zone: tzinfo | None = None,
+) -> tuple[Booking, Meeting]:
     """A participant joins the room inside its window; attendance is recorded."""
     now = now or timezone.now()
     booking, is_mentor = _participant_booking(booking_id, user)
-    refusal = join_refusal(booking, is_mentor=is_mentor, now=now)
+    refusal = join_refusal(booking, is_mentor=is_mentor, now=now, zone=zone or user_zone(user))
     if refusal:
         raise Conflict(refusal)
     meeting = meeting_for(booking)
@@ -89,14 +112,15 @@ def room_access(*, room_name: str, user: User, now: datetime | None = None) -> i
     """For the signalling socket: the room's slot id when this user may be in it now, else None.
 
     Asked on connect and again whenever a booking of the slot changes, so a seat that stops being
-    joinable (cancelled, refunded, completed, no-show) loses its open connection too.
+    joinable (cancelled, refunded, a no-show) loses its open connection too. Completing a session
+    closes nobody's call: the room stays open to its seats until the window ends.
     """
     now = now or timezone.now()
     meeting = Meeting.objects.select_related("slot__mentor").filter(room_name=room_name).first()
     if meeting is None or not user.is_authenticated:
         return None
     if meeting.slot.mentor.user_id == user.pk:
-        booking = _paid_seats(meeting.slot_id).select_related("slot").first()
+        booking = settled_seats(meeting.slot_id, HELD).select_related("slot").first()
         is_mentor = True
     else:
         booking = meeting.slot.bookings.filter(mentee=user).select_related("slot").order_by("-id").first()
@@ -135,7 +159,7 @@ def session_complete(*, booking_id: int, user: User, now: datetime | None = None
     if booking.status != S.SCHEDULED:
         raise Conflict(f"A {booking.get_status_display().lower()} session cannot be completed.")
     # Unpaid seats are not held sessions: they stay for the payment-deadline sweep to cancel.
-    seats = [booking_services.lock_booking(b.pk) for b in _paid_seats(booking.slot_id)]
+    seats = [booking_services.lock_booking(b.pk) for b in settled_seats(booking.slot_id)]
     if not seats:
         raise Conflict("No seat of this session is paid, so there is no session to complete.")
     for seat in seats:

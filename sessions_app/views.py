@@ -1,17 +1,25 @@
-"""The session page: countdown, join, the room itself, the mentor's notes, completion and the review."""
+"""The session page: countdown, join, the room itself, the mentor's notes, completion and the review.
+
+The room's own actions (join, notes, no-show, complete) are posted by the page's script with
+``Accept: application/json`` and answered in JSON, so the page, and the call in it, stays; posted
+as plain forms (no script) they redirect back to the room as usual.
+"""
 
 import json
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from mentorhub.errors import DomainError
+from bookings.models import Booking
+from mentorhub.api.errors import error_body
+from mentorhub.errors import DomainError, InvalidInput
 from mentorhub.pages import act_and_report
-from sessions_app import services
+from sessions_app import selectors, services
 from sessions_app.video import room_for
 
 
@@ -29,7 +37,9 @@ class ReviewForm(forms.Form):
 @login_required
 def room(request, pk: int):
     try:
-        booking, meeting, refusal = services.session_view(booking_id=pk, user=request.user)
+        # The page's words about the window use the zone its other times are shown in.
+        booking, meeting, refusal = services.session_view(booking_id=pk, user=request.user,
+                                                          zone=timezone.get_current_timezone())
     except DomainError as exc:
         raise Http404(exc.message) from exc
     is_mentor = booking.slot.mentor.user_id == request.user.pk
@@ -38,7 +48,9 @@ def room(request, pk: int):
     return render(request, "sessions_app/room.html", {
         "booking": booking, "is_mentor": is_mentor, "video": video, "refusal": refusal,
         "opens": opens, "closes": closes, "ice_json": json.dumps(video.ice_servers),
+        "not_open_yet": booking.status == Booking.Status.SCHEDULED and timezone.now() < opens,
         "notes_form": NotesForm(initial={"mentor_notes": booking.mentor_notes}) if is_mentor else None,
+        "seats": list(selectors.room_seats(slot_id=booking.slot_id)) if is_mentor else [],
         "review_form": ReviewForm(), "reviewed": hasattr(booking, "review") and _has_review(booking),
     })
 
@@ -49,25 +61,54 @@ def _has_review(booking) -> bool:
     return Review.objects.filter(booking=booking).exists()
 
 
+def _wants_json(request) -> bool:
+    return request.headers.get("Accept", "").startswith("application/json")
+
+
 def _act(request, pk: int, action, success: str):
-    """Run one room action, say how it went, and go back to the room."""
-    act_and_report(request, action, success)
-    return redirect("sessions:room", pk)
+    """Run one room action and say how it went: in JSON to the page's script, else as a message back in the room.
+
+    The JSON names the acted-on booking's new status, so the page can show it without reloading.
+    """
+    if not _wants_json(request):
+        act_and_report(request, action, success)
+        # A mentor records a group seat's no-show from another seat's room page: back to that page.
+        back = request.POST.get("room", "")
+        return redirect("sessions:room", int(back) if back.isascii() and back.isdigit() else pk)
+    try:
+        result = action()
+    except DomainError as exc:
+        errors = [{"field": exc.field, "message": exc.message}] if exc.field else []
+        return JsonResponse(error_body(exc.status_code, exc.message, errors), status=exc.status_code)
+    booking = result[0] if isinstance(result, tuple) else result
+    body = {"detail": success}
+    if isinstance(booking, Booking):
+        body.update(id=booking.pk, status=booking.status, status_display=booking.get_status_display())
+    return JsonResponse(body)
 
 
 @login_required
 @require_POST
 def join(request, pk: int):
-    return _act(request, pk, lambda: services.session_join(booking_id=pk, user=request.user), "You joined the room.")
+    return _act(request, pk, lambda: services.session_join(booking_id=pk, user=request.user,
+                                                           zone=timezone.get_current_timezone()),
+                "You joined the room.")
+
+
+def _notes_or_refuse(form: NotesForm) -> str:
+    if not form.is_valid():
+        # Saving nothing beats saving an empty text over the notes already kept.
+        raise InvalidInput(form.errors["mentor_notes"][0], field="mentor_notes")
+    return form.cleaned_data["mentor_notes"]
 
 
 @login_required
 @require_POST
 def save_notes(request, pk: int):
     form = NotesForm(request.POST)
-    notes = form.cleaned_data["mentor_notes"] if form.is_valid() else ""
     return _act(request, pk, lambda: services.session_notes_update(booking_id=pk, user=request.user,
-                                                                   mentor_notes=notes), "Notes saved.")
+                                                                   mentor_notes=_notes_or_refuse(form)),
+                "Notes saved.")
 
 
 @login_required

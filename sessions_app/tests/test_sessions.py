@@ -1,4 +1,5 @@
-from datetime import timedelta
+import zoneinfo
+from datetime import UTC, timedelta
 
 import jwt
 import pytest
@@ -140,3 +141,42 @@ def test_the_mentor_records_a_no_show_after_the_start(api, mentor, paid):
         assert api(mentor).post(f"/api/v1/sessions/{paid.pk}/no-show").json()["status"] == "no_show"
     with at(paid, 20):
         assert api(mentor).patch(f"/api/v1/sessions/{paid.pk}/complete").status_code == 409
+
+
+# --- the window in words -------------------------------------------------------------------------
+
+
+def test_the_reason_says_when_the_room_opens_in_the_users_zone_with_its_offset(api, mentee, paid):
+    mentee.timezone = "Asia/Tokyo"
+    mentee.save(update_fields=["timezone"])
+    opens = (paid.slot.start - timedelta(minutes=10)).astimezone(zoneinfo.ZoneInfo("Asia/Tokyo"))
+    with at(paid, -30):
+        reason = api(mentee).get(f"/api/v1/sessions/{paid.pk}/video").json()["reason"]
+    assert f"opens at {opens:%Y-%m-%d %H:%M} Asia/Tokyo (UTC+09:00)" in reason
+
+
+def test_a_user_in_utc_reads_the_opening_time_as_utc(api, mentee, paid):
+    opens = paid.slot.start - timedelta(minutes=10)
+    with at(paid, -30):
+        response = api(mentee).post(f"/api/v1/sessions/{paid.pk}/join")
+    assert f"opens at {opens.astimezone(UTC):%Y-%m-%d %H:%M} UTC," in response.json()["detail"]
+
+
+def test_a_completed_session_stays_joinable_until_its_end_and_a_no_show_does_not(api, mentee, mentor, paid):
+    from sessions_app import services
+
+    with at(paid, 20):
+        services.session_complete(booking_id=paid.pk, user=mentor)
+        assert api(mentee).post(f"/api/v1/sessions/{paid.pk}/join").status_code == 200
+        assert api(mentor).post(f"/api/v1/sessions/{paid.pk}/join").status_code == 200
+    with at(paid, 61):
+        assert "has ended" in api(mentee).post(f"/api/v1/sessions/{paid.pk}/join").json()["detail"]
+
+
+def test_after_a_no_show_the_mentor_may_stay_but_the_absent_mentee_may_not(api, mentee, mentor, paid):
+    from sessions_app import services
+
+    with at(paid, 20):
+        services.session_no_show(booking_id=paid.pk, user=mentor)
+        assert api(mentor).post(f"/api/v1/sessions/{paid.pk}/join").status_code == 200
+        assert api(mentee).post(f"/api/v1/sessions/{paid.pk}/join").status_code == 409

@@ -58,7 +58,7 @@ def test_two_participants_exchange_offer_answer_and_ice(room, mentee, mentor):
 
         await mentor_ws.send_json_to({"type": "offer", "to": welcome["peer_id"], "data": {"sdp": "v=0 offer"}})
         assert await mentee_ws.receive_json_from() == {"type": "offer", "from": mentor_peer,
-                                                       "data": {"sdp": "v=0 offer"}}
+                                                       "data": {"sdp": "v=0 offer"}, "name": mentor.display_name}
         await mentee_ws.send_json_to({"type": "answer", "to": mentor_peer, "data": {"sdp": "v=0 answer"}})
         assert (await mentor_ws.receive_json_from())["type"] == "answer"
         await mentee_ws.send_json_to({"type": "ice", "to": mentor_peer, "data": {"candidate": "c1"}})
@@ -66,7 +66,8 @@ def test_two_participants_exchange_offer_answer_and_ice(room, mentee, mentor):
         assert await mentee_ws.receive_nothing(timeout=0.2)  # nothing echoed back to the sender
 
         await mentee_ws.disconnect()
-        assert await mentor_ws.receive_json_from() == {"type": "peer-left", "peer_id": welcome["peer_id"]}
+        assert await mentor_ws.receive_json_from() == {"type": "peer-left", "peer_id": welcome["peer_id"],
+                                                       "name": mentee.display_name}
         await mentor_ws.disconnect()
 
     with in_window(booking):
@@ -183,4 +184,46 @@ def test_an_unpaid_seat_cannot_enter_the_room(room, mentee, mentor):
             assert not ok and code == 4403
 
     with in_window(booking):
+        async_to_sync(scenario)()
+
+
+def test_completing_the_session_keeps_everyone_in_the_call(room, mentee, mentor):
+    from channels.db import database_sync_to_async
+
+    from sessions_app import services
+
+    booking, name = room
+
+    async def scenario():
+        mentor_ws, ok, _ = await connect(name, str(AccessToken.for_user(mentor)))
+        assert ok and (await mentor_ws.receive_json_from())["type"] == "welcome"
+        mentee_ws, ok, _ = await connect(name, str(AccessToken.for_user(mentee)))
+        assert ok and (await mentee_ws.receive_json_from())["type"] == "welcome"
+        assert (await mentor_ws.receive_json_from())["type"] == "peer-joined"
+        await database_sync_to_async(services.session_complete)(booking_id=booking.pk, user=mentor)
+        assert await mentee_ws.receive_nothing(timeout=0.5) and await mentor_ws.receive_nothing(timeout=0.1)
+        await mentee_ws.send_json_to({"type": "ice", "to": "someone", "data": {}})  # both still connected
+        await mentee_ws.disconnect()
+        assert (await mentor_ws.receive_json_from())["type"] == "peer-left"
+        await mentor_ws.disconnect()
+
+    with freeze_time(booking.slot.start + timedelta(minutes=5), tick=True):
+        async_to_sync(scenario)()
+
+
+def test_a_no_show_leaves_the_mentor_in_the_room(room, mentee, mentor):
+    from channels.db import database_sync_to_async
+
+    from sessions_app import services
+
+    booking, name = room
+
+    async def scenario():
+        mentor_ws, ok, _ = await connect(name, str(AccessToken.for_user(mentor)))
+        assert ok and (await mentor_ws.receive_json_from())["type"] == "welcome"
+        await database_sync_to_async(services.session_no_show)(booking_id=booking.pk, user=mentor)
+        assert await mentor_ws.receive_nothing(timeout=0.5)
+        await mentor_ws.disconnect()
+
+    with freeze_time(booking.slot.start + timedelta(minutes=5), tick=True):
         async_to_sync(scenario)()

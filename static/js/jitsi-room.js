@@ -3,7 +3,12 @@
 (function () {
   "use strict";
   var node = document.getElementById("jitsi");
-  if (!node || typeof JitsiMeetExternalAPI === "undefined") { return; }
+  if (!node) { return; }
+  var status = document.querySelector("[data-testid=room-status]");
+  if (typeof JitsiMeetExternalAPI === "undefined") {
+    if (status) { status.textContent = "Jitsi Meet could not be loaded from " + node.dataset.domain + ". Reload to try again."; }
+    return;
+  }
   var options = {roomName: node.dataset.room, parentNode: node, width: "100%", height: 480,
                  userInfo: {displayName: node.dataset.displayName}};
   if (node.dataset.jwt) { options.jwt = node.dataset.jwt; }
