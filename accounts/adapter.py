@@ -1,5 +1,8 @@
+import zoneinfo
+
 from allauth.account.adapter import DefaultAccountAdapter
 
+from accounts.middleware import browser_zone_name
 from mentorhub.addresses import client_ip
 
 
@@ -9,6 +12,10 @@ class AccountAdapter(DefaultAccountAdapter):
         user = super().save_user(request, user, form, commit=False)
         user.email = user.email.lower()
         user.full_name = form.cleaned_data.get("full_name", "").strip()
+        # A new account reads times where its browser is (the zone the visitor has been shown), not in UTC.
+        zone = browser_zone_name(request)
+        if zone in zoneinfo.available_timezones():
+            user.timezone = zone
         if commit:
             user.save()
         return user

@@ -1,6 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
 from accounts import services
 from accounts.forms import ProfileForm
@@ -19,3 +21,19 @@ def profile(request):
             messages.success(request, "Your profile was saved.")
             return redirect("profile")
     return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+@require_POST
+def use_timezone(request):
+    """The footer's "Use <the browser's zone>": the profile's zone becomes the browser's, and back to the page."""
+    try:
+        services.user_update_profile(user=request.user, timezone=request.POST.get("timezone", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Times are now shown in {request.POST['timezone']}.")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = "profile"
+    return redirect(back)

@@ -1,13 +1,7 @@
 // MentorHub page behaviour: small, dependency-free, served by the app.
 (function () {
   "use strict";
-  // Remember the browser's time zone so anonymous visitors see local times.
-  try {
-    var tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    if (tz && document.cookie.indexOf("tz=" + encodeURIComponent(tz)) === -1) {
-      document.cookie = "tz=" + encodeURIComponent(tz) + "; path=/; max-age=31536000; SameSite=Lax";
-    }
-  } catch (e) { /* very old browsers: UTC is shown */ }
+  // The browser's time zone is detected by timezone.js, first thing in <head>.
 
   document.addEventListener("DOMContentLoaded", function () {
     var toggle = document.querySelector(".nav-toggle");

@@ -41,6 +41,9 @@ def browser():
 @pytest.fixture
 def page(browser, live_server, transactional_db):
     context = browser.new_context(base_url=live_server.url, timezone_id="Europe/Moscow")
+    # A returning visitor: the server already knows the browser's zone, so the first page is not
+    # reloaded into it (tests/browser/test_time_zones.py covers that first visit).
+    context.add_cookies([{"name": "tz", "value": "Europe%2FMoscow", "url": live_server.url}])
     context.set_default_timeout(15_000)
     page = context.new_page()
     yield page
