@@ -301,6 +301,7 @@ SIMPLE_JWT = {
     "USER_ID_CLAIM": "user_id",
 }
 
+SYSTEM_FONTS = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
 SPECTACULAR_SETTINGS = {
     "TITLE": "MentorHub API",
     "DESCRIPTION": (
@@ -315,8 +316,13 @@ SPECTACULAR_SETTINGS = {
     "PREPROCESSING_HOOKS": ["mentorhub.api.schema.only_canonical_paths"],
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The site's own system font stack: ReDoc's defaults (Montserrat, Roboto) are web fonts from Google.
+    "REDOC_UI_SETTINGS": {"theme": {"typography": {
+        "fontFamily": SYSTEM_FONTS, "headings": {"fontFamily": SYSTEM_FONTS},
+    }}},
+    # The site's icon on /docs too (also what /favicon.ico answers).
+    "SWAGGER_UI_FAVICON_HREF": "/static/img/favicon.svg",
     "ENUM_NAME_OVERRIDES": {
         "UserRoleEnum": "accounts.models.User.Role",
         "RegistrableRoleEnum": [("student", "Student"), ("mentor", "Mentor")],
