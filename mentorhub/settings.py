@@ -1,13 +1,15 @@
 """MentorHub settings: one module, configured from the environment.
 
 Every variable is listed in the README's configuration table. With nothing
-set, the project runs embedded: SQLite, Celery tasks in-process, local-memory
-cache, in-memory channel layer, console e-mail, offline payments, and a signing
-key generated on the first run into the git-ignored ``var/`` directory.
+set, the project runs embedded: SQLite, Celery tasks in-process (and, under
+`make run`, a worker with beat for the periodic sweeps on a broker kept in files),
+local-memory cache, in-memory channel layer, console e-mail, offline payments, and
+a signing key generated on the first run into the git-ignored ``var/`` directory.
 """
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -214,6 +216,8 @@ ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "optional")
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupExtraForm"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# Links allauth builds without a request use SITE_URL's scheme (migrate puts its host in the Site).
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = urlsplit(SITE_URL).scheme or "http"
 ACCOUNT_SESSION_REMEMBER = None
 # Password guessing on every login form (allauth's pages and the admin share these counters):
 # 30 login posts a minute per address, and failures: 10 a minute per address, 5 per 5 minutes per
