@@ -27,11 +27,15 @@ install-dev: $(VENV)/.installed-dev
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
+# Links in e-mails, calendar files and the API (and the Site that account e-mails are signed with, synced
+# by migrate) follow the address served, unless SITE_URL says otherwise (a proxy, a public name).
+run: export SITE_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
+# The web server and a Celery worker with beat (the periodic sweeps), started and stopped together.
 run: migrate
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py seed_demo
-	@echo "MentorHub: http://$(HOST):$(PORT)/  (API docs /docs, admin /admin)"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@echo "MentorHub: $(SITE_URL)/  (API docs /docs, admin /admin)"
+	$(BIN)/python scripts/run.py --host $(HOST) --port $(PORT)
 
 lint: install-dev
 	$(BIN)/ruff check .

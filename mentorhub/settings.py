@@ -1,13 +1,15 @@
 """MentorHub settings: one module, configured from the environment.
 
 Every variable is listed in the README's configuration table. With nothing
-set, the project runs embedded: SQLite, Celery tasks in-process, local-memory
-cache, in-memory channel layer, console e-mail, offline payments, and a signing
-key generated on the first run into the git-ignored ``var/`` directory.
+set, the project runs embedded: SQLite, Celery tasks in-process (and, under
+`make run`, a worker with beat for the periodic sweeps on a broker kept in files),
+local-memory cache, in-memory channel layer, console e-mail, offline payments, and
+a signing key generated on the first run into the git-ignored ``var/`` directory.
 """
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -24,10 +26,12 @@ from mentorhub.config import (
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", True)
+# The instance's own files (the generated key, the embedded task queue, beat's schedule); git-ignored.
+VAR_DIR = Path(env_str("VAR_DIR") or BASE_DIR / "var")
 # Production sets SECRET_KEY (every web process on every machine must share it). The embedded
 # default makes a random key on its first run and keeps it in a git-ignored file, so no key
 # that signs anything is ever public.
-SECRET_KEY_FILE = Path(env_str("SECRET_KEY_FILE") or BASE_DIR / "var" / "secret_key")
+SECRET_KEY_FILE = Path(env_str("SECRET_KEY_FILE") or VAR_DIR / "secret_key")
 SECRET_KEY = env_str("SECRET_KEY") or (instance_secret_key(SECRET_KEY_FILE) if DEBUG else "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -157,9 +161,20 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Without Redis, web processes run tasks in-process (eager), so a call works whether or not a worker is
+# up, and `make run` (scripts/run.py) runs a worker with beat beside the web server for the periodic
+# sweeps, on a broker kept in files under VAR_DIR (kombu's filesystem transport): the embedded default
+# needs no other service.
+CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+if not REDIS_URL:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(VAR_DIR / "celery" / "queue"),
+        "data_folder_out": str(VAR_DIR / "celery" / "queue"),
+        "control_folder": str(VAR_DIR / "celery" / "control"),
+    }
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_IGNORE_RESULT = True
@@ -172,6 +187,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "cancel-unpaid-bookings": {"task": "bookings.tasks.cancel_unpaid_bookings", "schedule": 60.0},
     "send-reminders": {"task": "notifications.tasks.send_reminders", "schedule": 300.0},
 }
+# Every sweep at this one interval instead (a demo that wants to see them, a test that cannot wait minutes).
+BEAT_INTERVAL_SECONDS = env_int("BEAT_INTERVAL_SECONDS", 0)
+if BEAT_INTERVAL_SECONDS > 0:
+    for _entry in CELERY_BEAT_SCHEDULE.values():
+        _entry["schedule"] = float(BEAT_INTERVAL_SECONDS)
 
 # --- Accounts and authentication ------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -196,6 +216,8 @@ ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "optional")
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupExtraForm"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# Links allauth builds without a request use SITE_URL's scheme (migrate puts its host in the Site).
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = urlsplit(SITE_URL).scheme or "http"
 ACCOUNT_SESSION_REMEMBER = None
 # Password guessing on every login form (allauth's pages and the admin share these counters):
 # 30 login posts a minute per address, and failures: 10 a minute per address, 5 per 5 minutes per
@@ -301,6 +323,7 @@ SIMPLE_JWT = {
     "USER_ID_CLAIM": "user_id",
 }
 
+SYSTEM_FONTS = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
 SPECTACULAR_SETTINGS = {
     "TITLE": "MentorHub API",
     "DESCRIPTION": (
@@ -315,11 +338,20 @@ SPECTACULAR_SETTINGS = {
     "PREPROCESSING_HOOKS": ["mentorhub.api.schema.only_canonical_paths"],
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The site's own system font stack: ReDoc's defaults (Montserrat, Roboto) are web fonts from Google.
+    "REDOC_UI_SETTINGS": {"theme": {"typography": {
+        "fontFamily": SYSTEM_FONTS, "headings": {"fontFamily": SYSTEM_FONTS},
+    }}},
+    # The site's icon on /docs too (also what /favicon.ico answers).
+    "SWAGGER_UI_FAVICON_HREF": "/static/img/favicon.svg",
     "ENUM_NAME_OVERRIDES": {
         "UserRoleEnum": "accounts.models.User.Role",
         "RegistrableRoleEnum": [("student", "Student"), ("mentor", "Mentor")],
+        # Three models have a "status" field; each gets its own name instead of a hash suffix.
+        "BookingStatusEnum": "bookings.models.Booking.Status",
+        "MentorStatusEnum": "mentors.models.MentorProfile.Status",
+        "PaymentRecordStatusEnum": "payments.models.Payment.Status",
     },
 }
 

@@ -100,6 +100,7 @@ class CancelView(APIView):
 @extend_schema(tags=["sessions"])
 class SessionsView(ListAPIView):
     serializer_class = s.SessionListItem
+    queryset = Booking.objects.none()  # the model, for the schema; get_queryset picks the rows
     extra_error_codes = BOOKING_ERRORS
 
     @extend_schema(parameters=[OpenApiParameter("status", str, enum=[c for c, _ in Booking.Status.choices])],
@@ -159,6 +160,7 @@ class BookSlotView(APIView):
 class MentorRequestsView(ListAPIView):
     serializer_class = s.IncomingRequestOutput
     extra_error_codes = ["404"]  # no mentor profile
+    queryset = Booking.objects.none()  # the model, for the schema; get_queryset picks the rows
 
     def get_queryset(self):
         return selectors.requests_for_mentor(user=self.request.user)
@@ -167,6 +169,7 @@ class MentorRequestsView(ListAPIView):
 @extend_schema(tags=["mentor self-service"], summary="My upcoming sessions as a mentor")
 class MentorUpcomingView(ListAPIView):
     serializer_class = s.SessionListItem
+    queryset = Booking.objects.none()  # the model, for the schema; get_queryset picks the rows
     extra_error_codes = ["404"]  # no mentor profile
 
     def get_queryset(self):

@@ -121,6 +121,7 @@ class MentorAvailabilityView(APIView):
 class MentorSlotsView(ListAPIView):
     permission_classes = [AllowAny]
     serializer_class = s.SlotOutput
+    queryset = Slot.objects.none()  # the model, for the schema; get_queryset picks the rows
 
     def get_queryset(self):
         mentor = _listed_or_404(self.kwargs["pk"], self.request)
@@ -185,6 +186,7 @@ class MyProfileView(GenericAPIView):
 class MyServicesView(ListAPIView):
     extra_error_codes = SELF_SERVICE_ERRORS
     serializer_class = s.ServiceSerializer
+    queryset = Service.objects.none()  # the model, for the schema; get_queryset picks the rows
 
     def get_queryset(self):
         profile = _own_profile_or_404(self.request.user)
@@ -237,7 +239,7 @@ def _own_profile_or_404(user) -> MentorProfile:
     return profile
 
 
-@extend_schema(tags=["mentor self-service"], request=s.WeeklyField, responses={200: s.WeeklyField},
+@extend_schema(tags=["mentor self-service"], request=dict[str, list[str]], responses={200: dict[str, list[str]]},
                summary='Weekly hours in your zone: {"monday": ["10:00-18:00"], ...}')
 class MyWeeklyAvailabilityView(APIView):
     extra_error_codes = SELF_SERVICE_ERRORS
@@ -273,6 +275,7 @@ class MyOverridesView(APIView):
 class MySlotsView(ListAPIView):
     serializer_class = s.SlotOutput
     extra_error_codes = SELF_SERVICE_ERRORS
+    queryset = Slot.objects.none()  # the model, for the schema; get_queryset picks the rows
 
     def get_queryset(self):
         profile = _own_profile_or_404(self.request.user)

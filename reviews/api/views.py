@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
@@ -9,6 +9,8 @@ from reviews import services
 from reviews.models import Review
 
 
+# A whole review; mentors.api's ReviewOutput is the short form a mentor's profile embeds.
+@extend_schema_serializer(component_name="Review")
 class ReviewOutput(serializers.ModelSerializer):
     session_id = serializers.IntegerField(source="booking_id", allow_null=True)
     mentor_id = serializers.IntegerField()
@@ -53,6 +55,7 @@ class ReviewsByIdView(ListAPIView):
 
     serializer_class = ReviewOutput
     extra_error_codes = ["404", "409"]
+    queryset = Review.objects.none()  # the model, for the schema; get_queryset picks the rows
 
     def get_permissions(self):
         return [AllowAny()] if self.request.method == "GET" else super().get_permissions()
@@ -66,7 +69,7 @@ class ReviewsByIdView(ListAPIView):
         return super().get(request, *args, **kwargs)
 
     @extend_schema(tags=["reviews"], request=SessionReviewInput, responses={201: ReviewOutput},
-                   summary="Review the session with this id")
+                   summary="Review the session with this id", operation_id="reviews_session_create")
     def post(self, request, pk: int):
         data = SessionReviewInput(data=request.data)
         data.is_valid(raise_exception=True)

@@ -1,0 +1,173 @@
+"""`make run`'s processes (scripts/run.py) run the beat sweeps on the embedded default, with no Redis:
+an overdue hold expires and a due reminder goes out while no request touches either booking, and
+stopping the runner stops the web server and the worker with it."""
+
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+WAIT_SECONDS = 90
+# What a fresh machine has: nothing of this suite's settings (its PostgreSQL, Redis, eager tasks, test
+# settings module) reaches the runner.
+KEPT = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "TZ")
+
+SEED = textwrap.dedent("""
+    from datetime import timedelta
+
+    import django
+
+    django.setup()
+    from django.utils import timezone
+
+    from accounts.models import User
+    from bookings.models import Booking
+    from mentors.models import MentorProfile, Slot
+
+    now = timezone.now()
+    mentor = User.objects.create_user(email="rui@example.com", password="x" * 20, full_name="Rui Runner",
+                                      role="mentor")
+    mentee = User.objects.create_user(email="ria@example.com", password="x" * 20, full_name="Ria Runner")
+    profile = MentorProfile.objects.create(user=mentor, title="Runner", price_per_hour=0, status="approved",
+                                           requires_confirmation=True)
+    held = Slot.objects.create(mentor=profile, start=now + timedelta(days=2), end=now + timedelta(days=2, hours=1),
+                               seats_taken=1)
+    hold = Booking.objects.create(slot=held, mentee=mentee, status="requested", payment_status="not_required",
+                                  price=0, currency="RUB", hold_expires_at=now - timedelta(minutes=1))
+    soon = Slot.objects.create(mentor=profile, start=now + timedelta(minutes=45),
+                               end=now + timedelta(minutes=105), seats_taken=1)
+    due = Booking.objects.create(slot=soon, mentee=mentee, status="scheduled", payment_status="not_required",
+                                 price=0, currency="RUB")
+    print(hold.pk, due.pk, mentee.pk)
+""")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _descendants(pid: int) -> set[int]:
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.fixture
+def embedded_env(tmp_path):
+    env = {key: os.environ[key] for key in KEPT if key in os.environ}
+    env.update({
+        "DJANGO_SETTINGS_MODULE": "mentorhub.settings",
+        # The embedded default's SQLite, in a file of this test's own rather than the checkout's db.sqlite3.
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "VAR_DIR": str(tmp_path / "var"),
+        "BEAT_INTERVAL_SECONDS": "2",
+        "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
+        "PYTHONUNBUFFERED": "1",
+    })
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=300)
+    return env
+
+
+@pytest.mark.slow
+def test_make_run_expires_an_overdue_hold_and_sends_a_due_reminder_with_no_request(embedded_env, tmp_path):
+    seeded = subprocess.run([sys.executable, "-c", SEED], cwd=ROOT, env=embedded_env, check=True, timeout=120,
+                            capture_output=True, text=True)
+    hold_id, due_id, mentee_id = map(int, seeded.stdout.split()[-3:])
+    database = sqlite3.connect(tmp_path / "db.sqlite3", timeout=20)
+
+    port = _free_port()
+    processes: set[int] = set()
+    with open(tmp_path / "run.log", "w+") as log:
+        runner = subprocess.Popen([sys.executable, "scripts/run.py", "--port", str(port), "--noreload"], cwd=ROOT,
+                                  env=embedded_env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + WAIT_SECONDS
+            expired = reminded = False
+            while time.monotonic() < deadline and not (expired and reminded):
+                assert runner.poll() is None, "the runner stopped early"
+                time.sleep(1)
+                [(status,)] = database.execute("SELECT status FROM bookings_booking WHERE id = ?", [hold_id])
+                expired = status == "expired"
+                reminded = database.execute(
+                    "SELECT COUNT(*) FROM notifications_reminder WHERE booking_id = ? AND kind = '1h'",
+                    [due_id]).fetchone()[0] == 1
+            log.seek(0)
+            output = log.read()
+            assert expired and reminded, f"expired={expired} reminded={reminded}\n{output[-4000:]}"
+            notices = [title for (title,) in database.execute(
+                "SELECT title FROM notifications_notification WHERE user_id = ?", [mentee_id])]
+            assert any(title.startswith("Reminder: session with Rui Runner") for title in notices), notices
+            assert any("expired" in title for title in notices), notices
+            # The reminder e-mail (console backend: the worker's output) links to the port being served.
+            assert f"http://127.0.0.1:{port}/bookings/{due_id}/" in output
+            # The web server came up with them, and stops with them.
+            assert urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5).status == 200
+            processes = _descendants(runner.pid)
+            assert len(processes) >= 2, processes  # the worker (with beat's process) and the web server
+        finally:
+            runner.terminate()
+            runner.wait(timeout=60)
+            database.close()
+    assert runner.returncode == 0
+    deadline = time.monotonic() + 5  # a signal is delivered at once, but not necessarily acted on
+    while [pid for pid in processes if _alive(pid)] and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in processes if _alive(pid)]
+    with pytest.raises(OSError):
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2)
+
+
+@pytest.mark.parametrize(("variables", "site_url", "runner_args"), [
+    ({"PORT": "9123"}, "http://127.0.0.1:9123", "--host 127.0.0.1 --port 9123"),
+    ({"PORT": "9123", "HOST": "0.0.0.0"}, "http://127.0.0.1:9123", "--host 0.0.0.0 --port 9123"),
+    ({"PORT": "9123", "SITE_URL": "https://mentors.example.org"}, "https://mentors.example.org",
+     "--host 127.0.0.1 --port 9123"),
+])
+def test_make_run_points_links_at_the_port_it_serves_unless_site_url_says_otherwise(
+        tmp_path, variables, site_url, runner_args):
+    # make run with a stand-in for the virtualenv's python that records what each step was given.
+    calls = tmp_path / "calls"
+    python = tmp_path / "venv" / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    python.write_text(f'#!/bin/sh\necho "$SITE_URL $*" >> {calls}\n')
+    python.chmod(0o755)
+    (tmp_path / "venv" / ".installed-runtime").touch()  # newer than requirements.txt: nothing to install
+    env = {key: os.environ[key] for key in KEPT if key in os.environ}
+    if "SITE_URL" in variables:
+        env["SITE_URL"] = variables.pop("SITE_URL")
+    subprocess.run(["make", "-s", "run", f"VENV={tmp_path / 'venv'}", *(f"{k}={v}" for k, v in variables.items())],
+                   cwd=ROOT, env=env, check=True, timeout=60, capture_output=True)
+    assert calls.read_text().splitlines() == [
+        f"{site_url} manage.py migrate --noinput",  # which makes the Site (account e-mails) follow it
+        f"{site_url} manage.py collectstatic --noinput -v0",
+        f"{site_url} manage.py seed_demo",
+        f"{site_url} scripts/run.py {runner_args}",
+    ]
