@@ -32,9 +32,14 @@ def _show_error(request, form, exc: DomainError) -> None:
 
 def mentor_list(request):
     form = forms.SearchForm(request.GET or None)
-    filters = form.filters() if form.is_valid() else {}
-    queryset = selectors.mentor_search(viewer_tz=timezone.get_current_timezone(), **filters)
+    if form.is_bound and not form.is_valid():
+        # Say what is wrong with the filters rather than answer "no mentors" (or everyone) to a question that
+        # cannot be asked.
+        return render(request, "mentors/list.html", {"form": form, "page": None})
+    queryset = selectors.mentor_search(viewer_tz=timezone.get_current_timezone(),
+                                       **(form.filters() if form.is_bound else {}))
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_next_free_time(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "mentors/list.html", {"form": form, "page": page, "query": query.urlencode()})
