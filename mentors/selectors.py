@@ -4,7 +4,7 @@ import zoneinfo
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -126,6 +126,13 @@ def mentor_for_viewer(*, mentor_id: int, viewer: User | None) -> MentorProfile |
 
 def latest_reviews(*, mentor: MentorProfile, limit: int = DETAIL_REVIEWS) -> list[Review]:
     return list(Review.objects.filter(mentor=mentor).select_related("author")[:limit])
+
+
+def reviews_to_answer(*, mentor: MentorProfile) -> QuerySet[Review]:
+    """The mentor's reviews for their dashboard: those still without a reply first, then the newest."""
+    unanswered_first = Case(When(mentor_reply="", then=Value(0)), default=Value(1))
+    return (Review.objects.filter(mentor=mentor).select_related("author", "booking__slot")
+            .order_by(unanswered_first, "-created_at", "-id"))
 
 
 # --- bookable times ------------------------------------------------------------------------

@@ -16,8 +16,10 @@ from mentorhub.pages import act_and_report
 from mentors import forms, selectors, services
 from mentors.api.serializers import weekly_text
 from mentors.models import DateOverride, MentorProfile, Service, Slot
+from reviews.models import Review
 
 PAGE_SIZE = 12
+REVIEWS_PAGE_SIZE = 10
 
 
 def _show_error(request, form, exc: DomainError) -> None:
@@ -121,6 +123,9 @@ def _dashboard(request, profile, **forms_in_error):
         "services": Service.objects.filter(mentor=profile, is_active=True),
         "overrides": DateOverride.objects.filter(mentor=profile, date__gte=timezone.localdate()),
         "slots": slots,
+        "reviews_page": Paginator(selectors.reviews_to_answer(mentor=profile), REVIEWS_PAGE_SIZE).get_page(
+            request.GET.get("reviews_page")),
+        "unanswered_reviews": Review.objects.filter(mentor=profile, mentor_reply="").count(),
         **forms_in_error,
     }
     return render(request, "mentors/dashboard.html", context, status=400 if forms_in_error else 200)
