@@ -157,10 +157,12 @@ def weekly_text(profile: MentorProfile) -> dict:
 
 class SearchInput(serializers.Serializer):
     skill = serializers.ListField(child=serializers.CharField(max_length=64), required=False, max_length=20,
-                                  help_text="Repeatable; mentors with any of these skills (slug or name).")
+                                  help_text='Repeatable; mentors with any of these skills: a slug, or the start of '
+                                            'a word of the name in any case ("pyth" is Python).')
     min_price = serializers.DecimalField(max_digits=10, decimal_places=2, required=False, min_value=0)
     max_price = serializers.DecimalField(max_digits=10, decimal_places=2, required=False, min_value=0)
-    q = serializers.CharField(required=False, max_length=100, help_text="Words in name, title or description.")
+    q = serializers.CharField(required=False, max_length=100,
+                              help_text="Words in name, title or description, or the start of a skill's name.")
     min_rating = serializers.DecimalField(max_digits=3, decimal_places=2, required=False, min_value=0, max_value=5)
     session_type = serializers.ChoiceField(choices=Service.SessionType.choices, required=False)
     available_on = fields.DateField(required=False, help_text="Has bookable time that date (viewer's zone).")
