@@ -16,7 +16,6 @@ from mentorhub.pages import act_and_report
 from mentors import forms, selectors, services
 from mentors.api.serializers import weekly_text
 from mentors.models import DateOverride, MentorProfile, Service, Slot
-from reviews.models import Review
 
 PAGE_SIZE = 12
 REVIEWS_PAGE_SIZE = 10
@@ -112,6 +111,7 @@ def _own_profile(request) -> MentorProfile:
 
 def _dashboard(request, profile, **forms_in_error):
     slots = Slot.objects.filter(mentor=profile, is_active=True, end__gt=timezone.now()).select_related("service")
+    reviews = selectors.reviews_to_answer(mentor=profile)
     context = {
         "profile": profile,
         "settings_form": forms.ProfileSettingsForm(
@@ -123,9 +123,8 @@ def _dashboard(request, profile, **forms_in_error):
         "services": Service.objects.filter(mentor=profile, is_active=True),
         "overrides": DateOverride.objects.filter(mentor=profile, date__gte=timezone.localdate()),
         "slots": slots,
-        "reviews_page": Paginator(selectors.reviews_to_answer(mentor=profile), REVIEWS_PAGE_SIZE).get_page(
-            request.GET.get("reviews_page")),
-        "unanswered_reviews": Review.objects.filter(mentor=profile, mentor_reply="").count(),
+        "reviews_page": Paginator(reviews, REVIEWS_PAGE_SIZE).get_page(request.GET.get("reviews_page")),
+        "unanswered_reviews": reviews.filter(mentor_reply="").count(),
         **forms_in_error,
     }
     return render(request, "mentors/dashboard.html", context, status=400 if forms_in_error else 200)
