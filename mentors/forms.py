@@ -115,10 +115,16 @@ class SlotForm(forms.Form):
         return timezone.make_aware(naive, zoneinfo.ZoneInfo(self.profile.timezone))
 
 
+# Skill suggestions as you type (static/js/suggest.js fills the <datalist> from the skills endpoint).
+SUGGEST = {"autocomplete": "off", "data-suggest": "/api/v1/skills"}
+
+
 class SearchForm(forms.Form):
-    q = forms.CharField(required=False, max_length=100, label="Search",
-                        widget=forms.TextInput(attrs={"placeholder": "Name, title or topic", "type": "search"}))
-    skill = forms.CharField(required=False, max_length=64)
+    q = forms.CharField(required=False, max_length=100, label="Search", widget=forms.TextInput(attrs={
+        "placeholder": "Name, title or skill", "type": "search", "list": "q-suggestions", **SUGGEST}))
+    skill = forms.CharField(required=False, max_length=64, help_text="Part of a name is enough: “pyth”.",
+                            widget=forms.TextInput(attrs={"list": "skill-suggestions", "data-suggest-many": "",
+                                                          **SUGGEST}))
     min_price = forms.DecimalField(required=False, min_value=0, label="Min price / h")
     max_price = forms.DecimalField(required=False, min_value=0, label="Max price / h")
     min_rating = forms.DecimalField(required=False, min_value=0, max_value=5, label="Min rating")
@@ -130,6 +136,20 @@ class SearchForm(forms.Form):
         ("rating", "Top rated"), ("price", "Price: low to high"), ("-price", "Price: high to low"),
         ("total_sessions", "Most sessions"), ("newest", "Newest"),
     ])
+
+    def clean_available_on(self):
+        day = self.cleaned_data["available_on"]
+        if day is not None and day < timezone.localdate():
+            raise forms.ValidationError(f"{day:%d %b %Y} has passed. Pick today or a later date.")
+        return day
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("min_price"), data.get("max_price")
+        if low is not None and high is not None and low > high:
+            self.add_error("max_price", f"The max price is below the min price ({low.normalize():f}). "
+                                        "Raise it or lower the min.")
+        return data
 
     def filters(self) -> dict:
         data = {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}

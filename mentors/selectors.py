@@ -1,11 +1,12 @@
 """Reads about mentors shared by the API and the pages, with flat query counts."""
 
 import zoneinfo
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.text import slugify
 
 from accounts.models import User
 from mentors.availability import LocalRange, bookable_starts, parse_range
@@ -22,6 +23,8 @@ ORDERINGS = {
 DEFAULT_DURATION_MINUTES = 60
 DETAIL_REVIEWS = 10
 DETAIL_NEXT_TIMES = 12
+# How far ahead a search card looks for the mentor's next free time.
+NEXT_FREE_HORIZON = timedelta(days=14)
 
 
 def listed_mentors() -> QuerySet[MentorProfile]:
@@ -41,6 +44,36 @@ def _with_card_fields(queryset: QuerySet[MentorProfile], now: datetime) -> Query
     ).annotate(available=has_hours | has_seats)
 
 
+# What may stand before a word inside a skill's name: "Node.js", "CI/CD", "Google Cloud", "Objective-C".
+WORD_SEPARATORS = (" ", "-", ".", "/", "(", "+", "#")
+
+
+def skill_matches(term: str, *, prefix: str = "") -> Q:
+    """Skills a typed term means, in any case: its slug, or a name with a word starting with it ("pyth" is Python).
+
+    Word starts, not any substring, so that "go" finds Go and Google Cloud but not Django or MongoDB.
+    """
+    term = term.strip()
+    if not term:
+        return Q(pk__in=[])
+    words = Q(**{f"{prefix}name__istartswith": term})
+    for separator in WORD_SEPARATORS:
+        words |= Q(**{f"{prefix}name__icontains": separator + term})
+    slug = term.lower()
+    if slugify(slug) == slug:  # "system-des" means System Design; "c++" would slugify to "c" and mean too much
+        words |= Q(**{f"{prefix}slug__startswith": slug})
+    return words
+
+
+def skill_suggestions(*, q: str = "") -> QuerySet[Skill]:
+    """Skills at least one listed mentor has, matching ``q`` (see skill_matches), the most offered first."""
+    listed = Q(mentors__status=MentorProfile.Status.APPROVED, mentors__accepts_bookings=True)
+    queryset = Skill.objects.annotate(mentor_count=Count("mentors", filter=listed)).filter(mentor_count__gt=0)
+    if q.strip():
+        queryset = queryset.filter(skill_matches(q))
+    return queryset.order_by("-mentor_count", "name", "id")
+
+
 def mentor_search(
     *, skills: list[str] = (), min_price=None, max_price=None, q: str = "", min_rating=None,
     session_type: str | None = None, available_on: date | None = None, viewer_tz=None, ordering: str = "rating",
@@ -50,7 +83,9 @@ def mentor_search(
     now = now or timezone.now()
     queryset = listed_mentors()
     if skills:
-        wanted = Q(skill__slug__in=[s.lower() for s in skills]) | Q(skill__name__in=list(skills))
+        wanted = Q()
+        for term in skills:
+            wanted |= skill_matches(term, prefix="skill__")
         queryset = queryset.filter(
             Exists(MentorProfile.skills.through.objects.filter(wanted, mentorprofile_id=OuterRef("pk")))
         )
@@ -59,8 +94,10 @@ def mentor_search(
     if max_price is not None:
         queryset = queryset.filter(price_per_hour__lte=max_price)
     if q:
+        with_skill = Exists(MentorProfile.skills.through.objects.filter(
+            skill_matches(q, prefix="skill__"), mentorprofile_id=OuterRef("pk")))
         queryset = queryset.filter(
-            Q(user__full_name__icontains=q) | Q(title__icontains=q) | Q(description__icontains=q)
+            Q(user__full_name__icontains=q) | Q(title__icontains=q) | Q(description__icontains=q) | with_skill
         )
     if min_rating is not None:
         queryset = queryset.filter(rating_avg__gte=min_rating)
@@ -91,6 +128,13 @@ def latest_reviews(*, mentor: MentorProfile, limit: int = DETAIL_REVIEWS) -> lis
     return list(Review.objects.filter(mentor=mentor).select_related("author")[:limit])
 
 
+def reviews_to_answer(*, mentor: MentorProfile) -> QuerySet[Review]:
+    """The mentor's reviews for their dashboard: those still without a reply first, then the newest."""
+    unanswered_first = Case(When(mentor_reply="", then=Value(0)), default=Value(1))
+    return (Review.objects.filter(mentor=mentor).select_related("author", "booking__slot")
+            .order_by(unanswered_first, "-created_at", "-id"))
+
+
 # --- bookable times ------------------------------------------------------------------------
 
 
@@ -103,15 +147,53 @@ class BookableTime:
     service_id: int | None
 
 
-def _rules(mentor: MentorProfile) -> dict[int, list[LocalRange]]:
+@dataclass
+class _Calendar:
+    """What a mentor's bookable times are computed from: weekly hours, date overrides, live slots."""
+
+    weekly: dict[int, list[LocalRange]] = field(default_factory=dict)
+    overrides: dict[date, list[LocalRange]] = field(default_factory=dict)
+    live: list[Slot] = field(default_factory=list)
+
+
+def _weekly(rules) -> dict[int, list[LocalRange]]:
     weekly: dict[int, list[LocalRange]] = {}
-    for rule in mentor.weekly_rules.all():
+    for rule in rules:
         weekly.setdefault(rule.weekday, []).append(LocalRange(rule.start_time, rule.end_time))
     return weekly
 
 
-def _overrides(mentor: MentorProfile) -> dict[date, list[LocalRange]]:
-    return {o.date: [parse_range(text) for text in o.ranges] for o in mentor.date_overrides.all()}
+def _dated(overrides) -> dict[date, list[LocalRange]]:
+    return {o.date: [parse_range(text) for text in o.ranges] for o in overrides}
+
+
+def _live_slots(queryset: QuerySet[Slot], *, window_start: datetime, window_end: datetime, margin: timedelta):
+    return (queryset.filter(is_active=True, start__lt=window_end + margin, end__gt=window_start - margin)
+            .only("id", "mentor_id", "start", "end", "capacity", "seats_taken", "service_id"))
+
+
+def _times(
+    mentor: MentorProfile, calendar: _Calendar, *, window_start: datetime, window_end: datetime,
+    service: Service | None, now: datetime, limit: int | None,
+) -> list[BookableTime]:
+    duration = timedelta(minutes=service.duration_minutes if service else DEFAULT_DURATION_MINUTES)
+    earliest = now + timedelta(minutes=mentor.min_notice_minutes)
+    starts = bookable_starts(
+        tz=zoneinfo.ZoneInfo(mentor.timezone), weekly=calendar.weekly, overrides=calendar.overrides,
+        busy=[(s.start, s.end) for s in calendar.live], buffer=timedelta(minutes=mentor.buffer_minutes),
+        duration=duration, window_start=window_start, window_end=window_end, earliest=earliest,
+    )
+    times = [BookableTime(s, s + duration, None, service.capacity if service else 1, service.pk if service else None)
+             for s in starts]
+    # Seats still open in live slots: group slots, and one-seat slots the mentor published.
+    times += [
+        BookableTime(s.start, s.end, s.pk, s.capacity - s.seats_taken, s.service_id)
+        for s in calendar.live
+        if s.seats_taken < s.capacity and max(window_start, earliest) <= s.start < window_end
+        and (service is None or s.service_id in (None, service.pk))
+    ]
+    times.sort(key=lambda t: (t.start, t.slot_id or 0))
+    return times[:limit] if limit else times
 
 
 def bookable_times(
@@ -121,29 +203,61 @@ def bookable_times(
     """Start times a mentee could book: free time inside the mentor's hours, and open seats in group slots."""
     now = now or timezone.now()
     duration = timedelta(minutes=service.duration_minutes if service else DEFAULT_DURATION_MINUTES)
-    buffer = timedelta(minutes=mentor.buffer_minutes)
-    earliest = now + timedelta(minutes=mentor.min_notice_minutes)
-    margin = duration + buffer
-    live = list(
-        Slot.objects.filter(mentor=mentor, is_active=True, start__lt=window_end + margin, end__gt=window_start - margin)
-        .only("id", "start", "end", "capacity", "seats_taken", "service_id")
-    )
-    starts = bookable_starts(
-        tz=zoneinfo.ZoneInfo(mentor.timezone), weekly=_rules(mentor), overrides=_overrides(mentor),
-        busy=[(s.start, s.end) for s in live], buffer=buffer, duration=duration,
-        window_start=window_start, window_end=window_end, earliest=earliest,
-    )
-    times = [BookableTime(s, s + duration, None, service.capacity if service else 1, service.pk if service else None)
-             for s in starts]
-    # Seats still open in live slots: group slots, and one-seat slots the mentor published.
-    times += [
-        BookableTime(s.start, s.end, s.pk, s.capacity - s.seats_taken, s.service_id)
-        for s in live
-        if s.seats_taken < s.capacity and max(window_start, earliest) <= s.start < window_end
-        and (service is None or s.service_id in (None, service.pk))
-    ]
-    times.sort(key=lambda t: (t.start, t.slot_id or 0))
-    return times[:limit] if limit else times
+    margin = duration + timedelta(minutes=mentor.buffer_minutes)
+    live = _live_slots(Slot.objects.filter(mentor=mentor), window_start=window_start, window_end=window_end,
+                       margin=margin)
+    calendar = _Calendar(_weekly(mentor.weekly_rules.all()), _dated(mentor.date_overrides.all()), list(live))
+    return _times(mentor, calendar, window_start=window_start, window_end=window_end, service=service, now=now,
+                  limit=limit)
+
+
+def _calendars(mentors: list[MentorProfile], *, window_start: datetime, window_end: datetime) -> dict[int, _Calendar]:
+    """The calendars of many mentors around a window in three queries, however many mentors there are."""
+    ids = [m.pk for m in mentors]
+    calendars = {pk: _Calendar() for pk in ids}
+    if not ids:
+        return calendars
+    for rule in WeeklyRule.objects.filter(mentor_id__in=ids):
+        calendars[rule.mentor_id].weekly.setdefault(rule.weekday, []).append(
+            LocalRange(rule.start_time, rule.end_time))
+    # A local date is at most a day off the UTC one, and bookable_starts looks one day past each end.
+    first, last = window_start.astimezone(UTC).date(), window_end.astimezone(UTC).date()
+    days = (first - timedelta(days=2), last + timedelta(days=2))
+    for override in DateOverride.objects.filter(mentor_id__in=ids, date__range=days):
+        calendars[override.mentor_id].overrides[override.date] = [parse_range(text) for text in override.ranges]
+    margin = timedelta(minutes=DEFAULT_DURATION_MINUTES + max(m.buffer_minutes for m in mentors))
+    for slot in _live_slots(Slot.objects.filter(mentor_id__in=ids), window_start=window_start, window_end=window_end,
+                            margin=margin):
+        calendars[slot.mentor_id].live.append(slot)
+    return calendars
+
+
+def next_free_times(
+    mentors: list[MentorProfile], *, now: datetime | None = None, horizon: timedelta = NEXT_FREE_HORIZON,
+) -> dict[int, datetime]:
+    """Each mentor's next bookable start (an hour's session, or an open seat) within ``horizon``, by mentor id.
+
+    For a page of search results: a fixed number of queries for the whole page, none per mentor. Mentors with
+    nothing free in the horizon are left out.
+    """
+    now = now or timezone.now()
+    calendars = _calendars(mentors, window_start=now, window_end=now + horizon)
+    found = {}
+    for mentor in mentors:
+        times = _times(mentor, calendars[mentor.pk], window_start=now, window_end=now + horizon, service=None,
+                       now=now, limit=1)
+        if times:
+            found[mentor.pk] = times[0].start
+    return found
+
+
+def with_next_free_time(mentors, *, now: datetime | None = None) -> list[MentorProfile]:
+    """The mentors (a page of them), each with ``next_free_at`` set: a datetime, or None."""
+    mentors = list(mentors)
+    found = next_free_times(mentors, now=now)
+    for mentor in mentors:
+        mentor.next_free_at = found.get(mentor.pk)
+    return mentors
 
 
 def mentor_ids_bookable_on(queryset: QuerySet[MentorProfile], *, day: date, tz, now: datetime) -> list[int]:
@@ -154,12 +268,14 @@ def mentor_ids_bookable_on(queryset: QuerySet[MentorProfile], *, day: date, tz, 
         return []
     nearby = (day - timedelta(days=1), day + timedelta(days=1))  # local dates in the mentor's zone may differ by one
     weekdays = {(day + timedelta(days=d)).weekday() for d in (-1, 0, 1)}
-    candidates = queryset.filter(
+    candidates = list(queryset.filter(
         Exists(WeeklyRule.objects.filter(mentor=OuterRef("pk"), weekday__in=weekdays))
         | Exists(DateOverride.objects.filter(mentor=OuterRef("pk"), date__range=nearby))
         | Exists(_open_seats(now).filter(mentor=OuterRef("pk"), start__gte=window_start, start__lt=window_end))
-    ).prefetch_related("weekly_rules", "date_overrides")
+    ).only("id", "timezone", "min_notice_minutes", "buffer_minutes"))
+    calendars = _calendars(candidates, window_start=window_start, window_end=window_end)
     return [
         mentor.pk for mentor in candidates
-        if bookable_times(mentor=mentor, window_start=window_start, window_end=window_end, now=now, limit=1)
+        if _times(mentor, calendars[mentor.pk], window_start=window_start, window_end=window_end, service=None,
+                  now=now, limit=1)
     ]

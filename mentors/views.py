@@ -18,6 +18,7 @@ from mentors.api.serializers import weekly_text
 from mentors.models import DateOverride, MentorProfile, Service, Slot
 
 PAGE_SIZE = 12
+REVIEWS_PAGE_SIZE = 10
 
 
 def _show_error(request, form, exc: DomainError) -> None:
@@ -32,9 +33,14 @@ def _show_error(request, form, exc: DomainError) -> None:
 
 def mentor_list(request):
     form = forms.SearchForm(request.GET or None)
-    filters = form.filters() if form.is_valid() else {}
-    queryset = selectors.mentor_search(viewer_tz=timezone.get_current_timezone(), **filters)
+    if form.is_bound and not form.is_valid():
+        # Say what is wrong with the filters rather than answer "no mentors" (or everyone) to a question that
+        # cannot be asked.
+        return render(request, "mentors/list.html", {"form": form, "page": None})
+    queryset = selectors.mentor_search(viewer_tz=timezone.get_current_timezone(),
+                                       **(form.filters() if form.is_bound else {}))
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_next_free_time(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "mentors/list.html", {"form": form, "page": page, "query": query.urlencode()})
@@ -105,6 +111,7 @@ def _own_profile(request) -> MentorProfile:
 
 def _dashboard(request, profile, **forms_in_error):
     slots = Slot.objects.filter(mentor=profile, is_active=True, end__gt=timezone.now()).select_related("service")
+    reviews = selectors.reviews_to_answer(mentor=profile)
     context = {
         "profile": profile,
         "settings_form": forms.ProfileSettingsForm(
@@ -116,6 +123,8 @@ def _dashboard(request, profile, **forms_in_error):
         "services": Service.objects.filter(mentor=profile, is_active=True),
         "overrides": DateOverride.objects.filter(mentor=profile, date__gte=timezone.localdate()),
         "slots": slots,
+        "reviews_page": Paginator(reviews, REVIEWS_PAGE_SIZE).get_page(request.GET.get("reviews_page")),
+        "unanswered_reviews": reviews.filter(mentor_reply="").count(),
         **forms_in_error,
     }
     return render(request, "mentors/dashboard.html", context, status=400 if forms_in_error else 200)

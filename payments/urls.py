@@ -7,6 +7,7 @@ app_name = "payments"
 urlpatterns = [
     path("bookings/<int:booking_id>/pay/", views.pay_booking, name="pay"),
     path("payments/", views.history, name="history"),
+    path("payments/earnings.csv", views.earnings_csv, name="earnings-csv"),
     path("payments/<int:pk>/checkout/", views.checkout, name="checkout"),
     path("payments/<int:pk>/checkout/decide/", views.decide, name="decide"),
     path("payments/<int:pk>/result/", views.result, name="result"),

@@ -1,19 +1,24 @@
 """Payment pages: start paying, checkout (offline test mode or Stripe Elements), result, history, receipts."""
 
+import csv
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bookings.models import Booking
 from mentorhub.errors import DomainError
-from payments import services
+from mentors.models import MentorProfile
+from payments import selectors, services
 from payments.models import Payment
 from payments.policy import refund_terms
+
+PAGE_SIZE = 20
 
 
 def _mine(request, pk: int) -> Payment:
@@ -76,13 +81,68 @@ def result(request, pk: int):
     return render(request, "payments/result.html", {"payment": _mine(request, pk)})
 
 
+def _mentor_profile(user) -> MentorProfile | None:
+    try:
+        return user.mentor_profile  # cached on the user: the navigation asks too
+    except MentorProfile.DoesNotExist:
+        return None
+
+
 @login_required
 def history(request):
-    payments = Payment.objects.filter(payer=request.user).exclude(provider_intent_id=None)
-    return render(request, "payments/history.html", {
-        "page": Paginator(payments, 20).get_page(request.GET.get("page")),
-        "offline_payments": not settings.STRIPE_SECRET_KEY,
-    })
+    """Payments I made; for a mentor, first what they earned (the "Earnings" tab)."""
+    profile = _mentor_profile(request.user)
+    context = {"profile": profile, "offline_payments": not settings.STRIPE_SECRET_KEY}
+    number = request.GET.get("page")
+    if profile is not None and request.GET.get("tab") != "made":
+        months = selectors.mentor_earnings_by_month(user=request.user)
+        earnings = selectors.mentor_earnings(user=request.user)
+        return render(request, "payments/earnings.html", {
+            **context, "months": months, "totals": selectors.totals_by_currency(months),
+            "page": Paginator(earnings, PAGE_SIZE).get_page(number),
+        })
+    page = Paginator(selectors.payments_made(user=request.user), PAGE_SIZE).get_page(number)
+    return render(request, "payments/history.html", {**context, "page": page})
+
+
+class _Echo:
+    """The one method csv.writer needs: each row is handed straight to the streaming response."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection): names are user input.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value) -> str:
+    text = str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+@login_required
+def earnings_csv(request):
+    """Every payment a mentor earned, one row each, refunds deducted: for their accounts."""
+    if _mentor_profile(request.user) is None:
+        raise Http404("You have no mentor profile.")
+    zone = timezone.get_current_timezone()
+
+    def rows():
+        yield ["paid_at", "booking_id", "session_start", "mentee", "service", "currency", "amount", "refunded",
+               "kept", "status"]
+        for payment in selectors.mentor_earnings(user=request.user).iterator(chunk_size=500):
+            booking = payment.booking
+            yield [timezone.localtime(payment.created_at, zone).isoformat(timespec="seconds"), booking.pk,
+                   timezone.localtime(booking.slot.start, zone).isoformat(timespec="minutes"),
+                   _cell(booking.mentee.display_name), _cell(booking.service.name if booking.service else "Session"),
+                   payment.currency, f"{payment.amount:.2f}", f"{payment.refunded_amount:.2f}", f"{payment.kept:.2f}",
+                   payment.status]
+
+    writer = csv.writer(_Echo())
+    filename = f"mentorhub-earnings-{timezone.localdate():%Y-%m-%d}.csv"
+    return StreamingHttpResponse((writer.writerow(row) for row in rows()), content_type="text/csv; charset=utf-8",
+                                 headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @login_required

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from mentorhub.errors import DomainError
@@ -17,4 +18,6 @@ def reply(request, pk: int):
         messages.success(request, "Your reply is published.")
     except DomainError as exc:
         messages.error(request, exc.message)
+    if request.POST.get("next") == "dashboard":  # a fixed name, never a URL: nothing can send people off-site
+        return redirect(reverse("mentors:dashboard") + "#reviews")
     return redirect("mentors:detail", review.mentor_id)

@@ -10,7 +10,7 @@ from mentorhub.api import fields
 from mentorhub.dates import DateInputError, parse_moment
 from mentors.availability import format_weekly
 from mentors.currencies import CURRENCY_CHOICES, CURRENCY_MESSAGE
-from mentors.models import MAX_PRICE, MAX_PRICE_MESSAGE, MentorProfile, Service, Slot
+from mentors.models import MAX_PRICE, MAX_PRICE_MESSAGE, MentorProfile, Service, Skill, Slot
 from mentors.selectors import ORDERINGS
 
 MONEY = {"max_digits": 10, "decimal_places": 2, "coerce_to_string": False}
@@ -73,11 +73,28 @@ class MentorCardSerializer(serializers.ModelSerializer):
     currency = CurrencyField(read_only=True)
     rating = serializers.DecimalField(source="rating_avg", max_digits=3, decimal_places=2, coerce_to_string=False)
     available = serializers.BooleanField(help_text="Has weekly hours or open group seats.")
+    next_free_at = serializers.DateTimeField(
+        allow_null=True, read_only=True,
+        help_text="The next bookable start within two weeks (an hour's session or an open seat), in the viewer's "
+                  "zone; null when there is none.")
 
     class Meta:
         model = MentorProfile
         fields = ["id", "user", "title", "description", "skills", "price_per_hour", "currency", "rating",
-                  "total_sessions", "available"]
+                  "total_sessions", "available", "next_free_at"]
+
+
+class SkillSuggestion(serializers.ModelSerializer):
+    mentor_count = serializers.IntegerField(help_text="Listed mentors with this skill.")
+
+    class Meta:
+        model = Skill
+        fields = ["name", "slug", "mentor_count"]
+
+
+class SkillQueryInput(serializers.Serializer):
+    q = serializers.CharField(required=False, allow_blank=True, max_length=64,
+                              help_text='Part of a skill\'s name, any case: "pyth" finds Python.')
 
 
 class ServiceSerializer(serializers.ModelSerializer):
@@ -114,6 +131,8 @@ class MentorDetailSerializer(MentorCardSerializer):
     services = ServiceSerializer(many=True)
     reviews = ReviewOutput(many=True, source="latest_reviews", help_text="Latest first, at most 10.")
     next_available = BookableTimeOutput(many=True, source="next_times", help_text="The next bookable start times.")
+    next_free_at = serializers.DateTimeField(allow_null=True, read_only=True,
+                                             help_text="The first of next_available; null when there is none.")
     weekly_availability = serializers.SerializerMethodField()
 
     class Meta(MentorCardSerializer.Meta):
@@ -138,10 +157,12 @@ def weekly_text(profile: MentorProfile) -> dict:
 
 class SearchInput(serializers.Serializer):
     skill = serializers.ListField(child=serializers.CharField(max_length=64), required=False, max_length=20,
-                                  help_text="Repeatable; mentors with any of these skills (slug or name).")
+                                  help_text='Repeatable; mentors with any of these skills: a slug, or the start of '
+                                            'a word of the name in any case ("pyth" is Python).')
     min_price = serializers.DecimalField(max_digits=10, decimal_places=2, required=False, min_value=0)
     max_price = serializers.DecimalField(max_digits=10, decimal_places=2, required=False, min_value=0)
-    q = serializers.CharField(required=False, max_length=100, help_text="Words in name, title or description.")
+    q = serializers.CharField(required=False, max_length=100,
+                              help_text="Words in name, title or description, or the start of a skill's name.")
     min_rating = serializers.DecimalField(max_digits=3, decimal_places=2, required=False, min_value=0, max_value=5)
     session_type = serializers.ChoiceField(choices=Service.SessionType.choices, required=False)
     available_on = fields.DateField(required=False, help_text="Has bookable time that date (viewer's zone).")
@@ -151,7 +172,12 @@ class SearchInput(serializers.Serializer):
     def validate(self, attrs):
         low, high = attrs.get("min_price"), attrs.get("max_price")
         if low is not None and high is not None and low > high:
-            raise serializers.ValidationError({"max_price": ["Must not be below min_price."]})
+            raise serializers.ValidationError({"max_price": [f"Must not be below min_price ({low.normalize():f})."]})
+        day = attrs.get("available_on")
+        zone = ZoneInfo(attrs.get("tz") or self.context.get("default_tz") or "UTC")
+        if day is not None and day < timezone.localtime(timezone=zone).date():
+            raise serializers.ValidationError(
+                {"available_on": [f"{day.isoformat()} has passed (in {zone.key}). Give today or a later date."]})
         return attrs
 
 

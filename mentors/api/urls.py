@@ -4,6 +4,7 @@ from mentors.api import views
 
 urlpatterns = [
     re_path(r"^mentors/?$", views.MentorListView.as_view(), name="mentor-list"),
+    re_path(r"^skills/?$", views.SkillSuggestionsView.as_view(), name="skill-suggestions"),
     re_path(r"^mentors/apply/?$", views.ApplyView.as_view(), name="mentor-apply"),
     re_path(r"^mentors/me/?$", views.MyProfileView.as_view(), name="mentor-me"),
     re_path(r"^mentors/me/services/?$", views.MyServicesView.as_view(), name="mentor-me-services"),

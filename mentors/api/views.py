@@ -17,7 +17,7 @@ from mentorhub.errors import NotFound
 from mentors import selectors, services
 from mentors.api import serializers as s
 from mentors.cache import cached_json
-from mentors.models import DateOverride, MentorProfile, Service, Slot
+from mentors.models import DateOverride, MentorProfile, Service, Skill, Slot
 
 NEXT_TIMES_WINDOW = timedelta(days=21)
 # The mentor's own endpoints answer 404 to users without a mentor profile, and 409 on state conflicts.
@@ -53,17 +53,41 @@ class MentorListView(ListAPIView):
             skills=data.pop("skill", []), viewer_tz=self.zone, **{k: v for k, v in data.items() if k != "tz"}
         )
 
+    def paginate_queryset(self, queryset):
+        return selectors.with_next_free_time(super().paginate_queryset(queryset))
+
     def list(self, request, *args, **kwargs):
         def build():  # only on a cache miss; a bad query raises here and is never cached
             params = {**request.query_params.dict(), "skill": request.query_params.getlist("skill")}
-            self.search = s.SearchInput(data=params)
+            self.search = s.SearchInput(data=params, context={"default_tz": viewer_zone(request).key})
             self.search.is_valid(raise_exception=True)
             self.zone = viewer_zone(request, self.search.validated_data.get("tz"))
-            return super(MentorListView, self).list(request, *args, **kwargs).data
+            with timezone.override(self.zone):
+                return super(MentorListView, self).list(request, *args, **kwargs).data
 
         # The list shows nothing viewer-specific, so everyone shares one cache entry per query.
         zone = request.query_params.get("tz") or viewer_zone(request).key
         return cached_json(request, scope="list", zone=zone, build=build)
+
+
+@extend_schema(tags=["mentors"], parameters=[s.SkillQueryInput], summary="Skills to suggest as a search is typed")
+class SkillSuggestionsView(ListAPIView):
+    """Skills that listed mentors have, matching part of a word in any case, the most offered first."""
+
+    permission_classes = [AllowAny]
+    serializer_class = s.SkillSuggestion
+    filter_backends = []
+    queryset = Skill.objects.none()  # names the model for the schema; get_queryset gives the rows
+
+    def get_queryset(self):
+        params = s.SkillQueryInput(data=self.request.query_params.dict())
+        params.is_valid(raise_exception=True)
+        return selectors.skill_suggestions(q=params.validated_data.get("q", ""))
+
+    def list(self, request, *args, **kwargs):
+        # Typing asks again and again for the same few prefixes: the shared catalogue cache answers most.
+        return cached_json(request, scope="skills", zone="",
+                           build=lambda: super(SkillSuggestionsView, self).list(request, *args, **kwargs).data)
 
 
 @extend_schema(tags=["mentors"], summary="A mentor's profile, services, latest reviews and next bookable times")
@@ -85,6 +109,7 @@ class MentorDetailView(GenericAPIView):
             mentor=mentor, window_start=now, window_end=now + NEXT_TIMES_WINDOW, now=now,
             service=next(iter(mentor.services.all()), None), limit=selectors.DETAIL_NEXT_TIMES,
         )
+        mentor.next_free_at = mentor.next_times[0].start if mentor.next_times else None
         with timezone.override(zone):
             return self.get_serializer(mentor).data
 

@@ -1,13 +1,21 @@
-"""Demo data for `make run`: idempotent, safe to run on every start."""
+"""Demo data for `make run`: idempotent, safe to run on every start.
 
+It should read like a real marketplace, so that search, sorting and time zones mean something: mentors in
+many zones who work mornings, evenings or weekends, prices from cheap to premium (in one currency, so sorting
+by price compares like with like), a few brand-new mentors without reviews, and ratings that differ.
+"""
+
+import zoneinfo
 from datetime import time, timedelta
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from accounts.models import User
 from mentors.models import MentorProfile, Service, Skill, Slot, WeeklyRule
@@ -15,6 +23,7 @@ from reviews.models import Review
 from reviews.services import mentor_rating_recompute
 
 DEMO_PASSWORD = "mentorhub-demo"
+CURRENCY = "RUB"
 
 DEMO_USERS = [
     # email, full name, role, staff, timezone
@@ -25,46 +34,124 @@ DEMO_USERS = [
     ("lena.mentor@mentorhub.local", "Lena Vogel", User.Role.MENTOR, False, "Europe/Berlin"),
     ("omar.mentor@mentorhub.local", "Omar Haddad", User.Role.MENTOR, False, "Europe/London"),
     ("sofia.mentor@mentorhub.local", "Sofia Rossi", User.Role.MENTOR, False, "Europe/Rome"),
+    ("rahul.mentor@mentorhub.local", "Rahul Mehta", User.Role.MENTOR, False, "Asia/Kolkata"),
+    ("carlos.mentor@mentorhub.local", "Carlos Souza", User.Role.MENTOR, False, "America/Sao_Paulo"),
+    ("grace.mentor@mentorhub.local", "Grace Kim", User.Role.MENTOR, False, "Australia/Sydney"),
+    ("ethan.mentor@mentorhub.local", "Ethan Brooks", User.Role.MENTOR, False, "America/Los_Angeles"),
+    ("wei.mentor@mentorhub.local", "Wei Chen", User.Role.MENTOR, False, "Asia/Singapore"),
+    ("amara.mentor@mentorhub.local", "Amara Okafor", User.Role.MENTOR, False, "Africa/Lagos"),
+    ("piotr.mentor@mentorhub.local", "Piotr Nowak", User.Role.MENTOR, False, "Europe/Warsaw"),
+    ("chloe.mentor@mentorhub.local", "Chloé Martin", User.Role.MENTOR, False, "America/Toronto"),
     ("ivan.student@mentorhub.local", "Ivan Ivanov", User.Role.STUDENT, False, "Europe/Moscow"),
     ("emma.student@mentorhub.local", "Emma Smith", User.Role.STUDENT, False, "Europe/London"),
 ]
 
-# email -> title, company, price/hour, skills, weekly hours {weekday: [(start, end)]}, description
+# Mentees who wrote the demo reviews. They cannot log in (no usable password): only the accounts above can.
+REVIEWERS = [
+    ("anna.k", "Anna Kuznetsova"), ("ben.o", "Ben Okafor"), ("chen.l", "Chen Li"), ("diego.r", "Diego Ramírez"),
+    ("elif.y", "Elif Yılmaz"), ("farah.n", "Farah Nasser"), ("george.p", "George Papadopoulos"),
+    ("hana.s", "Hana Sato"), ("igor.v", "Igor Volkov"), ("julia.m", "Julia Müller"), ("kofi.a", "Kofi Asante"),
+    ("lucia.f", "Lucía Fernández"), ("maya.r", "Maya Rosen"), ("nikhil.j", "Nikhil Joshi"),
+]
+REVIEWER_EMAIL = "{}@reviewers.mentorhub.local"
+
+# email -> title, company, price/hour (RUB), skills, weekly hours {weekday: [(start, end)]} in the mentor's zone,
+# ratings of their reviews (latest first; empty for a new mentor), sessions held, confirms each request, text
 DEMO_MENTORS = {
     "maria.mentor@mentorhub.local": (
         "Senior Python Developer", "Yandex", "3000", ["Python", "Django", "FastAPI", "PostgreSQL"],
         {0: [(10, 18)], 2: [(14, 20)], 4: [(10, 14)]},
+        [5, 5, 5, 4, 5, 5, 5, 5, 4, 5, 5, 5, 5, 5], 64, False,
         "Ten years of backend work. I help with Python interviews, Django architecture and code review.",
     ),
     "james.mentor@mentorhub.local": (
-        "Staff Engineer", "Stripe", "9000", ["System Design", "Go", "Career Growth"],
+        "Staff Engineer", "Stripe", "12000", ["System Design", "Go", "Career Growth"],
         {1: [(9, 12), (13, 17)], 3: [(9, 17)]},
+        [5, 5, 4, 5, 5, 5, 4, 5, 5, 5, 5, 4, 5, 5, 5, 5, 4, 5, 5, 5, 5, 5], 181, True,
         "From senior to staff: system design interviews, technical leadership and promotion packets.",
     ),
     "aiko.mentor@mentorhub.local": (
         "Frontend Lead", "Mercari", "4500", ["React", "TypeScript", "Accessibility"],
-        {0: [(18, 21)], 1: [(18, 21)], 5: [(10, 13)]},
-        "Modern React, TypeScript at scale and building accessible interfaces.",
+        {0: [(19, 22)], 1: [(19, 22)], 5: [(10, 13)]},
+        [5, 4, 5, 4, 5, 5, 4, 5, 4], 37, False,
+        "Modern React, TypeScript at scale and building accessible interfaces. Evenings and Saturdays (Tokyo).",
     ),
     "lena.mentor@mentorhub.local": (
         "Data Scientist", "Zalando", "5000", ["Python", "Machine Learning", "SQL"],
-        {0: [(8, 12)], 1: [(8, 12)], 2: [(8, 12)], 3: [(8, 12)]},
-        "Statistics, ML in production and the SQL you need for analytics interviews.",
+        {0: [(7, 10)], 1: [(7, 10)], 2: [(7, 10)], 3: [(7, 10)]},
+        [4, 5, 4, 3, 5], 21, True,
+        "Statistics, ML in production and the SQL you need for analytics interviews. Early mornings, Berlin time.",
     ),
     "omar.mentor@mentorhub.local": (
         "Engineering Manager", "Monzo", "7000", ["Leadership", "Career Growth", "Hiring"],
         {2: [(12, 18)], 4: [(12, 18)]},
+        [5, 5, 4, 5, 5, 5, 4, 5, 5, 4, 5, 5, 5, 4, 5, 5, 5], 88, False,
         "First-time managers: one-on-ones, hiring loops and giving feedback that lands.",
     ),
     "sofia.mentor@mentorhub.local": (
         "Product Designer", "Bending Spoons", "3500", ["UX Design", "Figma", "Portfolio Review"],
         {1: [(15, 19)], 3: [(15, 19)]},
+        [4, 3, 4], 9, True,
         "Portfolio reviews and design critiques for junior and mid-level designers.",
+    ),
+    "rahul.mentor@mentorhub.local": (
+        "Senior Backend Engineer", "Flipkart", "1800", ["Java", "Spring", "Algorithms", "Interviews"],
+        {5: [(9, 13), (15, 19)], 6: [(9, 13)]},
+        [5, 4, 5, 4, 4, 5, 4, 5, 5, 4, 4], 52, False,
+        "Weekend mock interviews: data structures, algorithms and Java backend design.",
+    ),
+    "carlos.mentor@mentorhub.local": (
+        "Mobile Developer", "Nubank", "2500", ["Kotlin", "Android", "Flutter"],
+        {0: [(18, 21)], 2: [(18, 21)], 3: [(18, 21)]},
+        [4, 4, 3, 5, 4, 4], 19, False,
+        "Android with Kotlin and cross-platform apps with Flutter, from first app to the store.",
+    ),
+    "grace.mentor@mentorhub.local": (
+        "Cloud Architect", "Atlassian", "8000", ["AWS", "Kubernetes", "DevOps"],
+        {1: [(8, 11)], 3: [(8, 11)], 5: [(9, 12)]},
+        [], 2, True,
+        "Cloud architecture reviews, Kubernetes in production and AWS certification prep. New on MentorHub.",
+    ),
+    "ethan.mentor@mentorhub.local": (
+        "Principal Engineer", "Netflix", "15000", ["System Design", "Distributed Systems", "Java"],
+        {1: [(16, 19)], 4: [(9, 12)]},
+        [5, 5, 5, 5, 4, 5, 5, 5], 44, True,
+        "Distributed systems at scale and the principal-level interview loop.",
+    ),
+    "wei.mentor@mentorhub.local": (
+        "Machine Learning Engineer", "Grab", "6000", ["Machine Learning", "Python", "MLOps"],
+        {0: [(20, 23)], 2: [(20, 23)], 6: [(14, 18)]},
+        [5, 4, 4, 5], 15, False,
+        "From notebook to production: ML pipelines, model serving and MLOps interviews.",
+    ),
+    "amara.mentor@mentorhub.local": (
+        "Product Manager", "Paystack", "4000", ["Product Management", "Career Growth", "Fintech"],
+        {1: [(10, 14)], 2: [(10, 14)], 4: [(14, 17)]},
+        [5, 5], 6, False,
+        "Breaking into product management, writing specs engineers love and fintech product sense.",
+    ),
+    "piotr.mentor@mentorhub.local": (
+        "QA Automation Lead", "Allegro", "2200", ["Testing", "Python", "Playwright", "CI/CD"],
+        {0: [(8, 12)], 1: [(8, 12)], 2: [(8, 12)], 3: [(8, 12)], 4: [(8, 12)]},
+        [4, 5, 3, 4, 4, 5, 4, 4, 3, 5, 4, 4], 58, False,
+        "Test automation that stays green: Playwright, pytest and CI pipelines.",
+    ),
+    "chloe.mentor@mentorhub.local": (
+        "iOS Engineer", "Shopify", "5500", ["Swift", "iOS", "SwiftUI"],
+        {2: [(17, 20)], 5: [(11, 15)]},
+        [], 0, True,
+        "SwiftUI, app architecture and getting your first iOS job. Just joined: book the first session!",
     ),
 }
 
-DEMO_REVIEWS = ["Very practical advice, thank you!", "Helped me prepare for my interview.",
-                "Clear explanations and great examples.", "Would book again."]
+COMMENTS = {
+    5: ["Very practical advice, thank you!", "Helped me prepare for my interview, and I got the offer.",
+        "Clear explanations and great examples.", "Would book again.",
+        "Exactly the feedback I needed on my design.", "Generous with time and very well prepared."],
+    4: ["Good session, a bit rushed at the end.", "Useful, though I wanted more hands-on examples.",
+        "Solid advice; the follow-up notes were great.", ""],
+    3: ["Knowledgeable, but the session felt unstructured.", "OK overall; started late."],
+}
 
 
 class Command(BaseCommand):
@@ -92,54 +179,65 @@ class Command(BaseCommand):
             user.save(update_fields=["password"])
             EmailAddress.objects.update_or_create(user=user, email=email, defaults={"primary": True, "verified": True})
             users[email] = user
-        students = [users["ivan.student@mentorhub.local"], users["emma.student@mentorhub.local"]]
+        reviewers = self._reviewers()
         for index, (email, spec) in enumerate(DEMO_MENTORS.items()):
-            self._mentor(users[email], spec, students, index)
+            self._mentor(users[email], spec, reviewers, index)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Log in with any of these (password: {password}):"))
         for email, _, role, staff, _ in DEMO_USERS:
             self.stdout.write(f"  {email:<34} {role}{' (staff: /admin)' if staff else ''}")
 
-    def _mentor(self, user, spec, students, index):
-        title, company, price, skills, weekly, description = spec
+    def _reviewers(self) -> list[User]:
+        unusable = make_password(None)
+        return [User.objects.get_or_create(email=REVIEWER_EMAIL.format(handle), defaults={
+            "full_name": name, "role": User.Role.STUDENT, "password": unusable})[0] for handle, name in REVIEWERS]
+
+    def _mentor(self, user, spec, reviewers, index):
+        title, company, price, skills, weekly, ratings, sessions, confirms, description = spec
         profile, created = MentorProfile.objects.get_or_create(
             user=user,
-            defaults={"title": title, "company": company, "price_per_hour": Decimal(price), "description": description,
-                      "status": MentorProfile.Status.APPROVED, "timezone": user.timezone, "min_notice_minutes": 120,
-                      "requires_confirmation": index % 2 == 1, "reviewed_at": timezone.now(),
-                      "total_sessions": 12 + index * 7},
+            defaults={"title": title, "company": company, "price_per_hour": Decimal(price), "currency": CURRENCY,
+                      "description": description, "status": MentorProfile.Status.APPROVED, "timezone": user.timezone,
+                      "min_notice_minutes": (60, 120, 240, 720)[index % 4], "requires_confirmation": confirms,
+                      "reviewed_at": timezone.now(), "total_sessions": sessions},
         )
-        if not created:
-            return
+        if created:
+            self._calendar(profile, skills, weekly, Decimal(price), group=index % 3 != 2)
+        # Reviews are checked apart from the profile, so that a database seeded by an older version of this
+        # command gets them too; once there, a run changes nothing.
+        if ratings and not Review.objects.filter(mentor=profile, author__in=reviewers).exists():
+            now = timezone.now()
+            Review.objects.bulk_create(
+                Review(mentor=profile, author=reviewers[(index + number) % len(reviewers)], rating=rating,
+                       comment=COMMENTS[rating][(index + number) % len(COMMENTS[rating])],
+                       mentor_reply="Thank you, it was a pleasure!" if number % 4 == 1 else "")
+                for number, rating in enumerate(ratings)
+            )
+            # Spread over the past months, latest first, like reviews that came in one by one.
+            for number, row in enumerate(Review.objects.filter(mentor=profile, author__in=reviewers).order_by("id")):
+                Review.objects.filter(pk=row.pk).update(created_at=now - timedelta(days=3 + number * (9 + index)))
+            mentor_rating_recompute(mentor_id=profile.pk)
+
+    def _calendar(self, profile, skills, weekly, hourly, *, group: bool):
         profile.skills.set(
-            Skill.objects.get_or_create(slug=name.lower().replace(" ", "-"), defaults={"name": name})[0]
-            for name in skills
+            # The slug the mentors' own services give a skill, so a mentor typing "CI/CD" finds the same one.
+            Skill.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0] for name in skills
         )
         WeeklyRule.objects.bulk_create(
             WeeklyRule(mentor=profile, weekday=day, start_time=time(start), end_time=time(end))
             for day, ranges in weekly.items() for start, end in ranges
         )
-        hourly = Decimal(price)
-        one_on_one = Service.objects.create(mentor=profile, name="One-on-one session", duration_minutes=60,
-                                            price=hourly)
+        Service.objects.create(mentor=profile, name="One-on-one session", duration_minutes=60, price=hourly)
         Service.objects.create(mentor=profile, name="Quick question", duration_minutes=30,
                                price=(hourly / 2).quantize(Decimal("1")), session_type=Service.SessionType.CHAT)
-        group = Service.objects.create(mentor=profile, name="Group workshop", duration_minutes=90,
-                                       price=(hourly / 3).quantize(Decimal("1")), capacity=6)
-        # A group slot on the mentor's next working day, a week out, clear of their weekly hours' start.
+        if not group:
+            return
+        workshop = Service.objects.create(mentor=profile, name="Group workshop", duration_minutes=90,
+                                          price=(hourly / 3).quantize(Decimal("1")), capacity=6)
+        # A group slot on the mentor's first working day a week out, at the start of their hours that day.
         day = min(weekly)
-        start_local = (timezone.localtime(timezone=profile_zone(profile)) + timedelta(days=7)).replace(
+        start_local = (timezone.localtime(timezone=zoneinfo.ZoneInfo(profile.timezone)) + timedelta(days=7)).replace(
             hour=weekly[day][0][0], minute=0, second=0, microsecond=0)
         start_local += timedelta(days=(day - start_local.weekday()) % 7)
-        Slot.objects.create(mentor=profile, service=group, start=start_local, end=start_local + timedelta(minutes=90),
-                            capacity=group.capacity)
-        for offset, student in enumerate(students):
-            Review.objects.create(mentor=profile, author=student, rating=5 - (index + offset) % 2,
-                                  comment=DEMO_REVIEWS[(index + offset) % len(DEMO_REVIEWS)])
-        mentor_rating_recompute(mentor_id=profile.pk)
-        del one_on_one
+        Slot.objects.create(mentor=profile, service=workshop, start=start_local,
+                            end=start_local + timedelta(minutes=90), capacity=workshop.capacity)
 
-
-def profile_zone(profile):
-    import zoneinfo
-
-    return zoneinfo.ZoneInfo(profile.timezone)

@@ -1,0 +1,65 @@
+"""Reads of payments: what a payer paid, and what a mentor earned, with flat query counts."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from accounts.models import User
+from payments.models import Payment
+
+P = Payment.Status
+# Payments where money arrived: what they keep is their amount less what went back.
+EARNED = (P.SUCCEEDED, P.PARTIALLY_REFUNDED, P.REFUNDED)
+KEPT = ExpressionWrapper(F("amount") - F("refunded_amount"), output_field=DecimalField(max_digits=10,
+                                                                                        decimal_places=2))
+
+
+def payments_made(*, user: User) -> QuerySet[Payment]:
+    """The payer's own payments that reached a provider, newest first."""
+    return Payment.objects.filter(payer=user).exclude(provider_intent_id=None)
+
+
+def mentor_earnings(*, user: User) -> QuerySet[Payment]:
+    """Money that arrived for sessions in this mentor's slots, newest first, each with ``kept`` (refunds deducted).
+
+    Only what was paid counts: open, failed and voided intents never held money.
+    """
+    return (_earned(user).select_related("booking__slot", "booking__service", "booking__mentee")
+            .annotate(kept=KEPT).order_by("-created_at", "-id"))
+
+
+def _earned(user: User) -> QuerySet[Payment]:
+    return Payment.objects.filter(booking__slot__mentor__user=user, status__in=EARNED)
+
+
+@dataclass(frozen=True)
+class MonthEarnings:
+    month: date  # the first day of the month, in the viewer's zone
+    currency: str
+    payments: int
+    paid: Decimal
+    refunded: Decimal
+    kept: Decimal
+
+
+def mentor_earnings_by_month(*, user: User) -> list[MonthEarnings]:
+    """What the mentor kept per month and currency (the month a payment was made, in the current zone), newest
+    first. One query; currencies are never added together."""
+    rows = (_earned(user).annotate(month=TruncMonth("created_at")).values("month", "currency")
+            .annotate(payments=Count("id"), paid=Sum("amount"), refunded=Sum("refunded_amount"), total=Sum(KEPT))
+            .order_by("-month", "currency"))
+    return [MonthEarnings(month=timezone.localtime(row["month"]).date(), currency=row["currency"],
+                          payments=row["payments"], paid=row["paid"], refunded=row["refunded"], kept=row["total"])
+            for row in rows]
+
+
+def totals_by_currency(months: list[MonthEarnings]) -> dict[str, Decimal]:
+    """All-time kept money per currency, from the monthly rows (no further query)."""
+    totals: dict[str, Decimal] = {}
+    for row in months:
+        totals[row.currency] = totals.get(row.currency, Decimal("0")) + row.kept
+    return totals
