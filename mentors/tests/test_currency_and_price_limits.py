@@ -122,7 +122,8 @@ SETTINGS = {"title": "Principal Engineer", "company": "", "description": "", "pr
                                           ({"price_per_hour": TOO_MUCH}, "price_per_hour")])
 def test_the_dashboard_settings_refuse_a_bad_currency_or_price(client, profile, change, field):
     client.force_login(profile.user)
-    response = client.post("/mentor/dashboard/settings/", {f"settings-{k}": v for k, v in {**SETTINGS, **change}.items()})
+    data = {f"settings-{name}": value for name, value in {**SETTINGS, **change}.items()}  # the dashboard's prefix
+    response = client.post("/mentor/dashboard/settings/", data)
     assert response.status_code == 400
     assert field in response.context["settings_form"].errors
     profile.refresh_from_db()
