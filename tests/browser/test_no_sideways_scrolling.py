@@ -1,7 +1,7 @@
 """No main page scrolls sideways on a phone or a laptop, and a mentor's menu fits on one line at 1280 px.
 
 Every page of tests/browser/main_pages.py (the screenshot set) is opened as the person who uses it, with
-demo data that fills it, at 360, 390 and 1280 px."""
+demo data that fills it, at 360, 390, 1000 and 1280 px."""
 
 from django.core.management import call_command
 from playwright.sync_api import Error as PlaywrightError
@@ -10,7 +10,7 @@ from tests.browser.main_pages import MENTOR, demo_sessions
 from tests.browser.support import sign_in, watch
 
 PASSWORD = "a-long-and-unusual-passphrase"
-WIDTHS = (360, 390, 1280)
+WIDTHS = (360, 390, 1000, 1280)  # phones, a small laptop or tablet with the collapsed menu, a laptop
 ZONES = {None: "Europe/Moscow", MENTOR: "America/New_York"}
 
 # On one line, every item of the menu overlaps the first one vertically (their heights differ).
