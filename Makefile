@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PIP := $(BIN)/python -m pip --disable-pip-version-check --no-input --quiet
 
-.PHONY: run test install install-dev lint migrate worker beat bench clean
+.PHONY: run test install install-dev lint migrate worker beat bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ test: lint
 # Load test on the configured database (PostgreSQL: DATABASE_URL=postgres://...). See README, Performance.
 bench: install
 	$(BIN)/python scripts/bench.py
+
+# Every main page at 1280 and 390 px as the demo users see them, into screenshots/ (needs Chromium).
+screenshots: install-dev
+	$(BIN)/python scripts/screenshots.py
 
 worker: install
 	$(BIN)/celery -A mentorhub worker -l info

@@ -1,6 +1,8 @@
 import zoneinfo
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.core.exceptions import ObjectDoesNotExist
+from django.urls import reverse
 
 from accounts.middleware import browser_zone_name
 from mentorhub.addresses import client_ip
@@ -19,6 +21,20 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+    def get_login_redirect_url(self, request) -> str:
+        """Where someone lands after logging in when no ``?next=`` names the page they came from
+        (allauth follows a safe ``next`` before asking here): where they work, not the marketing page."""
+        user = request.user
+        try:
+            user.mentor_profile  # noqa: B018 (the reverse one-to-one: the mentors app is not imported here)
+        except ObjectDoesNotExist:
+            pass
+        else:
+            return reverse("mentors:dashboard")  # applicants too: it shows how their application stands
+        if user.is_staff:
+            return reverse("admin:index")
+        return reverse("bookings:mine")
 
     def get_client_ip(self, request) -> str:
         # allauth's own rule trusts the first X-Forwarded-For entry, which the client writes.

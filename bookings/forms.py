@@ -21,8 +21,11 @@ class BookForm(forms.Form):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                             label="Reason (shared with the other side)")
+    reason = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                             label="Reason (optional, shared with the other side)")
+    # What the person saw when they confirmed: the booking's state and the refund it would give.
+    expected_status = forms.CharField(max_length=16, required=False, widget=forms.HiddenInput)
+    quoted_refund = forms.DecimalField(max_digits=10, decimal_places=2, required=False, widget=forms.HiddenInput)
 
 
 class DeclineForm(forms.Form):

@@ -17,7 +17,7 @@ from mentorhub.errors import DomainError, NotFound
 from mentorhub.pages import act_and_report
 from mentors import selectors as mentor_selectors
 from mentors.models import Service
-from payments.policy import refund_terms
+from payments.policy import refund_quote, refund_terms
 
 
 def _booking_or_404(request, pk: int) -> Booking:
@@ -71,17 +71,18 @@ def my_sessions(request):
     return render(request, "bookings/my_sessions.html", {"tab": tab, "page": page})
 
 
+def _can_change(booking: Booking) -> bool:
+    return booking.is_live and booking.slot.start > timezone.now()
+
+
 @login_required
 def detail(request, pk: int):
     booking = _booking_or_404(request, pk)
     is_mentor = booking.slot.mentor.user_id == request.user.pk
-    from payments.policy import refund_quote
-
     context = {
         "booking": booking, "is_mentor": is_mentor, "events": booking.events.select_related("actor"),
         "refund": refund_quote(booking=booking, actor=request.user, now=timezone.now()),
-        "can_change": booking.is_live and booking.slot.start > timezone.now(),
-        "cancel_form": forms.CancelForm(), "decline_form": forms.DeclineForm(),
+        "can_change": _can_change(booking), "decline_form": forms.DeclineForm(),
     }
     return render(request, "bookings/detail.html", context)
 
@@ -95,14 +96,28 @@ def _act(request, pk: int, act, success: str):
 
 
 @login_required
-@require_POST
 def cancel(request, pk: int):
-    form = forms.CancelForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    expected = request.POST.get("expected_status") or None
-    return _act(request, pk, lambda: services.booking_cancel(booking_id=pk, actor=request.user, reason=reason,
-                                                             expected_status=expected),
-                "The session was cancelled.")
+    """GET: what cancelling now gives back, and a reason to leave. POST: cancel, on the terms that were shown."""
+    booking = _booking_or_404(request, pk)
+    if not _can_change(booking):
+        messages.info(request, "This session can no longer be cancelled.")
+        return redirect("bookings:detail", pk)
+    refund = refund_quote(booking=booking, actor=request.user, now=timezone.now())
+    form = forms.CancelForm(request.POST or None,
+                            initial={"expected_status": booking.status, "quoted_refund": refund.amount})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["quoted_refund"] is not None and data["quoted_refund"] != refund.amount:
+            # The refund tier changed while the page was open (a notice window passed): confirm the new one.
+            messages.warning(request, "The refund changed since this page was opened. Check it and confirm again.")
+            form = forms.CancelForm(initial={"expected_status": booking.status, "quoted_refund": refund.amount,
+                                             "reason": data["reason"]})
+        else:
+            return _act(request, pk, lambda: services.booking_cancel(
+                booking_id=pk, actor=request.user, reason=data["reason"],
+                expected_status=data["expected_status"] or None), "The session was cancelled.")
+    return render(request, "bookings/cancel.html", {"booking": booking, "refund": refund, "form": form,
+                                                    "is_mentor": booking.slot.mentor.user_id == request.user.pk})
 
 
 @login_required
@@ -121,30 +136,53 @@ def decline(request, pk: int):
                 "Declined. The seat is free again.")
 
 
+def _new_times(booking: Booking, *, window_start: datetime, window_end: datetime):
+    """The mentor's bookable times a booking could move to: same length, not its own time."""
+    service = booking.service if booking.service and booking.service.capacity == 1 else None
+    probe = service or Service(duration_minutes=booking.slot.duration_minutes, capacity=1)
+    return [t for t in mentor_selectors.bookable_times(mentor=booking.slot.mentor, service=probe,
+                                                       window_start=window_start, window_end=window_end)
+            if t.start != booking.slot.start]
+
+
 @login_required
 def reschedule(request, pk: int):
-    """Pick a new time from the mentor's bookable times (a week at a time, in your zone)."""
+    """Pick a new time from the mentor's bookable times (a week at a time, in your zone), then confirm the move.
+
+    Choosing a time (``?start=``) only shows the move side by side; the POST from that page makes it."""
     booking = _booking_or_404(request, pk)
+    if not _can_change(booking):
+        messages.info(request, "This session can no longer be moved.")
+        return redirect("bookings:detail", pk)
     if request.method == "POST":
         form = forms.RescheduleForm(request.POST)
         if form.is_valid():
             return _act(request, pk, lambda: services.booking_reschedule(
                 booking_id=pk, actor=request.user, start=form.cleaned_data["start"]), "Moved to the new time.")
         messages.error(request, "Pick one of the times shown.")
+    elif "start" in request.GET:
+        form = forms.RescheduleForm(request.GET)
+        if form.is_valid():
+            start = form.cleaned_data["start"]
+            chosen = next(iter(_new_times(booking, window_start=start, window_end=start + timedelta(seconds=1))),
+                          None)
+            if chosen is not None:
+                return render(request, "bookings/reschedule_confirm.html", {
+                    "booking": booking, "form": form, "new_start": chosen.start, "new_end": chosen.end,
+                    "week": timezone.localdate(chosen.start),
+                })
+            messages.error(request, "That time is no longer free. Pick another one.")
+        else:
+            messages.error(request, "Pick one of the times shown.")
     today = timezone.localdate()
     first = week_from(request.GET.get("week"), today=today)
     week_start = datetime.combine(first, time.min, tzinfo=timezone.get_current_timezone())
-    service = booking.service if booking.service and booking.service.capacity == 1 else None
-    probe = service or Service(duration_minutes=booking.slot.duration_minutes, capacity=1)
-    times = [t for t in mentor_selectors.bookable_times(mentor=booking.slot.mentor, service=probe,
-                                                        window_start=week_start,
-                                                        window_end=week_start + timedelta(days=7))
-             if t.start != booking.slot.start]
+    times = _new_times(booking, window_start=week_start, window_end=week_start + timedelta(days=7))
     days = [{"date": first + timedelta(days=i),
              "times": [t for t in times if timezone.localtime(t.start).date() == first + timedelta(days=i)]}
             for i in range(7)]
     return render(request, "bookings/reschedule.html", {
-        "booking": booking, "days": days, "next_week": first + timedelta(days=7),
+        "booking": booking, "days": days, "week": first, "next_week": first + timedelta(days=7),
         "prev_week": first - timedelta(days=7) if first > today else None,
     })
 

@@ -1,13 +1,50 @@
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Prefetch
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from mentorhub.api.errors import error_body, json_error
+from mentors import selectors as mentor_selectors
+from mentors.models import MentorProfile, Service
+from mentors.selectors import BookableTime
+
+HOME_CANDIDATES = 6  # top-rated mentors looked at: bounds the page's queries
+HOME_TIMES = 3
+HOME_HORIZON = timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class OpenTime:
+    mentor: MentorProfile
+    service: Service | None
+    time: BookableTime
+
+
+def next_open_times(*, now: datetime | None = None) -> list[OpenTime]:
+    """The soonest bookable time of each of a few top-rated mentors, soonest first. A fixed number of
+    queries: the mentors with their services and hours, then one look at each one's slots."""
+    now = now or timezone.now()
+    mentors = (mentor_selectors.listed_mentors().select_related("user")
+               .prefetch_related(Prefetch("services", queryset=Service.objects.filter(is_active=True)),
+                                 "weekly_rules", "date_overrides")
+               .order_by("-rating_avg", "-rating_count", "id")[:HOME_CANDIDATES])
+    found = []
+    for mentor in mentors:
+        service = next(iter(mentor.services.all()), None)  # what the profile offers first
+        soonest = mentor_selectors.bookable_times(mentor=mentor, service=service, window_start=now,
+                                                  window_end=now + HOME_HORIZON, now=now, limit=1)
+        if soonest:
+            found.append(OpenTime(mentor, service, soonest[0]))
+    return sorted(found, key=lambda item: item.time.start)[:HOME_TIMES]
 
 
 def home(request):
-    return render(request, "home.html")
+    return render(request, "home.html", {"next_times": next_open_times()})
 
 
 def _is_api(request) -> bool:

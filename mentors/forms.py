@@ -73,6 +73,11 @@ class ProfileSettingsForm(forms.ModelForm):
                   "min_notice_minutes": "Minimum notice (minutes)",
                   "buffer_minutes": "Buffer between sessions (minutes)",
                   "hold_minutes": "Requests expire after (minutes)"}
+        # Said to the mentor, in the dashboard's words (the model's texts are for the admin).
+        help_texts = {"accepts_bookings": "Off: you are paused and nobody can book you.",
+                      "confirm_reschedules": "Applies when you confirm each request: a mentee moving a booked "
+                                             "session waits for your answer again.",
+                      "currency": "The currency of all your prices."}
 
 
 class WeeklyHoursForm(WeeklyHoursMixin):

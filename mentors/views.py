@@ -109,17 +109,23 @@ def _own_profile(request) -> MentorProfile:
     return profile
 
 
+# The dashboard shows five forms on one page: a prefix each keeps their ids (and so their labels) apart,
+# e.g. the service's and the settings' "description".
+SETTINGS, HOURS, SERVICE, OVERRIDE, SLOT = "settings", "hours", "service", "override", "slot"
+
+
 def _dashboard(request, profile, **forms_in_error):
     slots = Slot.objects.filter(mentor=profile, is_active=True, end__gt=timezone.now()).select_related("service")
     reviews = selectors.reviews_to_answer(mentor=profile)
     context = {
         "profile": profile,
         "settings_form": forms.ProfileSettingsForm(
-            instance=profile, initial={"skills_text": ", ".join(profile.skills.values_list("name", flat=True))}),
-        "hours_form": forms.WeeklyHoursForm(weekly=weekly_text(profile)),
-        "service_form": forms.ServiceForm(),
-        "override_form": forms.OverrideForm(),
-        "slot_form": forms.SlotForm(profile=profile),
+            instance=profile, initial={"skills_text": ", ".join(profile.skills.values_list("name", flat=True))},
+            prefix=SETTINGS),
+        "hours_form": forms.WeeklyHoursForm(weekly=weekly_text(profile), prefix=HOURS),
+        "service_form": forms.ServiceForm(prefix=SERVICE),
+        "override_form": forms.OverrideForm(prefix=OVERRIDE),
+        "slot_form": forms.SlotForm(profile=profile, prefix=SLOT),
         "services": Service.objects.filter(mentor=profile, is_active=True),
         "overrides": DateOverride.objects.filter(mentor=profile, date__gte=timezone.localdate()),
         "slots": slots,
@@ -138,8 +144,9 @@ def dashboard(request):
     return _dashboard(request, profile)
 
 
-def _handle(request, form_name: str, form, action):
-    """Run ``action(cleaned_data)`` for a valid form; on a refusal show the dashboard again with the errors."""
+def _handle(request, form_name: str, form, action, *, what: str):
+    """Run ``action(cleaned_data)`` for a valid form; on a refusal show the dashboard again with the errors,
+    and say so at the top: the form may be far down the page (static/js/form-errors.js scrolls to it)."""
     profile = _own_profile(request)
     if form.is_valid():
         try:
@@ -148,6 +155,8 @@ def _handle(request, form_name: str, form, action):
             _show_error(request, form, exc)
         else:
             return redirect("mentors:dashboard")
+    if form.errors:
+        messages.error(request, f"{what} could not be saved: correct the highlighted field below.")
     return _dashboard(request, profile, **{form_name: form})
 
 
@@ -155,38 +164,38 @@ def _handle(request, form_name: str, form, action):
 @require_POST
 def save_settings(request):
     profile = _own_profile(request)
-    form = forms.ProfileSettingsForm(request.POST, instance=MentorProfile.objects.get(pk=profile.pk))
+    form = forms.ProfileSettingsForm(request.POST, instance=MentorProfile.objects.get(pk=profile.pk), prefix=SETTINGS)
 
     def action(data):
         skills = forms.split_list(data.pop("skills_text"))
         services.mentor_update_profile(user=request.user, skills=skills, **data)
         messages.success(request, "Profile saved.")
 
-    return _handle(request, "settings_form", form, action)
+    return _handle(request, "settings_form", form, action, what="Profile and booking settings")
 
 
 @login_required
 @require_POST
 def save_hours(request):
-    form = forms.WeeklyHoursForm(request.POST)
+    form = forms.WeeklyHoursForm(request.POST, prefix=HOURS)
 
     def action(data):
         services.availability_replace(user=request.user, weekly=form.weekly())
         messages.success(request, "Weekly hours saved.")
 
-    return _handle(request, "hours_form", form, action)
+    return _handle(request, "hours_form", form, action, what="Weekly hours")
 
 
 @login_required
 @require_POST
 def add_service(request):
-    form = forms.ServiceForm(request.POST)
+    form = forms.ServiceForm(request.POST, prefix=SERVICE)
 
     def action(data):
         services.service_create(user=request.user, **data)
         messages.success(request, f"Service “{data['name']}” added.")
 
-    return _handle(request, "service_form", form, action)
+    return _handle(request, "service_form", form, action, what="The new service")
 
 
 @login_required
@@ -205,7 +214,7 @@ def _act_and_return(request, act, success: str):
 @login_required
 @require_POST
 def add_override(request):
-    form = forms.OverrideForm(request.POST)
+    form = forms.OverrideForm(request.POST, prefix=OVERRIDE)
 
     def action(data):
         profile = _own_profile(request)
@@ -216,7 +225,7 @@ def add_override(request):
         services.overrides_replace(user=request.user, overrides=current)
         messages.success(request, f"{data['date']:%a %d %b}: {'day off' if not data['ranges'] else data['ranges']}.")
 
-    return _handle(request, "override_form", form, action)
+    return _handle(request, "override_form", form, action, what="The day off or special hours")
 
 
 @login_required
@@ -234,7 +243,7 @@ def remove_override(request, pk: int):
 @require_POST
 def add_slot(request):
     profile = _own_profile(request)
-    form = forms.SlotForm(request.POST, profile=profile)
+    form = forms.SlotForm(request.POST, profile=profile, prefix=SLOT)
 
     def action(data):
         services.slot_create(user=request.user, start=data["start"],
@@ -243,7 +252,7 @@ def add_slot(request):
                              capacity=data["quota"])
         messages.success(request, "Slot published.")
 
-    return _handle(request, "slot_form", form, action)
+    return _handle(request, "slot_form", form, action, what="The slot")
 
 
 @login_required

@@ -29,9 +29,13 @@ class NotesForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    rating = forms.TypedChoiceField(choices=[(n, f"{n} ★") for n in range(5, 0, -1)], coerce=int)
+    # Nothing is chosen until the mentee chooses: a preselected rating published stars nobody gave.
+    rating = forms.TypedChoiceField(
+        choices=[("", "Choose a rating"), (5, "5 ★ Excellent"), (4, "4 ★ Good"), (3, "3 ★ Okay"), (2, "2 ★ Poor"),
+                 (1, "1 ★ Bad")],
+        coerce=int, label="Your rating", error_messages={"required": "Choose a rating from 1 to 5 stars."})
     review = forms.CharField(required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}),
-                             label="Your review (public)")
+                             label="Your review (public, optional)")
 
 
 @login_required

@@ -122,7 +122,8 @@ SETTINGS = {"title": "Principal Engineer", "company": "", "description": "", "pr
                                           ({"price_per_hour": TOO_MUCH}, "price_per_hour")])
 def test_the_dashboard_settings_refuse_a_bad_currency_or_price(client, profile, change, field):
     client.force_login(profile.user)
-    response = client.post("/mentor/dashboard/settings/", {**SETTINGS, **change})
+    data = {f"settings-{name}": value for name, value in {**SETTINGS, **change}.items()}  # the dashboard's prefix
+    response = client.post("/mentor/dashboard/settings/", data)
     assert response.status_code == 400
     assert field in response.context["settings_form"].errors
     profile.refresh_from_db()
@@ -131,8 +132,9 @@ def test_the_dashboard_settings_refuse_a_bad_currency_or_price(client, profile, 
 
 def test_the_dashboard_refuses_a_service_price_above_the_ceiling(client, profile):
     client.force_login(profile.user)
-    response = client.post("/mentor/dashboard/services/", {"name": "Gold", "duration_minutes": 60, "price": TOO_MUCH,
-                                                           "session_type": "video", "capacity": 1})
+    response = client.post("/mentor/dashboard/services/", {"service-name": "Gold", "service-duration_minutes": 60,
+                                                           "service-price": TOO_MUCH, "service-session_type": "video",
+                                                           "service-capacity": 1})
     assert response.status_code == 400
     assert response.context["service_form"].errors["price"] == ["A price can be at most 999,999."]
     assert not Service.objects.exists()

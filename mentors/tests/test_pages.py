@@ -9,6 +9,11 @@ from mentors.tests.factories import MentorProfileFactory, ServiceFactory, SlotFa
 pytestmark = pytest.mark.django_db
 
 
+def prefixed(prefix: str, data: dict) -> dict:
+    """The dashboard's forms post under a prefix each (they share one page, and so one set of ids)."""
+    return {f"{prefix}-{name}": value for name, value in data.items()}
+
+
 @pytest.fixture
 def profile(mentor):
     return MentorProfileFactory(user=mentor, timezone="Europe/Moscow", skills=["Python"])
@@ -79,12 +84,13 @@ def test_the_dashboard_sends_users_without_a_profile_to_apply(client, mentee):
 
 def test_the_dashboard_adds_a_service_and_publishes_a_group_slot_in_the_mentors_zone(client, profile):
     client.force_login(profile.user)
-    client.post("/mentor/dashboard/services/", {"name": "Workshop", "duration_minutes": 90, "session_type": "video",
-                                                 "capacity": 5, "description": ""})
+    client.post("/mentor/dashboard/services/", prefixed("service", {
+        "name": "Workshop", "duration_minutes": 90, "session_type": "video", "capacity": 5, "description": ""}))
     service = Service.objects.get(name="Workshop")
     assert service.price == profile.price_per_hour * 90 / 60
     day = (timezone.now() + timedelta(days=5)).date()
-    response = client.post("/mentor/dashboard/slots/", {"start": f"{day}T10:00", "service": service.pk, "quota": 5})
+    response = client.post("/mentor/dashboard/slots/", prefixed("slot", {"start": f"{day}T10:00", "service": service.pk,
+                                                                         "quota": 5}))
     assert response.status_code == 302
     slot = Slot.objects.get()
     assert (slot.capacity, slot.duration_minutes) == (5, 90)
@@ -95,8 +101,8 @@ def test_the_dashboard_explains_a_refused_slot_without_saving_it(client, profile
     existing = SlotFactory(mentor=profile)
     client.force_login(profile.user)
     local = existing.start.astimezone(timezone.get_fixed_timezone(180))
-    response = client.post("/mentor/dashboard/slots/", {"start": f"{local:%Y-%m-%dT%H:%M}", "duration_minutes": 60,
-                                                        "quota": 1})
+    response = client.post("/mentor/dashboard/slots/", prefixed("slot", {"start": f"{local:%Y-%m-%dT%H:%M}",
+                                                                         "duration_minutes": 60, "quota": 1}))
     assert response.status_code == 400
     assert "already have a slot" in response.content.decode()
     assert Slot.objects.count() == 1
@@ -115,7 +121,7 @@ def test_the_dashboard_records_a_day_off_and_it_hides_that_days_times(client, pr
         WeeklyRuleFactory(mentor=profile, weekday=weekday)
     client.force_login(profile.user)
     day = timezone.localdate() + timedelta(days=3)
-    client.post("/mentor/dashboard/overrides/", {"date": day.isoformat(), "ranges": ""})
+    client.post("/mentor/dashboard/overrides/", prefixed("override", {"date": day.isoformat(), "ranges": ""}))
     assert profile.date_overrides.get().ranges == []
     response = client.get(f"/api/v1/mentors/{profile.pk}/availability", {"from": day.isoformat(),
                                                                         "to": day.isoformat()})
@@ -124,11 +130,11 @@ def test_the_dashboard_records_a_day_off_and_it_hides_that_days_times(client, pr
 
 def test_the_dashboard_saves_settings_and_skills(client, profile):
     client.force_login(profile.user)
-    response = client.post("/mentor/dashboard/settings/", {
+    response = client.post("/mentor/dashboard/settings/", prefixed("settings", {
         "title": "Principal Engineer", "company": "", "description": "", "price_per_hour": "5000", "currency": "RUB",
         "timezone": "Europe/Moscow", "accepts_bookings": "on", "min_notice_minutes": 60, "buffer_minutes": 10,
         "hold_minutes": 120, "skills_text": "Python, Architecture", "full_refund_hours": 12, "late_refund_percent": 50,
-    })
+    }))
     assert response.status_code == 302
     profile.refresh_from_db()
     assert (profile.title, profile.buffer_minutes, profile.requires_confirmation) == ("Principal Engineer", 10, False)

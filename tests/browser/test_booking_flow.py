@@ -61,8 +61,9 @@ def test_a_mentee_books_the_mentor_confirms_then_the_mentee_reschedules_and_canc
     # Reschedule to another time.
     page.get_by_test_id("session-row").get_by_role("link").click()
     before = page.get_by_test_id("booking-when").inner_text()
-    page.get_by_role("link", name="Reschedule").click()
+    page.get_by_role("link", name="Reschedule…").click()
     page.get_by_test_id("new-time").nth(3).click()
+    page.get_by_test_id("confirm-move").click()
     expect(page.locator(".message.success")).to_contain_text("Moved")
     expect(page.get_by_test_id("booking-when")).not_to_have_text(before)
     expect(page.get_by_test_id("history")).to_contain_text("Moved from")
@@ -70,8 +71,9 @@ def test_a_mentee_books_the_mentor_confirms_then_the_mentee_reschedules_and_canc
     assert booking.status == "scheduled" and booking.ical_sequence == 1
 
     # Then cancel, with a reason.
+    page.get_by_role("link", name="Cancel session…").click()
     page.get_by_test_id("cancel-form").locator("textarea").fill("Something came up")
-    page.get_by_role("button", name="Cancel session").click()
+    page.get_by_role("button", name="Yes, cancel the session").click()
     expect(page.get_by_test_id("booking-status")).to_have_text("Cancelled")
     booking.refresh_from_db()
     assert (booking.status, booking.cancellation_reason) == ("cancelled", "Something came up")

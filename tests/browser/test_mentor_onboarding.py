@@ -50,10 +50,10 @@ def test_apply_approve_set_hours_and_the_profile_shows_bookable_times(page, brow
     # The mentor sets weekly hours on every day, using the editor's shortcut for Tue-Fri.
     page.goto("/mentor/dashboard/")
     expect(page.get_by_test_id("mentor-status")).to_have_text("Approved")
-    page.fill("input[name=monday]", "09:00-17:00")
+    page.get_by_label("Monday").fill("09:00-17:00")
     page.get_by_role("button", name="Copy Monday to Tue–Fri").click()
-    page.fill("input[name=saturday]", "09:00-17:00")
-    page.fill("input[name=sunday]", "09:00-17:00")
+    page.get_by_label("Saturday").fill("09:00-17:00")
+    page.get_by_label("Sunday").fill("09:00-17:00")
     page.get_by_role("button", name="Save hours").click()
     expect(page.locator(".message.success")).to_contain_text("Weekly hours saved")
     assert MentorProfile.objects.get().weekly_rules.count() == 7

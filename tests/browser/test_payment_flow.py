@@ -51,7 +51,9 @@ def test_book_a_paid_session_pay_at_the_offline_checkout_then_cancel_early_and_s
 
     # Cancelling early shows, then gives, a full refund.
     expect(page.get_by_test_id("refund-quote")).to_contain_text("4000 RUB back")
-    page.get_by_role("button", name="Cancel session").click()
+    page.get_by_role("link", name="Cancel session…").click()
+    expect(page.get_by_test_id("refund-quote")).to_contain_text("4000 RUB")
+    page.get_by_role("button", name="Yes, cancel the session").click()
     expect(page.get_by_test_id("booking-status")).to_have_text("Cancelled")
     expect(page.get_by_test_id("history")).to_contain_text("full refund")
     payment = Payment.objects.get()

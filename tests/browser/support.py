@@ -1,0 +1,30 @@
+"""Helpers for browser tests: every test listens for JavaScript errors, and signs in through the real form."""
+
+from playwright.sync_api import expect
+
+
+def watch(page) -> list[str]:
+    """Every console error and uncaught exception the page produces from now on (assert it stays empty).
+
+    Chromium also logs the status of a page that answers 4xx, e.g. a form sent back with its errors as a
+    400; that is the page itself, which tests check by what it shows, not a script or an asset failing."""
+    problems: list[str] = []
+
+    def console(message):
+        if message.type != "error":
+            return
+        if message.text.startswith("Failed to load resource") and message.location.get("url") == page.url:
+            return
+        problems.append(f"{page.url}: console: {message.text}")
+
+    page.on("console", console)
+    page.on("pageerror", lambda error: problems.append(f"{page.url}: uncaught: {error}"))
+    return problems
+
+
+def sign_in(page, email: str, password: str) -> None:
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", password)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_test_id("nav-user")).to_be_attached()
