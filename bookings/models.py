@@ -96,6 +96,9 @@ class BookingEvent(models.Model):
     from_status = models.CharField(max_length=16, blank=True)
     to_status = models.CharField(max_length=16)
     reason = models.TextField(max_length=2000, blank=True)
+    # A move records both starts as data, so each reader sees them in their own zone.
+    moved_from = models.DateTimeField(null=True, blank=True)
+    moved_to = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

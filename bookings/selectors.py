@@ -52,6 +52,17 @@ def upcoming(queryset: QuerySet[Booking]) -> QuerySet[Booking]:
     return queryset.filter(status__in=Booking.LIVE, slot__start__gt=timezone.now()).order_by("slot__start", "id")
 
 
+def not_over(queryset: QuerySet[Booking]) -> QuerySet[Booking]:
+    """Live sessions that have not ended yet, one going on now included (My sessions' first tab: it can be joined)."""
+    return queryset.filter(status__in=Booking.LIVE, slot__end__gt=timezone.now()).order_by("slot__start", "id")
+
+
+def over(queryset: QuerySet[Booking]) -> QuerySet[Booking]:
+    """Everything else: ended, or no longer live."""
+    now = timezone.now()
+    return queryset.filter(Q(slot__end__lte=now) | ~Q(status__in=Booking.LIVE)).order_by("-slot__start", "-id")
+
+
 def past(queryset: QuerySet[Booking]) -> QuerySet[Booking]:
     now = timezone.now()
     return queryset.filter(Q(slot__start__lte=now) | ~Q(status__in=Booking.LIVE)).order_by("-slot__start", "-id")

@@ -7,7 +7,7 @@ and writes the BookingEvent audit row. Notices go out after commit.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -36,7 +36,7 @@ ALLOWED = {
 JOINABLE = (S.SCHEDULED,)
 
 
-def _transition(booking: Booking, *, to: str, actor: User | None, reason: str = "") -> Booking:
+def _transition(booking: Booking, *, to: str, actor: User | None, reason: str = "", **event: datetime) -> Booking:
     """The only place a booking's status changes: checked, saved, audited, announced after commit."""
     source = booking.status
     if to not in ALLOWED.get(source, set()):
@@ -47,7 +47,7 @@ def _transition(booking: Booking, *, to: str, actor: User | None, reason: str = 
     booking.save(update_fields=["status", "payment_status", "payment_due_at", "hold_expires_at",
                                 "cancellation_reason", "cancelled_by", "slot", "rescheduled_from", "ical_sequence",
                                 "updated_at"])
-    BookingEvent.objects.create(booking=booking, actor=actor, from_status=source, to_status=to, reason=reason)
+    BookingEvent.objects.create(booking=booking, actor=actor, from_status=source, to_status=to, reason=reason, **event)
     notify.booking_changed_on_commit(booking.pk, source, to)
     if source in JOINABLE:
         realtime.room_access_changed_on_commit(slot_id=booking.slot_id)
@@ -442,10 +442,9 @@ def booking_reschedule(
     if booking.payment_status == Booking.PaymentStatus.PENDING:
         booking.payment_due_at = payment_due(start=new_slot.start, now=now)
     realtime.room_access_changed_on_commit(slot_id=old_slot.pk)
-    moved = f"Moved from {old_slot.start.astimezone(UTC):%Y-%m-%d %H:%M} UTC to " \
-            f"{new_slot.start.astimezone(UTC):%Y-%m-%d %H:%M} UTC."
     return _transition(booking, to=S.REQUESTED if waits else S.SCHEDULED, actor=actor,
-                       reason=f"{moved} Waiting for the mentor to confirm." if waits else moved)
+                       reason="Moved to a new time; waiting for the mentor to confirm." if waits else
+                       "Moved to a new time.", moved_from=old_slot.start, moved_to=new_slot.start)
 
 
 def _expire(booking: Booking) -> None:

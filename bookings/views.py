@@ -66,7 +66,7 @@ def book(request, mentor_id: int):
 def my_sessions(request):
     tab = "past" if request.GET.get("tab") == "past" else "upcoming"
     mine = selectors.bookings_as_participant(user=request.user)
-    queryset = selectors.past(mine) if tab == "past" else selectors.upcoming(mine)
+    queryset = selectors.over(mine) if tab == "past" else selectors.not_over(mine)
     page = Paginator(queryset, 20).get_page(request.GET.get("page"))
     return render(request, "bookings/my_sessions.html", {"tab": tab, "page": page})
 

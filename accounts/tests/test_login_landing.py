@@ -37,3 +37,8 @@ def test_the_page_someone_came_from_wins(client, mentee):
 
 def test_a_next_on_another_site_is_ignored(client, mentee):
     assert log_in(client, mentee, "?next=https://evil.example/")["Location"] == "/sessions/"
+
+
+def test_the_log_in_link_brings_people_back_to_the_page_they_were_on(client, db):
+    html = client.get("/mentors/?skill=python").content.decode()
+    assert 'href="/accounts/login/?next=/mentors/%3Fskill%3Dpython"' in html

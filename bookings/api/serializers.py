@@ -36,7 +36,7 @@ class EventOutput(serializers.ModelSerializer):
 
     class Meta:
         model = BookingEvent
-        fields = ["from_status", "to_status", "actor", "reason", "created_at"]
+        fields = ["from_status", "to_status", "actor", "reason", "moved_from", "moved_to", "created_at"]
 
 
 class BookingOutput(serializers.ModelSerializer):

@@ -57,6 +57,17 @@ def test_my_sessions_has_upcoming_and_past_tabs(client, mentee, profile):
     assert "Old one" in past and "Upcoming one" not in past
 
 
+def test_a_session_going_on_now_is_under_upcoming_where_it_can_be_joined(client, mentee, profile):
+    from django.utils import timezone
+
+    started = timezone.now() - timedelta(minutes=10)
+    now_on = Slot.objects.create(mentor=profile, start=started, end=started + timedelta(hours=1), seats_taken=1)
+    BookingFactory(mentee=mentee, slot=now_on, topic="Going on now", payment_status="paid")
+    client.force_login(mentee)
+    assert "Going on now" in client.get("/sessions/").content.decode()
+    assert "Going on now" not in client.get("/sessions/?tab=past").content.decode()
+
+
 def test_a_booking_page_shows_its_history_and_is_private(client, mentee, other_user, one_seat_slot):
     booking = services.booking_hold(mentee=mentee, slot_id=one_seat_slot.pk)
     client.force_login(other_user)

@@ -5,6 +5,7 @@ import os
 import pytest
 
 from mentorhub.testing import CHROMIUM, HAS_CHROMIUM
+from tests.browser.support import watch
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -46,5 +47,7 @@ def page(browser, live_server, transactional_db):
     context.add_cookies([{"name": "tz", "value": "Europe%2FMoscow", "url": live_server.url}])
     context.set_default_timeout(15_000)
     page = context.new_page()
+    problems = watch(page)  # every browser test fails on a JavaScript error, whether or not it asks
     yield page
     context.close()
+    assert not problems, "JavaScript errors on the pages this test visited:\n" + "\n".join(problems)

@@ -1,5 +1,7 @@
 """Helpers for browser tests: every test listens for JavaScript errors, and signs in through the real form."""
 
+import os
+
 from playwright.sync_api import expect
 
 
@@ -28,3 +30,16 @@ def sign_in(page, email: str, password: str) -> None:
     page.fill("input[name=password]", password)
     page.get_by_role("button", name="Sign In").click()
     expect(page.get_by_test_id("nav-user")).to_be_attached()
+
+
+def sideways_overflow(page) -> int:
+    """How many pixels the page scrolls sideways (0 when it fits the viewport)."""
+    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+def screenshot(page, name: str) -> None:
+    """Save a full-page screenshot as ``$BROWSER_SCREENSHOTS/<name>.png`` when that variable names a folder."""
+    folder = os.environ.get("BROWSER_SCREENSHOTS")
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+        page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True)

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from mentors.models import MentorProfile, Service, Slot
-from tests.browser.console import screenshot, sideways_overflow, watch
+from tests.browser.support import screenshot, sideways_overflow, watch
 
 PASSWORD = "a-long-and-unusual-passphrase"
 

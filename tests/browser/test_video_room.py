@@ -29,7 +29,7 @@ from mentorhub.testing import CHROMIUM
 from mentors.models import MentorProfile, Slot
 from reviews.models import Review
 from tests.browser.conftest import CHROMIUM_ARGS
-from tests.browser.console import screenshot, sideways_overflow, watch
+from tests.browser.support import screenshot, sideways_overflow, watch
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "a-long-and-unusual-passphrase"
