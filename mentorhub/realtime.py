@@ -6,6 +6,9 @@ so a rolled-back change closes nobody, and ``robust`` so a channel layer that is
 turns a committed change into an error.
 """
 
+import asyncio
+import threading
+
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
@@ -21,5 +24,17 @@ def room_access_changed_on_commit(*, slot_id: int) -> None:
 
 def room_access_changed(*, slot_id: int) -> None:
     layer = get_channel_layer()
-    if layer is not None:
-        async_to_sync(layer.group_send)(slot_group(slot_id), {"type": "access.changed"})
+    if layer is None:
+        return
+    send = async_to_sync(layer.group_send)
+    message = (slot_group(slot_id), {"type": "access.changed"})
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:  # the usual case: a request thread, a worker, a shell
+        send(*message)
+        return
+    # Synchronous code running inside an event loop's thread (a test driving a browser, a notebook):
+    # async_to_sync refuses to block that loop, so the message goes from a short-lived thread instead.
+    sender = threading.Thread(target=send, args=message, daemon=True)
+    sender.start()
+    sender.join(timeout=5)

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -86,9 +87,11 @@ def test_a_booking_page_says_its_times_in_the_viewers_zone_at_both_widths(page):
         page.set_viewport_size({"width": width, "height": 900})
         page.goto(f"/bookings/{booking.pk}/")
         stamps = page.get_by_test_id("history").locator("time")
-        expect(stamps).to_have_count(2)
-        for index in range(2):
+        expect(stamps).to_have_count(4)  # two events' stamps, and the move's from and to
+        for index in (0, 1, 3):
             expect(stamps.nth(index)).to_contain_text("JST")
+        expect(page.get_by_test_id("history-move")).to_contain_text(
+            f"{timezone.localtime(start + timedelta(hours=9), ZoneInfo('Asia/Tokyo')):%H:%M} JST")
         assert sideways_overflow(page) == 0
         screenshot(page, f"booking-detail-{width}")
     assert problems == []
