@@ -191,9 +191,17 @@ def user_password_reset_confirm(*, uid: str, token: str, new_password: str, requ
     reset_password(user, new_password)
     refresh_tokens_revoke_all(user=user)
     signals.password_reset.send(sender=User, request=request, user=user)
-    # allauth's optional "your password was reset" notice (ACCOUNT_EMAIL_NOTIFICATIONS).
-    transaction.on_commit(lambda: _in_allauth_context(request, lambda: get_adapter(request).send_notification_mail(
-        "account/email/password_reset", user)), robust=True)
+    addresses = {user.email, *EmailAddress.objects.filter(user=user).values_list("email", flat=True)}
+
+    def after_reset():
+        adapter = get_adapter(request)
+        if request is not None:  # as the page does: failed logins from here no longer count against it
+            for address in addresses:
+                adapter._delete_login_attempts_cached_email(request, email=address)
+        # allauth's optional "your password was reset" notice (ACCOUNT_EMAIL_NOTIFICATIONS).
+        adapter.send_notification_mail("account/email/password_reset", user)
+
+    transaction.on_commit(lambda: _in_allauth_context(request, after_reset), robust=True)
     return user
 
 

@@ -11,6 +11,7 @@ from django.contrib.auth import update_session_auth_hash
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.exceptions import Throttled
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -25,6 +26,19 @@ RESET_REQUESTED = ("If an account uses this address, we have sent it a link to c
                    "It can take a few minutes to arrive.")
 RESEND_REQUESTED = ("If this address belongs to an account that has not confirmed it yet, we have sent it "
                     "a new confirmation link.")
+
+
+def _allauth_limit(request, action: str) -> None:
+    """The page's own allauth limit for ``action`` (ACCOUNT_RATE_LIMITS), per signed-in user: one budget
+    for the page and the API, so a stolen access token cannot guess the current password from many
+    addresses."""
+    from allauth.account import app_settings as allauth_settings
+    from allauth.core import ratelimit
+    from allauth.core.internal.ratelimit import parse_rates
+
+    if not ratelimit.consume(request._request, action=action, user=request.user):
+        longest = max((rate.duration for rate in parse_rates(allauth_settings.RATE_LIMITS.get(action))), default=60)
+        raise Throttled(wait=longest)
 
 
 class _PublicCredentialsView(CredentialsThrottleMixin, APIView):
@@ -83,6 +97,7 @@ class PasswordChangeView(CredentialsThrottleMixin, APIView):
     def post(self, request):
         data = s.PasswordChangeInput(data=request.data)
         data.is_valid(raise_exception=True)
+        _allauth_limit(request, "change_password")
         refresh = services.user_password_change(user=request.user, **data.validated_data,
                                                 request=request._request)
         if isinstance(request.successful_authenticator, SessionAuthentication):

@@ -365,3 +365,25 @@ def test_password_change_is_throttled_like_login(api, mentee, settings):
         statuses = [api(mentee).post(CHANGE, {"old_password": "wrong", "new_password": NEW_PASSWORD}).status_code
                     for _ in range(3)]
     assert statuses == [400, 400, 429]
+
+
+def test_password_change_shares_the_pages_per_user_limit(api, mentee, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "change_password": "2/m/user"}
+    statuses = [api(mentee).post(CHANGE, {"old_password": "wrong", "new_password": NEW_PASSWORD}).status_code
+                for _ in range(3)]
+    assert statuses == [400, 400, 429]
+    refused = api(mentee).post(CHANGE, {"old_password": TEST_PASSWORD, "new_password": NEW_PASSWORD})
+    assert refused.status_code == 429 and int(refused["Retry-After"]) == 60
+
+
+def test_a_password_reset_clears_the_failed_logins_counted_from_that_address(api, client, send, rita, settings,
+                                                                            mailoutbox):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login_failed": "2/5m/key"}
+    for _ in range(3):
+        client.post("/accounts/login/", {"login": rita.email, "password": "wrong"})
+    locked = client.post("/accounts/login/", {"login": rita.email, "password": TEST_PASSWORD})
+    assert b"Too many failed login attempts" in locked.content
+    send(RESET, {"email": rita.email})
+    uid, token = reset_link_in(mailoutbox[0])
+    assert send(RESET_CONFIRM, {"uid": uid, "token": token, "new_password": NEW_PASSWORD}).status_code == 200
+    assert client.post("/accounts/login/", {"login": rita.email, "password": NEW_PASSWORD}).status_code == 302
