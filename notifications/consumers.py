@@ -1,8 +1,10 @@
 """``/ws/notifications``: each new notice and the unread count, pushed to every open socket of its user.
 
 Signed in by ``?token=<access token>`` (apps) or the site's session cookie (the bell); anyone else
-is refused with 4401. Each socket joins its user's group; services send to that group after commit
-(notifications.live). The client only listens: what it sends is answered with an error, never acted on.
+is accepted and at once closed with 4401: a refused handshake would reach a browser only as 1006 (and a
+console error), while 4401 tells the client to stop retrying and sign in again. Each socket joins its
+user's group; services send to that group after commit (notifications.live). The client only
+listens: what it sends is answered with an error, never acted on.
 """
 
 from channels.db import database_sync_to_async
@@ -18,6 +20,7 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
+            await self.accept()
             await self.close(code=UNAUTHENTICATED)
             return
         self.group = user_group(user.pk)
