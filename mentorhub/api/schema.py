@@ -177,6 +177,23 @@ def _string_example(schema: dict) -> str:
     return value
 
 
+# What the error handler (mentorhub/api/errors.py) answers most often with each code.
+ERROR_EXAMPLE_DETAILS = {
+    "400": ("email: This field is required.", [{"field": "email", "message": "This field is required."}]),
+    "401": ("Authentication credentials were not provided.", []),
+    "403": ("You do not have permission to perform this action.", []),
+    "404": ("Not found.", []),
+    "409": ("This request expired before it was confirmed.", []),
+    "413": ("Request body too large: at most 1048576 bytes.", []),
+    "429": ("Request was throttled. Expected available in 55 seconds.", []),
+}
+
+
+def _error_example(code: str) -> dict:
+    detail, errors = ERROR_EXAMPLE_DETAILS.get(code, ("Something went wrong.", []))
+    return {"detail": detail, "status_code": int(code), "errors": errors}
+
+
 def add_response_examples(result, generator, request, public):
     """Postprocessing hook: give every response body without an example one made from its schema."""
     components = result.get("components", {}).get("schemas", {})
@@ -184,8 +201,12 @@ def add_response_examples(result, generator, request, public):
         for method, operation in operations.items():
             if method == "parameters":
                 continue
-            for response in operation.get("responses", {}).values():
+            for code, response in operation.get("responses", {}).items():
                 for media in response.get("content", {}).values():
-                    if "schema" in media and "example" not in media and "examples" not in media:
+                    if "schema" not in media or "example" in media or "examples" in media:
+                        continue
+                    if media["schema"].get("$ref", "").endswith("/Error") and code.isdigit():
+                        media["example"] = _error_example(code)
+                    else:
                         media["example"] = example_from_schema(media["schema"], components)
     return result

@@ -264,3 +264,14 @@ def test_example_generation_follows_refs_and_stops_on_a_schema_that_contains_its
     while example.get("children"):
         example, depth = example["children"][0], depth + 1
     assert 0 < depth < 10
+
+
+def test_a_hand_written_example_on_a_view_is_kept_and_errors_show_their_own_status(schema):
+    weekly = schema["paths"]["/api/v1/mentors/me/availability/"]["get"]["responses"]
+    media = weekly["200"]["content"]["application/json"]
+    assert "example" not in media and media["examples"]["WeeklyHours"]["value"]["monday"] == ["10:00-18:00"]
+    for path, method, operation in operations(schema):
+        for code, response in operation["responses"].items():
+            if not code.startswith("2"):
+                example = response["content"]["application/json"]["example"]
+                assert example["status_code"] == int(code) and example["detail"], (method, path, code)
