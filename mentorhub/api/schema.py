@@ -3,6 +3,7 @@ response carries an example (written by hand with OpenApiExample, or generated f
 
 import re
 
+from django.conf import settings
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from rest_framework import serializers
@@ -109,17 +110,12 @@ STRING_EXAMPLES = {
 }
 
 
-def _component(ref: str, components: dict) -> tuple[str, dict]:
-    name = ref.rsplit("/", 1)[-1]
-    return name, components.get(name, {})
-
-
 def example_from_schema(schema: dict, components: dict, depth: int = 0):
     """A value that validates against ``schema`` (OpenAPI 3.0; ``$ref`` resolved against ``components``)."""
     if "example" in schema:
         return schema["example"]
     if "$ref" in schema:
-        _, target = _component(schema["$ref"], components)
+        target = components.get(schema["$ref"].rsplit("/", 1)[-1], {})
         return example_from_schema(target, components, depth + 1)
     if "enum" in schema:
         return next((value for value in schema["enum"] if value is not None), None)
@@ -184,13 +180,14 @@ ERROR_EXAMPLE_DETAILS = {
     "403": ("You do not have permission to perform this action.", []),
     "404": ("Not found.", []),
     "409": ("This request expired before it was confirmed.", []),
-    "413": ("Request body too large: at most 1048576 bytes.", []),
+    "413": ("Request body too large: at most {limit} bytes.", []),
     "429": ("Request was throttled. Expected available in 55 seconds.", []),
 }
 
 
 def _error_example(code: str) -> dict:
     detail, errors = ERROR_EXAMPLE_DETAILS.get(code, ("Something went wrong.", []))
+    detail = detail.format(limit=settings.MAX_REQUEST_BODY_BYTES)
     return {"detail": detail, "status_code": int(code), "errors": errors}
 
 
