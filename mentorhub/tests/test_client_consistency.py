@@ -161,6 +161,14 @@ def everything(mentee, mentor):
     return {"{id}": {"booking": booking.pk, "mentors": profile.pk, "sessions": booking.pk}}
 
 
+def test_datetimes_are_aware_and_rendered_as_iso_8601(settings):
+    from rest_framework.settings import api_settings
+
+    # Naive datetimes would render without an offset; another format would not be ISO 8601.
+    assert settings.USE_TZ is True
+    assert api_settings.DATETIME_FORMAT == "iso-8601"
+
+
 def moments(value, key=None):
     if isinstance(value, dict):
         for k, v in value.items():
