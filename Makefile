@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PIP := $(BIN)/python -m pip --disable-pip-version-check --no-input --quiet
 
-.PHONY: run test install install-dev lint migrate worker beat bench screenshots clean
+.PHONY: run test install install-dev lint migrate worker beat bench screenshots client clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,15 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(PIP) install -r requirements-dev.txt
 	touch $@ $(VENV)/.installed-runtime
 
+# The TypeScript client check (openapi-typescript, tsc) pinned by package-lock.json; a test runs it.
+TS_CLIENT := clients/typescript
+$(TS_CLIENT)/node_modules/.installed: $(TS_CLIENT)/package.json $(TS_CLIENT)/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "Node.js 20+ with npm is needed (clients/typescript: the TypeScript client check)" >&2; exit 1; }
+	cd $(TS_CLIENT) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 install: $(VENV)/.installed-runtime
-install-dev: $(VENV)/.installed-dev
+install-dev: $(VENV)/.installed-dev $(TS_CLIENT)/node_modules/.installed
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
@@ -51,6 +58,12 @@ bench: install
 screenshots: install-dev
 	$(BIN)/python scripts/screenshots.py
 
+# For client authors: the OpenAPI schema and its TypeScript types in clients/typescript/ (see README).
+client: install-dev
+	$(BIN)/python manage.py spectacular --format openapi-json --file $(TS_CLIENT)/openapi.json
+	$(TS_CLIENT)/node_modules/.bin/openapi-typescript $(TS_CLIENT)/openapi.json --default-non-nullable false \
+		--output $(TS_CLIENT)/schema.d.ts
+
 worker: install
 	$(BIN)/celery -A mentorhub worker -l info
 
@@ -58,4 +71,4 @@ beat: install
 	$(BIN)/celery -A mentorhub beat -l info
 
 clean:
-	rm -rf $(VENV) staticfiles
+	rm -rf $(VENV) staticfiles $(TS_CLIENT)/node_modules

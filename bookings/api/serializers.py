@@ -33,10 +33,15 @@ class MentorRef(serializers.Serializer):
 
 class EventOutput(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.display_name", allow_null=True, default=None)
+    # Named like from_status/to_status, and *_at like every timestamp of the API.
+    from_scheduled_at = serializers.DateTimeField(source="moved_from", allow_null=True,
+                                                  help_text="A move's old start; null for other events.")
+    to_scheduled_at = serializers.DateTimeField(source="moved_to", allow_null=True,
+                                                help_text="A move's new start; null for other events.")
 
     class Meta:
         model = BookingEvent
-        fields = ["from_status", "to_status", "actor", "reason", "moved_from", "moved_to", "created_at"]
+        fields = ["from_status", "to_status", "actor", "reason", "from_scheduled_at", "to_scheduled_at", "created_at"]
 
 
 class BookingOutput(serializers.ModelSerializer):
@@ -231,13 +236,6 @@ class MentorSessionSerializer(serializers.ModelSerializer):
 
     def get_is_upcoming(self, booking) -> bool:
         return self._future_and_live(booking)
-
-
-class MentorSessionPage(serializers.Serializer):
-    items = MentorSessionSerializer(many=True)
-    total = serializers.IntegerField()
-    page = serializers.IntegerField()
-    pages = serializers.IntegerField()
 
 
 class RescheduleInput(serializers.Serializer):

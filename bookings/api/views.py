@@ -243,7 +243,8 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Up
         items = selectors.upcoming(self.get_queryset())[:10]
         return Response(self.get_serializer(items, many=True).data)
 
-    @extend_schema(responses={200: s.MentorSessionPage}, summary="Past bookings, newest first (20 per page by default)")
+    @extend_schema(responses={200: s.MentorSessionSerializer(many=True)},
+                   summary="Past bookings, newest first (20 per page by default)")
     @action(detail=False, filter_backends=[])
     def past(self, request):
         page = self.paginate_queryset(selectors.past(self.get_queryset()))

@@ -370,7 +370,7 @@ def test_a_move_is_recorded_as_data_and_shown_in_each_readers_zone(client, api, 
     mentee.timezone = "Asia/Tokyo"
     mentee.save()
     history = api(mentee).get(f"/api/v1/booking/{booking.pk}").json()["history"]
-    assert history[-1]["moved_to"] == new_start.astimezone(tokyo).isoformat()
+    assert history[-1]["to_scheduled_at"] == new_start.astimezone(tokyo).isoformat()
     client.force_login(mentee)
     html = client.get(f"/bookings/{booking.pk}/").content.decode()
     assert f"{new_start.astimezone(tokyo):%H:%M} JST" in html and 'data-testid="history-move"' in html

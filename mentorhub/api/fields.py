@@ -25,3 +25,16 @@ class DateField(serializers.DateField):
 class DateTimeField(serializers.DateTimeField):
     def to_internal_value(self, value):
         return _checked(super().to_internal_value(value))
+
+
+class LegacyDateTimeField(DateTimeField):
+    """A timestamp under its pre-``*_at`` name, kept for existing clients next to its ``*_at`` twin.
+
+    Timestamps are named ``*_at`` (see README, For client authors); the schema
+    marks this one deprecated and names the twin, which a schema test checks exists.
+    """
+
+    def __init__(self, *, use: str, **kwargs):
+        self.use = use
+        kwargs.setdefault("help_text", f"Deprecated: the same as `{use}`, kept for existing clients.")
+        super().__init__(**kwargs)

@@ -56,10 +56,11 @@ class PagePagination(BasePagination):
             "type": "object",
             "required": ["items", "total", "page", "pages"],
             "properties": {
-                "items": schema,
-                "total": {"type": "integer", "example": 42},
-                "page": {"type": "integer", "example": 1},
-                "pages": {"type": "integer", "example": 3},
+                "items": {**schema, "description": "This page's items."},
+                "total": {"type": "integer", "example": 42, "description": "Items on all pages."},
+                "page": {"type": "integer", "example": 1, "description": "This page's number, from 1."},
+                "pages": {"type": "integer", "example": 3,
+                          "description": "How many pages there are (at least 1); a page past the end is empty."},
             },
         }
 

@@ -119,8 +119,10 @@ class ReviewOutput(serializers.Serializer):
 
 
 class BookableTimeOutput(serializers.Serializer):
-    start = serializers.DateTimeField()
-    end = serializers.DateTimeField()
+    scheduled_at = serializers.DateTimeField(source="start")
+    ends_at = serializers.DateTimeField(source="end")
+    start = fields.LegacyDateTimeField(use="scheduled_at")
+    end = fields.LegacyDateTimeField(use="ends_at")
     slot_id = serializers.IntegerField(allow_null=True, help_text="An existing group slot with open seats, or null.")
     seats_left = serializers.IntegerField()
     service_id = serializers.IntegerField(allow_null=True)
@@ -237,8 +239,8 @@ class OverridesSerializer(serializers.Serializer):
 class SlotInput(AnyOfNames):
     aliases = {"scheduledAt": "scheduled_at", "serviceId": "service_id", "durationMinutes": "duration_minutes"}
 
-    start = fields.DateTimeField(required=False)
-    scheduled_at = fields.DateTimeField(required=False, help_text="Same as start (the slots spec's name).")
+    scheduled_at = fields.DateTimeField(required=False, help_text="When the slot starts.")
+    start = fields.LegacyDateTimeField(use="scheduled_at", required=False)
     service_id = serializers.IntegerField(required=False, min_value=1)
     duration_minutes = serializers.IntegerField(required=False, min_value=15, max_value=480)
     quota = serializers.IntegerField(required=False, min_value=1, max_value=50, help_text="Seats (capacity).")
@@ -261,14 +263,17 @@ class SlotInput(AnyOfNames):
 class SlotOutput(serializers.ModelSerializer):
     mentor_id = serializers.IntegerField()
     scheduled_at = serializers.DateTimeField(source="start")
+    ends_at = serializers.DateTimeField(source="end")
+    start = fields.LegacyDateTimeField(use="scheduled_at")
+    end = fields.LegacyDateTimeField(use="ends_at")
     quota = serializers.IntegerField(source="capacity")
     seats_left = serializers.IntegerField()
     duration_minutes = serializers.IntegerField()
 
     class Meta:
         model = Slot
-        fields = ["id", "mentor_id", "service_id", "start", "end", "scheduled_at", "duration_minutes", "quota",
-                  "capacity", "seats_taken", "seats_left"]
+        fields = ["id", "mentor_id", "service_id", "scheduled_at", "ends_at", "start", "end", "duration_minutes",
+                  "quota", "capacity", "seats_taken", "seats_left"]
 
 
 class WindowInput(serializers.Serializer):

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import F
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView, ListAPIView
 from rest_framework.permissions import AllowAny
@@ -265,7 +265,9 @@ def _own_profile_or_404(user) -> MentorProfile:
 
 
 @extend_schema(tags=["mentor self-service"], request=dict[str, list[str]], responses={200: dict[str, list[str]]},
-               summary='Weekly hours in your zone: {"monday": ["10:00-18:00"], ...}')
+               summary='Weekly hours in your zone: {"monday": ["10:00-18:00"], ...}',
+               examples=[OpenApiExample("Weekly hours", response_only=True, value={
+                   "monday": ["10:00-18:00"], "wednesday": ["09:00-12:00", "14:00-20:00"]})])
 class MyWeeklyAvailabilityView(APIView):
     extra_error_codes = SELF_SERVICE_ERRORS
     def get(self, request):
