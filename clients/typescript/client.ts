@@ -12,6 +12,7 @@ export type MentorQuery = NonNullable<paths["/api/v1/mentors/"]["get"]["paramete
 export type MentorPage = JsonOf<paths["/api/v1/mentors/"]["get"]["responses"][200]>;
 export type BookingInput = JsonOf<paths["/api/v1/sessions/"]["post"]["requestBody"]>;
 export type BookingOutput = JsonOf<paths["/api/v1/sessions/"]["post"]["responses"][201]>;
+export type Dashboard = JsonOf<paths["/api/v1/dashboard/"]["get"]["responses"][200]>;
 export type ApiError = Schemas["Error"];
 
 /** Every failed call rejects with the API's one error shape. */
@@ -58,6 +59,19 @@ export class MentorHubClient {
   book(input: BookingInput): Promise<BookingOutput> {
     return this.call<BookingOutput>("POST", "/api/v1/sessions/", { body: input });
   }
+
+  dashboard(): Promise<Dashboard> {
+    return this.call<Dashboard>("GET", "/api/v1/dashboard/");
+  }
+}
+
+/** What an app's home screen says first: the next session, as mentee or as mentor, and what waits. */
+export async function homeScreenHeadline(client: MentorHubClient): Promise<string> {
+  const home: Dashboard = await client.dashboard();
+  const next = home.as_mentee.next_sessions[0] ?? home.as_mentor?.next_sessions[0];
+  const waiting: number = home.as_mentor?.requests_waiting.count ?? 0;
+  const when: string = next ? new Date(next.session_date).toLocaleString() : "nothing booked";
+  return `${when}; ${waiting} request(s) waiting; ${home.notifications.unread_count} unread`;
 }
 
 /** Books the first mentor with a free time: every list is {items, total, page, pages}, every time an ISO string. */

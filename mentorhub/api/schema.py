@@ -92,7 +92,9 @@ def only_canonical_paths(endpoints, **kwargs):
 # Client authors read /docs by its examples; a response documented without one would show nothing.
 # Values are fixed (no clock, no randomness) so the schema is the same on every generation.
 
-EXAMPLE_DEPTH = 8  # deeper than any real response; a self-referring schema stops here
+# Levels of real nesting (object properties, array items; resolving $ref/allOf/oneOf does not count):
+# deeper than any real response, so only a self-referring schema stops here.
+EXAMPLE_DEPTH = 8
 STRING_EXAMPLES = {
     "date-time": "2026-03-02T14:30:00+01:00",
     "date": "2026-03-02",
@@ -116,11 +118,11 @@ def example_from_schema(schema: dict, components: dict, depth: int = 0):
         return schema["example"]
     if "$ref" in schema:
         target = components.get(schema["$ref"].rsplit("/", 1)[-1], {})
-        return example_from_schema(target, components, depth + 1)
+        return example_from_schema(target, components, depth)
     if "enum" in schema:
         return next((value for value in schema["enum"] if value is not None), None)
     if "allOf" in schema:
-        parts = [example_from_schema(part, components, depth + 1) for part in schema["allOf"]]
+        parts = [example_from_schema(part, components, depth) for part in schema["allOf"]]
         if all(isinstance(part, dict) for part in parts):
             return {key: value for part in parts for key, value in part.items()}
         return parts[0] if parts else None
@@ -128,7 +130,7 @@ def example_from_schema(schema: dict, components: dict, depth: int = 0):
         if schema.get(keyword):
             # The first choice that is not a null placeholder (drf-spectacular's NullEnum/BlankEnum come last).
             options = [o for o in schema[keyword] if o.get("enum") != [None]] or schema[keyword]
-            return example_from_schema(options[0], components, depth + 1)
+            return example_from_schema(options[0], components, depth)
     kind = schema.get("type")
     if kind == "object" or "properties" in schema:
         if depth >= EXAMPLE_DEPTH:
