@@ -357,7 +357,9 @@ SPECTACULAR_SETTINGS = {
         "Mentorship marketplace API. Canonical base `/api/v1/`; every route is also "
         "served under `/api/`. Errors always look like "
         '`{"detail": "...", "status_code": 400, "errors": [{"field": "...", "message": "..."}]}`. '
-        "Authenticate with `Authorization: Bearer <access_token>` from `auth/login`."
+        "Authenticate with `Authorization: Bearer <access_token>` from `auth/login`. Browser apps on another "
+        "origin need it listed in `CORS_ALLOWED_ORIGINS`, and can keep the refresh token in an HttpOnly cookie "
+        "(`auth/login` with `refresh_cookie`)."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
