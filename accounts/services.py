@@ -132,8 +132,8 @@ def user_issue_tokens(*, user: User) -> RefreshToken:
     return RefreshToken.for_user(user)
 
 
-def _lock_user(user_id) -> None:
-    list(User.objects.select_for_update().filter(pk=user_id).values_list("pk", flat=True))
+def _lock_user(user_id) -> bool:
+    return bool(list(User.objects.select_for_update().filter(pk=user_id).values_list("pk", flat=True)))
 
 
 @transaction.atomic
@@ -146,7 +146,8 @@ def refresh_token_rotate(*, token: str) -> tuple[str, str]:
     or refused, never the one that survives.
     """
     user_id = RefreshToken(token).payload.get(jwt_settings.USER_ID_CLAIM)
-    _lock_user(user_id)
+    if not _lock_user(user_id):
+        raise TokenError("No account has this token any more.")
     rotation = TokenRefreshSerializer(data={"refresh": token})  # checks the blacklist again, under the lock
     rotation.is_valid(raise_exception=True)
     return rotation.validated_data["access"], rotation.validated_data["refresh"]

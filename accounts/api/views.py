@@ -31,11 +31,16 @@ def _access_seconds() -> int:
     return int(AccessToken.lifetime.total_seconds())
 
 
-def _token_body(access: str, refresh: str | None) -> dict:
+def _tokens_body(access: str, refresh: str | None) -> dict:
     body = {"access_token": access, "refresh_token": refresh, "token_type": "bearer", "expires_in": _access_seconds()}
     if refresh is None:
         del body["refresh_token"]  # it went into the HttpOnly cookie: the point is that scripts never see it
     return body
+
+
+def _token_body(refresh) -> dict:
+    """The answer for a fresh RefreshToken whose refresh token goes in the body."""
+    return _tokens_body(str(refresh.access_token), str(refresh))
 
 
 def _set_refresh_cookie(response, token: str) -> None:
@@ -155,7 +160,7 @@ class LoginView(CredentialsThrottleMixin, APIView):
             # Never say whether the e-mail or the password was wrong.
             raise AuthenticationFailed("Invalid e-mail or password.")
         refresh = services.user_issue_tokens(user=user)
-        body = _token_body(str(refresh.access_token), None if in_cookie else str(refresh))
+        body = _tokens_body(str(refresh.access_token), None) if in_cookie else _token_body(refresh)
         response = Response({**body, "user": s.LoginUser(user).data})
         if in_cookie:
             _set_refresh_cookie(response, str(refresh))
@@ -183,7 +188,7 @@ class RefreshView(CredentialsThrottleMixin, APIView):
         except TokenError as exc:
             raise InvalidToken(str(exc)) from exc
         in_cookie = source == "cookie"
-        response = Response(_token_body(access, None if in_cookie else refresh))
+        response = Response(_tokens_body(access, None if in_cookie else refresh))
         if in_cookie:
             _set_refresh_cookie(response, refresh)
         return response

@@ -229,3 +229,10 @@ def test_logout_with_the_cookie_from_a_foreign_origin_is_refused_and_keeps_the_c
     assert refused.status_code == 403
     assert COOKIE not in refused.cookies
     assert refresh_is_alive(token)
+
+
+def test_a_refresh_token_of_a_deleted_account_is_a_401_not_a_crash(mentee):
+    token = str(RefreshToken.for_user(mentee))
+    mentee.delete()
+    response = post(Client(), REFRESH, {"refresh_token": token})
+    assert response.status_code == 401 and response.json()["status_code"] == 401
