@@ -12,6 +12,10 @@ from conftest import bearer_for
 from mentorhub.ws_auth import JWTQueryStringAuthMiddleware
 from mentorhub.ws_origins import SiteOriginValidator
 
+# Transactional, like every socket test: the consumers reach the database from other threads, and it keeps
+# these tests ordered before the browser tests, whose event loop would forbid async_to_sync here.
+pytestmark = pytest.mark.django_db(transaction=True)
+
 SPA = "http://localhost:5173"
 REFUSED_AT_HANDSHAKE = (False, 1000)
 
@@ -66,18 +70,15 @@ def test_any_other_origin_is_refused_at_the_handshake(origin):
     assert handshake(origin)[:2] == REFUSED_AT_HANDSHAKE
 
 
-@pytest.mark.django_db(transaction=True)
 def test_a_native_client_without_an_origin_is_let_in_and_known_by_its_token(mentee):
     token = bearer_for(mentee).removeprefix("Bearer ")
     assert handshake(None, f"token={token}") == (True, None, mentee.pk)
 
 
-@pytest.mark.django_db(transaction=True)
 def test_a_native_client_without_an_origin_or_a_token_stays_anonymous():
     assert handshake(None, "token=forged")[2] is None
 
 
-@pytest.mark.django_db(transaction=True)
 def test_a_listed_spa_is_known_by_its_token(mentee):
     token = bearer_for(mentee).removeprefix("Bearer ")
     assert handshake(SPA, f"token={token}")[2] == mentee.pk
