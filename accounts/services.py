@@ -6,11 +6,9 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.models import update_last_login
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
-from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.models import User
@@ -104,6 +102,205 @@ def email_verification_pending(*, user: User) -> bool:
     return not EmailAddress.objects.filter(user=user, verified=True).exists()
 
 
+# --- Passwords and e-mail confirmation (the API's side of allauth's pages) ----------------------------
+# The pages under /accounts/ and these services share allauth's forms, token generator, confirmation
+# keys, rate limits and mail templates, so a link from either side works on the other. Unlike the
+# pages they set no flash messages: an API response must not carry a messages cookie.
+
+
+def _in_allauth_context(request, send) -> None:
+    # allauth's adapter reads the current request from a context variable to build absolute links
+    # and name the site; a mail sent after commit may run outside the request that queued it.
+    from allauth.core import context
+
+    with context.request_context(request):
+        send()
+
+
+def refresh_tokens_revoke_all(*, user: User) -> int:
+    """Every refresh token issued to the user stops working (access tokens run out on their own,
+    within ACCESS_TOKEN_LIFETIME). Returns how many were revoked. Runs in the caller's transaction."""
+    from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+
+    live = OutstandingToken.objects.filter(user=user, blacklistedtoken__isnull=True)
+    revoked = [BlacklistedToken(token=token) for token in live]
+    BlacklistedToken.objects.bulk_create(revoked, ignore_conflicts=True)
+    return len(revoked)
+
+
+def _validated_new_password(password: str, user: User, field: str = "new_password") -> str:
+    try:
+        password_validation.validate_password(password, user=user)
+    except DjangoValidationError as exc:
+        raise _validation_error(exc, field) from exc
+    return password
+
+
+@transaction.atomic
+def user_password_reset_request(*, email: str, request) -> None:
+    """Mail a password reset link to the account using ``email``, exactly as the page does.
+
+    Gives nothing away: the caller answers the same whatever happens here. A known address gets
+    allauth's reset mail (its link opens /accounts/password/reset/key/<uid>-<token>/); an unknown one
+    gets allauth's "no account uses this address" notice when ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS is on
+    (its default). allauth's per-address limit ("reset_password") applies: past it, nothing is sent.
+    """
+    from allauth.account import app_settings as allauth_settings
+    from allauth.account.forms import ResetPasswordForm
+    from allauth.core import ratelimit
+    from allauth.utils import get_form_class
+
+    email = normalized_email(email)
+    form_class = get_form_class(allauth_settings.FORMS, "reset_password", ResetPasswordForm)
+    form = form_class(data={"email": email})
+    if not form.is_valid():  # with enumeration prevention on, only a malformed address gets here
+        raise InvalidInput(" ".join(form.errors.get("email", ["Enter a valid e-mail address."])), field="email")
+    if not ratelimit.consume(request, action="reset_password", key=email):
+        return  # the earlier mails' links still work; a further one would only flood the inbox
+    # robust: the answer must not depend on whether a mail could be sent (nor give away that one was).
+    transaction.on_commit(lambda: _in_allauth_context(request, lambda: form.save(request)), robust=True)
+
+
+def _user_for_reset_token(uid: str, token: str) -> User:
+    from allauth.account.forms import default_token_generator
+    from allauth.account.utils import url_str_to_user_pk
+
+    refused = InvalidInput("This password reset link is invalid, expired or already used: ask for a new one.",
+                           field="token")
+    try:
+        pk = url_str_to_user_pk(uid)
+        user = User.objects.select_for_update().get(pk=pk)
+    except (ValueError, TypeError, OverflowError, DjangoValidationError, User.DoesNotExist):
+        raise refused from None
+    if not default_token_generator.check_token(user, token):
+        raise refused
+    return user
+
+
+@transaction.atomic
+def user_password_reset_confirm(*, uid: str, token: str, new_password: str, request=None) -> User:
+    """Set a new password with the uid and token from a reset mail, and sign the account out everywhere.
+
+    The token is allauth's (the page accepts the same one); it stops working once the password
+    changes, so a link works once. Every refresh token the user holds is revoked.
+    """
+    from allauth.account import signals
+    from allauth.account.adapter import get_adapter
+    from allauth.account.internal.flows.password_reset import reset_password
+
+    user = _user_for_reset_token(uid, token)
+    _validated_new_password(new_password, user)
+    reset_password(user, new_password)
+    refresh_tokens_revoke_all(user=user)
+    signals.password_reset.send(sender=User, request=request, user=user)
+    addresses = {user.email, *EmailAddress.objects.filter(user=user).values_list("email", flat=True)}
+
+    def after_reset():
+        adapter = get_adapter(request)
+        if request is not None:  # as the page does: failed logins from here no longer count against it
+            for address in addresses:
+                adapter._delete_login_attempts_cached_email(request, email=address)
+        # allauth's optional "your password was reset" notice (ACCOUNT_EMAIL_NOTIFICATIONS).
+        adapter.send_notification_mail("account/email/password_reset", user)
+
+    transaction.on_commit(lambda: _in_allauth_context(request, after_reset), robust=True)
+    return user
+
+
+@transaction.atomic
+def user_password_change(*, user: User, old_password: str, new_password: str, request=None) -> RefreshToken:
+    """Change a signed-in user's password; every refresh token they hold is revoked.
+
+    Returns a fresh token pair for the client that made the change, so it stays signed in while
+    every other device has to log in again.
+    """
+    from allauth.account import signals
+    from allauth.account.adapter import get_adapter
+    from allauth.account.internal.flows.password_change import change_password
+
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.check_password(old_password):
+        raise InvalidInput("Your current password was entered incorrectly.", field="old_password")
+    _validated_new_password(new_password, user)
+    change_password(user, new_password)
+    refresh_tokens_revoke_all(user=user)
+    signals.password_changed.send(sender=User, request=request, user=user)
+    transaction.on_commit(lambda: _in_allauth_context(request, lambda: get_adapter(request).send_notification_mail(
+        "account/email/password_changed", user)), robust=True)
+    return RefreshToken.for_user(user)
+
+
+def _verified_address_for_key(key: str) -> EmailAddress | None:
+    # A key whose address is confirmed already: allauth's lookups skip those, but a second click
+    # on the same link should succeed again rather than read as an error.
+    from allauth.account import app_settings as allauth_settings
+    from allauth.account.models import EmailConfirmation
+    from django.core import signing
+
+    if allauth_settings.EMAIL_CONFIRMATION_HMAC:
+        try:
+            pk = signing.loads(key, max_age=60 * 60 * 24 * allauth_settings.EMAIL_CONFIRMATION_EXPIRE_DAYS,
+                               salt=allauth_settings.SALT)
+        except signing.BadSignature:  # expired ones included
+            pk = None
+        if pk is not None:
+            return EmailAddress.objects.filter(pk=pk, verified=True).first()
+    confirmation = EmailConfirmation.objects.filter(key=key.lower(), email_address__verified=True).first()
+    return confirmation.email_address if confirmation else None
+
+
+@transaction.atomic
+def email_verify(*, key: str, request=None) -> EmailAddress:
+    """Confirm an address with the key from its confirmation mail (the same key the page takes).
+
+    A key for an address that is confirmed already succeeds again; an unknown, tampered or
+    expired key is refused naming ``key``.
+    """
+    from allauth.account import app_settings as allauth_settings
+    from allauth.account import signals
+    from allauth.account.models import get_emailconfirmation_model
+
+    confirmation = get_emailconfirmation_model().from_key(key)
+    if confirmation is None:
+        address = _verified_address_for_key(key)
+        if address is None:
+            raise InvalidInput("This confirmation link is invalid or has expired: ask for a new one.", field="key")
+        return address
+    address = EmailAddress.objects.select_for_update().get(pk=confirmation.email_address.pk)
+    if address.verified:
+        return address
+    # allauth's verify_email without its flash message.
+    if not address.set_verified(commit=False):
+        raise InvalidInput("Another account has confirmed this address already.", field="key")
+    address.set_as_primary(conditional=not allauth_settings.CHANGE_EMAIL)
+    address.save()
+    signals.email_confirmed.send(sender=EmailAddress, request=request, email_address=address)
+    return address
+
+
+@transaction.atomic
+def email_verification_resend(*, email: str, request) -> None:
+    """Mail a new confirmation link to ``email`` if it belongs to an account and is not confirmed yet.
+
+    Gives nothing away: the caller answers the same whatever happens here. Under allauth's
+    per-address cooldown ("confirm_email"), as on the pages: within it, nothing is sent (the
+    earlier link still works).
+    """
+    from allauth.core import ratelimit
+
+    if settings.ACCOUNT_EMAIL_VERIFICATION == "none":
+        return
+    email = normalized_email(email)
+    address = (EmailAddress.objects.select_related("user")
+               .filter(email__iexact=email, verified=False, user__is_active=True).first())
+    if address is None:
+        return
+    if not ratelimit.consume(request, action="confirm_email", key=email):
+        return
+    transaction.on_commit(lambda: _in_allauth_context(request, lambda: address.send_confirmation(request)),
+                          robust=True)
+
+
 @transaction.atomic
 def user_update_profile(*, user: User, **changes) -> User:
     """Change the profile fields a user may edit themselves (never e-mail, role or premium)."""
@@ -155,19 +352,15 @@ def refresh_token_rotate(*, token: str) -> tuple[str, str]:
 
 @transaction.atomic
 def user_sessions_end(*, user: User) -> int:
-    """Log out everywhere: every refresh token the user still holds is revoked. Returns how many.
+    """Log out everywhere (``auth/logout`` with only an access token): every refresh token the user
+    still holds is revoked, so no device can get a new access token. Returns how many.
 
-    No device can get a new access token afterwards; access tokens already handed out are not
-    recorded anywhere and keep working until they expire (ACCESS_TOKEN_LIFETIME, 30 minutes).
+    Access tokens already handed out are not recorded anywhere and keep working until they expire
+    (ACCESS_TOKEN_LIFETIME, 30 minutes). The user's row is locked as ``refresh_token_rotate`` locks
+    it, so a rotation in flight cannot leave one token alive.
     """
     _lock_user(user.pk)
-    live = (OutstandingToken.objects
-            .filter(user=user, expires_at__gt=timezone.now(), blacklistedtoken__isnull=True)
-            .values_list("pk", flat=True))
-    revoked = BlacklistedToken.objects.bulk_create(
-        [BlacklistedToken(token_id=pk) for pk in live], ignore_conflicts=True,
-    )
-    return len(revoked)
+    return refresh_tokens_revoke_all(user=user)
 
 
 def refresh_token_revoke(*, token: str) -> None:

@@ -48,6 +48,34 @@ def upcoming_for_mentor(*, user: User) -> QuerySet[Booking]:
             .select_related(*_JOINS).order_by("slot__start", "id"))
 
 
+def mentor_profile_id(*, user: User) -> int | None:
+    """The user's mentor profile id, or None for someone who never applied (one query)."""
+    return MentorProfile.objects.filter(user_id=user.pk).values_list("pk", flat=True).first()
+
+
+def next_as_mentee(*, user: User, limit: int) -> list[Booking]:
+    """My next live sessions as a mentee, one going on now included, soonest first."""
+    return list(not_over(bookings_as_mentee(user=user)).exclude(_lapsed_hold())[:limit])
+
+
+def next_as_mentor(*, user: User, limit: int) -> list[Booking]:
+    """The next live sessions in my slots as a mentor, one going on now included, soonest first."""
+    return list(Booking.objects.filter(slot__mentor__user=user, status__in=Booking.LIVE, slot__end__gt=timezone.now())
+                .exclude(_lapsed_hold()).select_related(*_JOINS).order_by("slot__start", "id")[:limit])
+
+
+def _lapsed_hold() -> Q:
+    # A request whose hold ran out is expired in all but name until the sweep gets to it: not a next session.
+    return Q(status=Booking.Status.REQUESTED, hold_expires_at__lte=timezone.now())
+
+
+def waiting_requests(*, user: User, limit: int) -> tuple[int, list[Booking]]:
+    """How many requests wait for my answer as a mentor, and the most urgent few (two queries)."""
+    queryset = Booking.objects.filter(slot__mentor__user=user, status=Booking.Status.REQUESTED,
+                                      hold_expires_at__gt=timezone.now())
+    return queryset.count(), list(queryset.select_related(*_JOINS).order_by("hold_expires_at", "id")[:limit])
+
+
 def upcoming(queryset: QuerySet[Booking]) -> QuerySet[Booking]:
     return queryset.filter(status__in=Booking.LIVE, slot__start__gt=timezone.now()).order_by("slot__start", "id")
 

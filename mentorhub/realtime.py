@@ -1,8 +1,9 @@
-"""Telling open WebSocket rooms that who may be in them has changed.
+"""Sending to open WebSockets from synchronous code: room access changes and live notifications.
 
 Services only know slots; the room consumers (sessions_app) listen on the slot's group and
-re-check each connection's access when told, closing the ones that lost it. Sent after commit,
-so a rolled-back change closes nobody, and ``robust`` so a channel layer that is down never
+re-check each connection's access when told, closing the ones that lost it. Each user's
+notification sockets listen on the user's group (notifications.live). Sent after commit,
+so a rolled-back change tells nobody, and ``robust`` so a channel layer that is down never
 turns a committed change into an error.
 """
 
@@ -22,12 +23,21 @@ def room_access_changed_on_commit(*, slot_id: int) -> None:
     transaction.on_commit(lambda: room_access_changed(slot_id=slot_id), robust=True)
 
 
+def user_group(user_id: int) -> str:
+    return f"user.{user_id}"
+
+
 def room_access_changed(*, slot_id: int) -> None:
+    group_send(slot_group(slot_id), {"type": "access.changed"})
+
+
+def group_send(group: str, message: dict) -> None:
+    """Send ``message`` to every socket in ``group`` from synchronous code; nothing if there is no layer."""
     layer = get_channel_layer()
     if layer is None:
         return
     send = async_to_sync(layer.group_send)
-    message = (slot_group(slot_id), {"type": "access.changed"})
+    message = (group, message)
     try:
         asyncio.get_running_loop()
     except RuntimeError:  # the usual case: a request thread, a worker, a shell

@@ -1,4 +1,4 @@
-"""WebSocket routes of every app (video signalling; chat and live notifications later).
+"""WebSocket routes of every app (video signalling, live notifications; chat later).
 
 Apps add their routes to ``websocket_urlpatterns``; ``router()`` serves them
 and closes a handshake to any other path with code 4404, so a stray or
@@ -9,12 +9,14 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.routing import URLRouter
 from django.urls import path, re_path
 
+from notifications.consumers import NotificationConsumer
 from sessions_app.consumers import MeetingConsumer
 
 NOT_FOUND = 4404
 
 websocket_urlpatterns: list = [
     path("ws/meetings/<str:room_name>/", MeetingConsumer.as_asgi()),
+    re_path(r"^ws/notifications/?$", NotificationConsumer.as_asgi()),
 ]
 
 

@@ -430,10 +430,15 @@ SECURE_REFERRER_POLICY = env_str("SECURE_REFERRER_POLICY", "same-origin")
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# The bell opens /ws/notifications on every signed-in page. Off where no ASGI server answers /ws/ (a
+# WSGI-only deployment; the test suite's live server): a refused socket is a console error in the browser.
+LIVE_NOTIFICATIONS = env_bool("LIVE_NOTIFICATIONS", True)
+
 # Content-Security-Policy (django-csp), in every mode so development meets the same rules: scripts
 # and styles come from this site's static files (an inline one needs the request's nonce), plus
 # Stripe.js when Stripe is configured and Jitsi's iframe API when rooms are on Jitsi. Avatars may
-# be any https image. 'self' in connect-src covers the room's same-host WebSocket.
+# be any https image. 'self' in connect-src covers the same-host WebSockets (room, notifications): ws: and
+# wss: on this host match 'self' (CSP Level 3, Chromium and Firefox).
 _STRIPE_ORIGINS = ["https://js.stripe.com", "https://*.js.stripe.com"] if STRIPE_SECRET_KEY else []
 _JITSI_ORIGINS = [f"https://{JITSI_DOMAIN}"] if VIDEO_PROVIDER == "jitsi" else []
 _FRAMES = [*_STRIPE_ORIGINS, *(["https://hooks.stripe.com"] if STRIPE_SECRET_KEY else []), *_JITSI_ORIGINS]

@@ -7,6 +7,9 @@ from mentorhub.settings import *  # noqa: F403
 CELERY_TASK_ALWAYS_EAGER = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# pytest-django's live server speaks WSGI only: its pages must not open a socket nobody answers. Browser
+# tests that start Daphne turn it on (LIVE_NOTIFICATIONS=true in the server's environment).
+LIVE_NOTIFICATIONS = env_bool("LIVE_NOTIFICATIONS", False)  # noqa: F405
 # Serve static files straight from the apps, as `make run` does, without collectstatic.
 WHITENOISE_USE_FINDERS = True
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from mentorhub import health, views
+from mentorhub.api.dashboard import DashboardView
 
 # ReDoc's bundle injects <style> elements as it loads, before it can be handed the nonce, and runs
 # its search in a blob: worker: that one page gets those two allowances, scripts stay strict.
@@ -37,6 +38,7 @@ api_patterns = [
     path("", include("payments.api.urls")),
     path("", include("notifications.api.urls")),
     path("", include("bookings.calendar_api")),
+    re_path(r"^dashboard/?$", DashboardView.as_view(), name="dashboard"),
 ]
 
 urlpatterns = [

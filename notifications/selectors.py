@@ -14,6 +14,6 @@ def notifications_for_user(*, user: User, unread: bool | None = None) -> QuerySe
     return queryset.order_by("-created_at", "-id")
 
 
-def unread_count(*, user: User) -> int:
+def unread_count(*, user: User | int) -> int:
     """One COUNT on the (user, read_at, -created_at) index."""
     return Notification.objects.filter(user=user, read_at__isnull=True).count()

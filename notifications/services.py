@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from mentorhub.errors import NotFound
+from notifications import live
 from notifications.emails import render_notice, send_after_commit, subject_line
 from notifications.models import Notification, Reminder
 from notifications.sms import send_sms
@@ -22,8 +23,9 @@ logger = logging.getLogger(__name__)
 @transaction.atomic
 def notification_send(*, user: User, kind: str, title: str, body: str = "", link: str = "",
                       email: bool = True) -> Notification:
-    """Record an in-app notice and mail the same text after commit."""
+    """Record an in-app notice; after commit, push it to the user's open sockets and mail the same text."""
     notice = Notification.objects.create(user=user, kind=kind, title=title, body=body, link=link)
+    live.notification_pushed_on_commit(notice=notice)
     if email and user.email:
         text, html = render_notice(user=user, title=title, body=body, link=link)
         message = EmailMultiAlternatives(subject_line(title), text, None, [user.email])
@@ -41,13 +43,17 @@ def notification_mark_read(*, user: User, notification_id: int, now: datetime | 
     if notice.read_at is None:
         notice.read_at = now or timezone.now()
         notice.save(update_fields=["read_at"])
+        live.unread_count_pushed_on_commit(user_id=user.pk)  # the user's other tabs update their bell
     return notice
 
 
 @transaction.atomic
 def notification_mark_all_read(*, user: User, now: datetime | None = None) -> int:
     """Mark every unread notice of mine read; returns how many changed."""
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=now or timezone.now())
+    marked = Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=now or timezone.now())
+    if marked:
+        live.unread_count_pushed_on_commit(user_id=user.pk)
+    return marked
 
 
 # --- Reminders ---------------------------------------------------------------------------------

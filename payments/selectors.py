@@ -1,7 +1,8 @@
 """Reads of payments: what a payer paid, and what a mentor earned, with flat query counts."""
 
+import zoneinfo
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet, Sum
@@ -55,6 +56,27 @@ def mentor_earnings_by_month(*, user: User) -> list[MonthEarnings]:
     return [MonthEarnings(month=timezone.localtime(row["month"]).date(), currency=row["currency"],
                           payments=row["payments"], paid=row["paid"], refunded=row["refunded"], kept=row["total"])
             for row in rows]
+
+
+def mentor_earnings_this_month(*, user: User, now: datetime | None = None) -> tuple[date, list[MonthEarnings]]:
+    """The current month of the mentor's own time zone (its first day) and what they kept in it, per currency
+    (nothing earned yet: no rows).
+
+    One query, whatever zone is active: the month's bounds are computed in ``user.timezone``.
+    """
+    try:
+        zone = zoneinfo.ZoneInfo(user.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = zoneinfo.ZoneInfo("UTC")
+    local = timezone.localtime(now or timezone.now(), zone)
+    start = datetime(local.year, local.month, 1, tzinfo=zone)
+    following = start + timedelta(days=32)
+    end = datetime(following.year, following.month, 1, tzinfo=zone)
+    rows = (_earned(user).filter(created_at__gte=start, created_at__lt=end).values("currency")
+            .annotate(payments=Count("id"), paid=Sum("amount"), refunded=Sum("refunded_amount"), total=Sum(KEPT))
+            .order_by("currency"))
+    return start.date(), [MonthEarnings(month=start.date(), currency=row["currency"], payments=row["payments"],
+                                        paid=row["paid"], refunded=row["refunded"], kept=row["total"]) for row in rows]
 
 
 def totals_by_currency(months: list[MonthEarnings]) -> dict[str, Decimal]:

@@ -1,0 +1,41 @@
+"""``/ws/notifications``: each new notice and the unread count, pushed to every open socket of its user.
+
+Signed in by ``?token=<access token>`` (apps) or the site's session cookie (the bell); anyone else
+is accepted and at once closed with 4401: a refused handshake would reach a browser only as 1006 (and a
+console error), while 4401 tells the client to stop retrying and sign in again. Each socket joins its
+user's group; services send to that group after commit (notifications.live). The client only
+listens: what it sends is answered with an error, never acted on.
+"""
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from mentorhub.realtime import user_group
+from notifications import selectors
+
+UNAUTHENTICATED = 4401
+
+
+class NotificationConsumer(AsyncJsonWebsocketConsumer):
+    async def connect(self):
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.accept()
+            await self.close(code=UNAUTHENTICATED)
+            return
+        self.group = user_group(user.pk)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        # Joined before counting: a notice created meanwhile arrives after this count, never lost before it.
+        count = await database_sync_to_async(selectors.unread_count)(user=user)
+        await self.send_json({"type": "unread_count", "unread_count": count})
+
+    async def disconnect(self, code):
+        if hasattr(self, "group"):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        await self.send_json({"type": "error", "detail": "This socket only sends; use the API to mark notices read."})
+
+    async def live_message(self, event):
+        await self.send_json(event["message"])

@@ -1,0 +1,37 @@
+"""Live notifications: what the ``/ws/notifications`` sockets of a user are sent, after commit.
+
+Every open socket of a user is in that user's group (mentorhub.realtime.user_group); on the Redis
+channel layer the group spans every web process, so a notice created by a worker or another web
+process reaches them all. The unread count is read when the message goes out, so two tabs marking
+notices read at once both end on the true number.
+"""
+
+from django.db import transaction
+
+from mentorhub.realtime import group_send, user_group
+from notifications import selectors
+from notifications.models import Notification
+
+
+def notification_pushed_on_commit(*, notice: Notification) -> None:
+    transaction.on_commit(lambda: push_notification(notice=notice), robust=True)
+
+
+def unread_count_pushed_on_commit(*, user_id: int) -> None:
+    transaction.on_commit(lambda: push_unread_count(user_id=user_id), robust=True)
+
+
+def push_notification(*, notice: Notification) -> None:
+    from notifications.api.serializers import NotificationOutput
+
+    group_send(user_group(notice.user_id), {"type": "live.message", "message": {
+        "type": "notification",
+        "notification": dict(NotificationOutput(notice).data),
+        "unread_count": selectors.unread_count(user=notice.user_id),
+    }})
+
+
+def push_unread_count(*, user_id: int) -> None:
+    group_send(user_group(user_id), {"type": "live.message", "message": {
+        "type": "unread_count", "unread_count": selectors.unread_count(user=user_id),
+    }})
