@@ -7,6 +7,8 @@ from django.contrib.auth.models import update_last_login
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.serializers import TokenRefreshSerializer
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.models import User
@@ -325,6 +327,40 @@ def user_issue_tokens(*, user: User) -> RefreshToken:
         raise PermissionDenied("Confirm your e-mail address first: follow the link we sent you.")
     update_last_login(None, user)
     return RefreshToken.for_user(user)
+
+
+def _lock_user(user_id) -> bool:
+    return bool(list(User.objects.select_for_update().filter(pk=user_id).values_list("pk", flat=True)))
+
+
+@transaction.atomic
+def refresh_token_rotate(*, token: str) -> tuple[str, str]:
+    """A new (access, refresh) pair for a refresh token, which can never be used again.
+
+    Raises simplejwt's ``TokenError`` for a token that is malformed, expired or already used.
+    The owner's row is locked first, so a rotation and ``user_sessions_end`` of the same user
+    never interleave: a token rotated while every session ends is either ended with the rest
+    or refused, never the one that survives.
+    """
+    user_id = RefreshToken(token).payload.get(jwt_settings.USER_ID_CLAIM)
+    if not _lock_user(user_id):
+        raise TokenError("No account has this token any more.")
+    rotation = TokenRefreshSerializer(data={"refresh": token})  # checks the blacklist again, under the lock
+    rotation.is_valid(raise_exception=True)
+    return rotation.validated_data["access"], rotation.validated_data["refresh"]
+
+
+@transaction.atomic
+def user_sessions_end(*, user: User) -> int:
+    """Log out everywhere (``auth/logout`` with only an access token): every refresh token the user
+    still holds is revoked, so no device can get a new access token. Returns how many.
+
+    Access tokens already handed out are not recorded anywhere and keep working until they expire
+    (ACCESS_TOKEN_LIFETIME, 30 minutes). The user's row is locked as ``refresh_token_rotate`` locks
+    it, so a rotation in flight cannot leave one token alive.
+    """
+    _lock_user(user.pk)
+    return refresh_tokens_revoke_all(user=user)
 
 
 def refresh_token_revoke(*, token: str) -> None:

@@ -9,16 +9,17 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from mentorhub.limits import limit_asgi_body  # noqa: E402
 from mentorhub.routing import router  # noqa: E402
 from mentorhub.ws_auth import JWTQueryStringAuthMiddleware  # noqa: E402
+from mentorhub.ws_origins import SiteOriginValidator  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": limit_asgi_body(django_asgi_app),
-        "websocket": AllowedHostsOriginValidator(
+        # This site's pages, the listed SPA origins (CORS_ALLOWED_ORIGINS), and clients without an Origin.
+        "websocket": SiteOriginValidator(
             AuthMiddlewareStack(JWTQueryStringAuthMiddleware(router()))
         ),
     }

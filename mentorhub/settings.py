@@ -12,7 +12,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from corsheaders.defaults import default_headers as CORS_DEFAULT_HEADERS
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from mentorhub.config import (
     env_bool,
@@ -61,6 +63,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "channels",
+    "corsheaders",
     "csp",
     "allauth",
     "allauth.account",
@@ -77,6 +80,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every API answer (a redirect, a 413, a 429) carries the CORS headers a browser needs to show it.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -323,6 +328,28 @@ SIMPLE_JWT = {
     "USER_ID_CLAIM": "user_id",
 }
 
+# --- Cross-origin clients (SPAs): CORS and the refresh-token cookie ---------------------------
+# Only origins listed here may call the API from a browser, and only they get credentials (the refresh cookie):
+# never "*". Empty in production unless set; `make run` (scripts/run.py) lists the usual local dev servers.
+# Pages need none of it, so only /api/ answers with CORS headers. CSRF_TRUSTED_ORIGINS stays as it is:
+# these origins call the JSON API with tokens, they never post the site's forms.
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", "")
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_CREDENTIALS = True
+CORS_PREFLIGHT_MAX_AGE = env_int("CORS_PREFLIGHT_MAX_AGE", 3600)
+CORS_ALLOW_HEADERS = [*CORS_DEFAULT_HEADERS, "if-none-match"]
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
+# auth/login with "refresh_cookie": true keeps the refresh token in this HttpOnly cookie instead of the body
+# (accounts/api/views.py). Its path is the canonical auth routes only: the cookie rides along to refresh and
+# logout (and the other auth/ calls, which ignore it), never to the rest of the API.
+AUTH_REFRESH_COOKIE_NAME = "mentorhub_refresh"
+AUTH_REFRESH_COOKIE_PATH = "/api/v1/auth/"
+# Lax: sent when the SPA is on the same site as the API (app.example.com and api.example.com, or two ports of
+# localhost). An SPA on another site needs None, which browsers accept only with Secure.
+AUTH_REFRESH_COOKIE_SAMESITE = env_str("AUTH_REFRESH_COOKIE_SAMESITE", "Lax").capitalize()
+if AUTH_REFRESH_COOKIE_SAMESITE not in {"Lax", "Strict", "None"}:
+    raise ImproperlyConfigured("AUTH_REFRESH_COOKIE_SAMESITE must be Lax, Strict or None.")
+
 SYSTEM_FONTS = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
 SPECTACULAR_SETTINGS = {
     "TITLE": "MentorHub API",
@@ -330,7 +357,9 @@ SPECTACULAR_SETTINGS = {
         "Mentorship marketplace API. Canonical base `/api/v1/`; every route is also "
         "served under `/api/`. Errors always look like "
         '`{"detail": "...", "status_code": 400, "errors": [{"field": "...", "message": "..."}]}`. '
-        "Authenticate with `Authorization: Bearer <access_token>` from `auth/login`."
+        "Authenticate with `Authorization: Bearer <access_token>` from `auth/login`. Browser apps on another "
+        "origin need it listed in `CORS_ALLOWED_ORIGINS`, and can keep the refresh token in an HttpOnly cookie "
+        "(`auth/login` with `refresh_cookie`)."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -398,6 +427,9 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+AUTH_REFRESH_COOKIE_SECURE = env_bool("AUTH_REFRESH_COOKIE_SECURE", SESSION_COOKIE_SECURE)
+if AUTH_REFRESH_COOKIE_SAMESITE == "None" and not AUTH_REFRESH_COOKIE_SECURE:
+    raise ImproperlyConfigured("AUTH_REFRESH_COOKIE_SAMESITE=None needs a Secure cookie: browsers drop it otherwise.")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = env_str("SECURE_REFERRER_POLICY", "same-origin")
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

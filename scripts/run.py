@@ -12,7 +12,9 @@ exits with a failure status.
     python scripts/run.py [--host 127.0.0.1] [--port 8000] [--noreload]
 
 SITE_URL, unless set, becomes http://HOST:PORT (127.0.0.1 for a wildcard host), so links in e-mails,
-calendar files and the API point at this server.
+calendar files and the API point at this server. CORS_ALLOWED_ORIGINS, unless set, lists the usual local
+front-end dev servers (ports 3000, 5173 and 8080 on localhost and 127.0.0.1), so an SPA in development can
+call the API; production's default is none.
 """
 
 import argparse
@@ -27,6 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 WILDCARD_HOSTS = {"0.0.0.0", "::", ""}
 STOP_TIMEOUT = 15
+# Next.js / Create React App, Vite, Vue CLI / webpack-dev-server.
+DEV_FRONTEND_ORIGINS = [f"http://{host}:{port}" for host in ("localhost", "127.0.0.1") for port in (3000, 5173, 8080)]
 
 
 class Stop(Exception):
@@ -72,6 +76,14 @@ def _signal_group(process: subprocess.Popen, signum: int) -> None:
         os.killpg(process.pid, signum)
 
 
+def environment(base, host: str, port: int) -> dict[str, str]:
+    """The web server's and worker's environment: ``base`` plus this server's defaults."""
+    env = dict(base)
+    env.setdefault("SITE_URL", site_url(host, port))
+    env.setdefault("CORS_ALLOWED_ORIGINS", ",".join(DEV_FRONTEND_ORIGINS))
+    return env
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--host", default="127.0.0.1")
@@ -79,8 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--noreload", action="store_true", help="do not restart the web server on code changes")
     args = parser.parse_args(argv)
 
-    env = dict(os.environ)
-    env.setdefault("SITE_URL", site_url(args.host, args.port))
+    env = environment(os.environ, args.host, args.port)
     # The worker is the one process that must take tasks from the broker rather than run them where called.
     worker_env = {**env, "CELERY_TASK_ALWAYS_EAGER": "false"}
 

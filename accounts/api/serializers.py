@@ -27,6 +27,11 @@ class RegisterOutput(serializers.Serializer):
 class LoginInput(serializers.Serializer):
     email = serializers.CharField(max_length=254)
     password = serializers.CharField(max_length=128, style={"input_type": "password"})
+    refresh_cookie = serializers.BooleanField(
+        required=False, default=False,
+        help_text="For browsers: set the refresh token as an HttpOnly cookie scoped to `/api/v1/auth/` and leave "
+                  "it out of the body, so scripts never hold it.",
+    )
 
 
 class LoginUser(serializers.ModelSerializer):
@@ -37,7 +42,10 @@ class LoginUser(serializers.ModelSerializer):
 
 class TokenPairOutput(serializers.Serializer):
     access_token = serializers.CharField()
-    refresh_token = serializers.CharField()
+    refresh_token = serializers.CharField(
+        required=False,
+        help_text="The refresh token. Absent when it was set as the refresh cookie instead (`refresh_cookie`).",
+    )
     token_type = serializers.CharField(default="bearer")
     expires_in = serializers.IntegerField(help_text="Seconds until the access token expires.")
 
@@ -49,7 +57,8 @@ class LoginOutput(TokenPairOutput):
 class RefreshInput(serializers.Serializer):
     refresh_token = serializers.CharField(
         required=False,
-        help_text="The refresh token; it may instead be sent as `Authorization: Bearer <refresh_token>`.",
+        help_text="The refresh token; it may instead come from the refresh cookie or be sent as "
+                  "`Authorization: Bearer <refresh_token>`.",
     )
     refresh = serializers.CharField(required=False, help_text="Alias of refresh_token.")
 
