@@ -13,8 +13,11 @@ from mentorhub.api.dashboard import DashboardView
 
 # ReDoc's bundle injects <style> elements as it loads, before it can be handed the nonce, and runs
 # its search in a blob: worker: that one page gets those two allowances, scripts stay strict.
+# The docs pages are HTML for reading: only GET and HEAD (DRF's OPTIONS would render their template-less
+# metadata through the HTML renderer, a 500).
+DOCS_METHODS = ["get", "head"]
 redoc = csp_replace({"style-src": [SELF, UNSAFE_INLINE], "worker-src": [SELF, "blob:"]})(
-    SpectacularRedocView.as_view(url_name="schema")
+    SpectacularRedocView.as_view(url_name="schema", http_method_names=DOCS_METHODS)
 )
 
 FAVICON = (settings.BASE_DIR / "static" / "favicon.ico").read_bytes()
@@ -56,7 +59,7 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("payments.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("docs", SpectacularSwaggerView.as_view(url_name="schema", http_method_names=DOCS_METHODS), name="swagger-ui"),
     path("redoc", redoc, name="redoc"),
     path("api/v1/", include(api_patterns)),
     path("api/", include(api_patterns)),

@@ -18,9 +18,8 @@ from rest_framework.views import APIView
 
 from accounts import services
 from accounts.api import password_serializers as s
+from accounts.api import tokens
 from mentorhub.api.throttles import CredentialsThrottleMixin
-
-ACCESS_SECONDS = int(settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"].total_seconds())
 
 RESET_REQUESTED = ("If an account uses this address, we have sent it a link to choose a new password. "
                    "It can take a few minutes to arrive.")
@@ -91,26 +90,30 @@ class PasswordChangeView(CredentialsThrottleMixin, APIView):
         description="Needs the current password (`old_password`, or its alias `current_password`; a wrong "
                     "one is a 400 naming `old_password`) and a new one that passes the password rules. Every "
                     "refresh token of the account is revoked, so other devices have to log in again; the "
-                    "answer carries a fresh token pair so this client stays signed in. Access tokens already "
-                    "issued keep working until they expire (`expires_in`).",
+                    "answer carries a fresh token pair so this client stays signed in (a client that sent the "
+                    "refresh cookie gets the new refresh token as that cookie, not in the body). Access tokens "
+                    "already issued keep working until they expire (`expires_in`).",
     )
     def post(self, request):
         data = s.PasswordChangeInput(data=request.data)
         data.is_valid(raise_exception=True)
         _allauth_limit(request, "change_password")
+        # A client that keeps its refresh token in the cookie (the change revokes it) gets the new one there
+        # too, and still never sees it in a body.
+        in_cookie = settings.AUTH_REFRESH_COOKIE_NAME in request.COOKIES
+        if in_cookie:
+            tokens.check_cookie_origin(request)
         refresh = services.user_password_change(user=request.user, **data.validated_data,
                                                 request=request._request)
         if isinstance(request.successful_authenticator, SessionAuthentication):
             # A browser session that made the change stays signed in, as on the allauth page.
             request.user.refresh_from_db(fields=["password"])
             update_session_auth_hash(request._request, request.user)
-        return Response({
-            "detail": "Your password has been changed. Other devices have to log in again.",
-            "access_token": str(refresh.access_token),
-            "refresh_token": str(refresh),
-            "token_type": "bearer",
-            "expires_in": ACCESS_SECONDS,
-        })
+        body = tokens.tokens_body(str(refresh.access_token), None if in_cookie else str(refresh))
+        response = Response({"detail": "Your password has been changed. Other devices have to log in again.", **body})
+        if in_cookie:
+            tokens.set_refresh_cookie(response, str(refresh))
+        return response
 
 
 class VerifyEmailView(_PublicCredentialsView):

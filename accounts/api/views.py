@@ -10,73 +10,12 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
-from rest_framework_simplejwt.tokens import AccessToken, RefreshToken, UntypedToken
+from rest_framework_simplejwt.tokens import AccessToken, UntypedToken
 
 from accounts import services
 from accounts.api import serializers as s
+from accounts.api import tokens
 from mentorhub.api.throttles import CredentialsThrottleMixin
-from mentorhub.errors import PermissionDenied
-
-REFRESH_COOKIE_NOTE = (
-    "Browsers can keep the refresh token out of JavaScript: log in with `\"refresh_cookie\": true` and it "
-    "comes back as an HttpOnly cookie (`mentorhub_refresh`, Path `/api/v1/auth/`, SameSite and Secure per "
-    "settings, Max-Age the refresh lifetime) instead of in the body. Call the canonical `/api/v1/auth/...` "
-    "routes with `credentials: 'include'` so the browser sends it. A page of another origin must be listed "
-    "in `CORS_ALLOWED_ORIGINS`; a request that uses the cookie from any other origin is refused (403)."
-)
-
-
-def _access_seconds() -> int:
-    # The class attribute simplejwt sets each access token's expiry from, so the two always agree.
-    return int(AccessToken.lifetime.total_seconds())
-
-
-def _tokens_body(access: str, refresh: str | None) -> dict:
-    body = {"access_token": access, "refresh_token": refresh, "token_type": "bearer", "expires_in": _access_seconds()}
-    if refresh is None:
-        del body["refresh_token"]  # it went into the HttpOnly cookie: the point is that scripts never see it
-    return body
-
-
-def _token_body(refresh) -> dict:
-    """The answer for a fresh RefreshToken whose refresh token goes in the body."""
-    return _tokens_body(str(refresh.access_token), str(refresh))
-
-
-def _set_refresh_cookie(response, token: str) -> None:
-    response.set_cookie(
-        settings.AUTH_REFRESH_COOKIE_NAME, token,
-        max_age=int(RefreshToken.lifetime.total_seconds()),
-        path=settings.AUTH_REFRESH_COOKIE_PATH,
-        secure=settings.AUTH_REFRESH_COOKIE_SECURE,
-        httponly=True,
-        samesite=settings.AUTH_REFRESH_COOKIE_SAMESITE,
-    )
-
-
-def _clear_refresh_cookie(response) -> None:
-    response.delete_cookie(settings.AUTH_REFRESH_COOKIE_NAME, path=settings.AUTH_REFRESH_COOKIE_PATH,
-                           samesite=settings.AUTH_REFRESH_COOKIE_SAMESITE)
-
-
-def _check_cookie_origin(request) -> None:
-    """Only this site and the listed SPA origins may use the refresh cookie.
-
-    Why the cookie needs this at all (CSRF): a browser attaches it to a request that another page
-    makes, and a POST with no body is a "simple" request that goes out without a CORS preflight.
-    What such a request could do: rotate the token (the new one is set back as the cookie and the
-    access token is in a body the other page cannot read without CORS, so it gains nothing) or log
-    the user out (a nuisance). SameSite=Lax already keeps the cookie off requests from other sites;
-    this check also turns away other origins of the same site (another subdomain, another port).
-    Browsers send Origin on every POST, cross-origin or not; clients with no Origin are not
-    browsers, so no other page can be acting through them.
-    """
-    origin = request.headers.get("Origin")
-    if not origin:
-        return
-    own = f"{request.scheme}://{request.get_host()}"
-    if origin != own and origin not in settings.CORS_ALLOWED_ORIGINS:
-        raise PermissionDenied("This origin may not use the refresh-token cookie.")
 
 
 def _sent_refresh_token(request) -> tuple[str, str]:
@@ -92,7 +31,7 @@ def _sent_refresh_token(request) -> tuple[str, str]:
         return token, "body"
     token = request.COOKIES.get(settings.AUTH_REFRESH_COOKIE_NAME)
     if token:
-        _check_cookie_origin(request)
+        tokens.check_cookie_origin(request)
         request.refresh_cookie_used = True
         return token, "cookie"
     scheme, _, value = request.headers.get("Authorization", "").partition(" ")
@@ -146,24 +85,24 @@ class LoginView(CredentialsThrottleMixin, APIView):
         summary="Exchange e-mail and password for tokens",
         description="Answers the access token (send it as `Authorization: Bearer <access_token>`) and the "
                     "refresh token, or with `refresh_cookie` the refresh token as a cookie only. "
-                    + REFRESH_COOKIE_NOTE,
+                    + tokens.REFRESH_COOKIE_NOTE,
     )
     def post(self, request):
         data = s.LoginInput(data=request.data)
         data.is_valid(raise_exception=True)
         in_cookie = data.validated_data["refresh_cookie"]
         if in_cookie:
-            _check_cookie_origin(request)
+            tokens.check_cookie_origin(request)
         user = authenticate(request, email=data.validated_data["email"].strip(),
                             password=data.validated_data["password"])
         if user is None:
             # Never say whether the e-mail or the password was wrong.
             raise AuthenticationFailed("Invalid e-mail or password.")
         refresh = services.user_issue_tokens(user=user)
-        body = _tokens_body(str(refresh.access_token), None) if in_cookie else _token_body(refresh)
+        body = tokens.tokens_body(str(refresh.access_token), None) if in_cookie else tokens.token_body(refresh)
         response = Response({**body, "user": s.LoginUser(user).data})
         if in_cookie:
-            _set_refresh_cookie(response, str(refresh))
+            tokens.set_refresh_cookie(response, str(refresh))
         return response
 
 
@@ -179,7 +118,7 @@ class RefreshView(CredentialsThrottleMixin, APIView):
         description="The refresh token is read from the body (`refresh_token`), else the refresh cookie, else "
                     "`Authorization: Bearer <refresh_token>`. The answer carries a new access token and a new "
                     "refresh token; the old one is dead. When the token came from the cookie, the new one is "
-                    "set as the cookie and left out of the body. " + REFRESH_COOKIE_NOTE,
+                    "set as the cookie and left out of the body. " + tokens.REFRESH_COOKIE_NOTE,
     )
     def post(self, request):
         token, source = _sent_refresh_token(request)
@@ -188,9 +127,9 @@ class RefreshView(CredentialsThrottleMixin, APIView):
         except TokenError as exc:
             raise InvalidToken(str(exc)) from exc
         in_cookie = source == "cookie"
-        response = Response(_tokens_body(access, None if in_cookie else refresh))
+        response = Response(tokens.tokens_body(access, None if in_cookie else refresh))
         if in_cookie:
-            _set_refresh_cookie(response, refresh)
+            tokens.set_refresh_cookie(response, refresh)
         return response
 
 
@@ -210,7 +149,7 @@ class LogoutView(CredentialsThrottleMixin, APIView):
                     "(`expires_in`, 30 minutes), so a client should drop its own at once. The refresh cookie, "
                     "when sent, is cleared. A token that is not a live refresh token of this site is a 400; "
                     "an access token that is expired or belongs to no active user is a 401. "
-                    + REFRESH_COOKIE_NOTE,
+                    + tokens.REFRESH_COOKIE_NOTE,
     )
     def post(self, request):
         token, source = _sent_refresh_token(request)
@@ -226,7 +165,7 @@ class LogoutView(CredentialsThrottleMixin, APIView):
         # A cookie read for logging out goes, even when its token was already dead (400): the session is over
         # either way. (Not when the origin was refused: that request never got as far as reading it.)
         if getattr(request, "refresh_cookie_used", False):
-            _clear_refresh_cookie(response)
+            tokens.clear_refresh_cookie(response)
         return response
 
 

@@ -236,3 +236,40 @@ def test_a_refresh_token_of_a_deleted_account_is_a_401_not_a_crash(mentee):
     mentee.delete()
     response = post(Client(), REFRESH, {"refresh_token": token})
     assert response.status_code == 401 and response.json()["status_code"] == 401
+
+
+# --- password change -----------------------------------------------------------------------
+
+
+def test_a_cookie_client_that_changes_its_password_gets_the_new_refresh_token_as_the_cookie(browser, mentee):
+    login = cookie_login(browser, mentee)
+    old = login.cookies[COOKIE].value
+    access = login.json()["access_token"]
+    response = post(browser, "/api/v1/auth/password-change",
+                    {"old_password": TEST_PASSWORD, "new_password": "a brand new passphrase 42"},
+                    HTTP_AUTHORIZATION=f"Bearer {access}")
+    assert response.status_code == 200, response.content
+    assert "refresh_token" not in response.json() and response.json()["access_token"]
+    new = response.cookies[COOKIE]
+    assert new.value != old and new["httponly"]
+    assert not refresh_is_alive(old)
+    assert post(browser, REFRESH).status_code == 200  # still signed in, through the new cookie
+
+
+def test_a_client_without_the_cookie_gets_the_new_refresh_token_in_the_body(api, mentee):
+    response = api(mentee).post("/api/v1/auth/password-change",
+                                {"old_password": TEST_PASSWORD, "new_password": "a brand new passphrase 42"},
+                                format="json")
+    assert response.status_code == 200
+    assert refresh_is_alive(response.json()["refresh_token"])
+    assert COOKIE not in response.cookies
+
+
+def test_a_password_change_from_a_foreign_origin_with_the_cookie_changes_nothing(browser, mentee):
+    access = cookie_login(browser, mentee).json()["access_token"]
+    response = post(browser, "/api/v1/auth/password-change",
+                    {"old_password": TEST_PASSWORD, "new_password": "a brand new passphrase 42"},
+                    HTTP_AUTHORIZATION=f"Bearer {access}", HTTP_ORIGIN="https://evil.example")
+    assert response.status_code == 403
+    mentee.refresh_from_db()
+    assert mentee.check_password(TEST_PASSWORD)

@@ -74,6 +74,13 @@ def test_the_docs_render_from_local_assets_only(client, path):
     assert "/static/drf_spectacular_sidecar/" in html
 
 
+@pytest.mark.parametrize("path", ["/docs", "/redoc"])
+def test_the_docs_pages_answer_other_methods_with_a_405_not_an_error(client, path):
+    assert client.options(path).status_code == 405
+    assert client.post(path).status_code == 405
+    assert client.head(path).status_code == 200
+
+
 def test_the_docs_assets_are_served_by_the_app(client):
     html = client.get("/docs").content.decode()
     import re
