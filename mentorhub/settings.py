@@ -276,6 +276,11 @@ JITSI_APP_SECRET = env_str("JITSI_APP_SECRET")
 WEBRTC_ICE_SERVERS = __import__("json").loads(env_str("WEBRTC_ICE_SERVERS", "[]") or "[]")
 
 # --- API ----------------------------------------------------------------------
+# Messaging: each user may send this many messages a minute (REST and WebSocket together; 429 past it),
+# each at most this many characters.
+MESSAGES_PER_MINUTE = env_int("MESSAGES_PER_MINUTE", 30)
+MESSAGE_MAX_LENGTH = env_int("MESSAGE_MAX_LENGTH", 4000)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "mentorhub.api.authentication.JWTAuthentication",

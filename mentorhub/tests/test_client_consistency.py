@@ -23,6 +23,14 @@ UNPAGINATED_ARRAYS = {
     "/api/v1/mentors/{id}/availability/": "bounded by its from/to window",
 }
 
+# GETs paged by a cursor instead of page numbers, each with why. They answer {"items", "next_before"}:
+# the newest page first, then ?before=<next_before> for the older one (checked by
+# test_cursor_pages_document_their_cursor).
+CURSOR_PAGINATED = {
+    # A chat is read from its newest message backwards while new ones arrive: page numbers would shift.
+    "/api/v1/messages/chats/{id}/": "scrolled back from the newest message",
+}
+
 # date-time properties not named *_at, only where a spec names them so ("Endpoints and fields named
 # there must exist and behave as described"). Anything else is renamed, or kept under its old name
 # as a LegacyDateTimeField (deprecated in the schema) next to its *_at twin.
@@ -82,7 +90,7 @@ def test_every_paginated_list_documents_its_envelope_and_its_page_parameters(sch
     lists = []
     for path, method, operation in operations(schema):
         body = success_schema(schema, operation)
-        if method != "get" or body is None or not is_envelope(body):
+        if method != "get" or body is None or not is_envelope(body) or path in CURSOR_PAGINATED:
             continue
         lists.append(path)
         assert set(body["required"]) == ENVELOPE and set(body["properties"]) == ENVELOPE, path
@@ -112,6 +120,16 @@ def test_no_get_answers_an_unpaginated_array_unless_allowed(schema):
     unexpected = arrays - set(UNPAGINATED_ARRAYS)
     assert not unexpected, f"paginate these or allow them with a reason: {unexpected}"
     assert set(UNPAGINATED_ARRAYS) <= arrays, "allowed but gone: drop them from UNPAGINATED_ARRAYS"
+
+
+def test_cursor_pages_document_their_cursor(schema):
+    for path in CURSOR_PAGINATED:
+        operation = schema["paths"][path]["get"]
+        body = success_schema(schema, operation)
+        assert set(body["properties"]) == {"items", "next_before"}, path
+        assert resolve(schema, body["properties"]["items"])["type"] == "array", path
+        params = {p["name"]: p for p in operation.get("parameters", []) if p["in"] == "query"}
+        assert {"before", "limit"} <= set(params), path
 
 
 # --- Timestamps -------------------------------------------------------------------------------

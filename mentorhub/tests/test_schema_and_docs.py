@@ -5,7 +5,8 @@ from drf_spectacular.validation import validate_schema
 pytestmark = pytest.mark.django_db
 
 # Actions whose request is the URL alone.
-BODYLESS_ACTIONS = ("/join", "/no-show", "/complete", "/logout", "/read-all", "/read", "/regenerate")
+BODYLESS_ACTIONS = ("/join", "/no-show", "/complete", "/logout", "/read-all", "/read", "/regenerate", "/block",
+                    "/unblock")
 
 
 @pytest.fixture

@@ -1,0 +1,73 @@
+"""Conversations between two users and their messages.
+
+A pair of users has one conversation whatever the order they are named in: it is stored with the
+lower id in ``user_low`` (a check constraint holds it) under a unique key. Each side has its own
+block flag and its own "already told about unread messages" flag, so one notice goes out per
+conversation until the recipient reads it.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+
+class Conversation(models.Model):
+    user_low = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user_high = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_message_at = models.DateTimeField(null=True, blank=True)
+    low_blocked = models.BooleanField(default=False, help_text="user_low blocked this conversation.")
+    high_blocked = models.BooleanField(default=False, help_text="user_high blocked this conversation.")
+    low_notified = models.BooleanField(default=False, help_text="user_low was told about unread messages.")
+    high_notified = models.BooleanField(default=False, help_text="user_high was told about unread messages.")
+
+    class Meta:
+        ordering = ["-last_message_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user_low", "user_high"], name="one_conversation_per_pair"),
+            models.CheckConstraint(condition=Q(user_low__lt=F("user_high")), name="conversation_users_ordered"),
+        ]
+        indexes = [
+            models.Index(fields=["user_low", "-last_message_at"], name="conversation_low_latest"),
+            models.Index(fields=["user_high", "-last_message_at"], name="conversation_high_latest"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_low_id} & {self.user_high_id}"
+
+    def side(self, user_id: int) -> str:
+        """``"low"`` or ``"high"``: which of the two ``user_id`` is."""
+        return "low" if user_id == self.user_low_id else "high"
+
+    def other_id(self, user_id: int) -> int:
+        return self.user_high_id if user_id == self.user_low_id else self.user_low_id
+
+    def has(self, user_id: int) -> bool:
+        return user_id in (self.user_low_id, self.user_high_id)
+
+
+class Message(models.Model):
+    class Kind(models.TextChoices):
+        USER = "user", "User"
+        SYSTEM = "system", "System"
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
+    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField()
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.USER)
+    booking = models.ForeignKey("bookings.Booking", on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="messages")
+    sent_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        indexes = [
+            models.Index(fields=["conversation", "-sent_at", "-id"], name="message_conversation_time"),
+            # Unread counts: a conversation's unread messages, whoever sent them.
+            models.Index(fields=["conversation", "sender"], condition=Q(read_at__isnull=True),
+                         name="message_unread"),
+        ]
+
+    def __str__(self):
+        return f"{self.sender_id}: {self.text[:40]}"
