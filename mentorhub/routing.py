@@ -1,4 +1,4 @@
-"""WebSocket routes of every app (video signalling, live notifications; chat later).
+"""WebSocket routes of every app (video signalling, live notifications, chat).
 
 Apps add their routes to ``websocket_urlpatterns``; ``router()`` serves them
 and closes a handshake to any other path with code 4404, so a stray or
@@ -9,6 +9,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.routing import URLRouter
 from django.urls import path, re_path
 
+from messaging.consumers import ChatConsumer
 from notifications.consumers import NotificationConsumer
 from sessions_app.consumers import MeetingConsumer
 
@@ -17,6 +18,7 @@ NOT_FOUND = 4404
 websocket_urlpatterns: list = [
     path("ws/meetings/<str:room_name>/", MeetingConsumer.as_asgi()),
     re_path(r"^ws/notifications/?$", NotificationConsumer.as_asgi()),
+    re_path(r"^ws/chat/?$", ChatConsumer.as_asgi()),
 ]
 
 
