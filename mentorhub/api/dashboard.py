@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from bookings import selectors as bookings
 from bookings.api.serializers import IncomingRequestOutput, MentorSessionSerializer, StatisticsOutput
 from mentors.api.serializers import MONEY
+from messaging import selectors as messaging
 from notifications import selectors as notifications
 from notifications.api.serializers import NotificationOutput
 from payments import selectors as payments
@@ -71,6 +72,8 @@ class DashboardOutput(serializers.Serializer):
     as_mentee = AsMentee()
     as_mentor = AsMentor(allow_null=True, help_text="null unless I have a mentor profile.")
     notifications = NotificationsPart()
+    unread_messages = serializers.IntegerField(help_text="Messages sent to me that I have not read, in all my "
+                                                         "conversations.")
     statistics = StatisticsOutput(help_text="The same as mentors/bookings/statistics (my bookings as a mentee).")
     earnings_this_month = EarningsThisMonth(allow_null=True, help_text="null unless I have a mentor profile.")
     generated_at = serializers.DateTimeField()
@@ -81,7 +84,7 @@ class DashboardView(APIView):
         tags=["dashboard"], responses={200: DashboardOutput}, summary="My home screen in one call",
         description="Next sessions as mentee and as mentor, requests waiting for my answer, unread notifications "
                     "and the newest few, my booking statistics and, for mentors, this month's earnings, in a fixed "
-                    "number of queries. Unread messages join with messaging (not part of this response yet).",
+                    "number of queries, and how many messages to me are unread.",
     )
     def get(self, request):
         user = request.user
@@ -98,6 +101,7 @@ class DashboardView(APIView):
             "as_mentor": as_mentor,
             "notifications": {"unread_count": notifications.unread_count(user=user),
                               "latest": list(notifications.notifications_for_user(user=user)[:FEW])},
+            "unread_messages": messaging.unread_messages_count(user=user),
             "statistics": bookings.booking_statistics(bookings.bookings_as_mentee(user=user)),
             "earnings_this_month": earnings,
             "generated_at": timezone.now(),

@@ -11,6 +11,7 @@ from accounts.tests.factories import UserFactory
 from bookings.models import Booking
 from bookings.tests.factories import BookingFactory
 from mentors.tests.factories import MentorProfileFactory, SlotFactory
+from messaging.tests.factories import MessageFactory, conversation_between
 from notifications.tests.factories import NotificationFactory
 from payments.models import Payment
 from payments.tests.test_earnings import paid
@@ -18,10 +19,12 @@ from payments.tests.test_earnings import paid
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/dashboard"
-TOP = {"as_mentee", "as_mentor", "notifications", "statistics", "earnings_this_month", "generated_at"}
+TOP = {"as_mentee", "as_mentor", "notifications", "unread_messages", "statistics", "earnings_this_month",
+       "generated_at"}
 # Authentication, the mentor profile, next sessions as mentee and as mentor, the requests' count and
-# items, the unread count and newest notices, three for the statistics and one for the earnings.
-MAX_QUERIES = 12
+# items, the unread count and newest notices, the unread messages, three for the statistics and one for
+# the earnings.
+MAX_QUERIES = 13
 
 
 def booking(*, mentee, profile, hours: float = 24, **fields) -> Booking:
@@ -162,6 +165,8 @@ def fill(*, mentor_user, profile, mentee, n: int) -> None:
                 hold_expires_at=timezone.now() + timedelta(hours=1 + i))
         booking(mentee=mentee, profile=profile, hours=-24 * (i + 1), status=Booking.Status.COMPLETED)
         NotificationFactory(user=mentor_user)
+        stranger = UserFactory()
+        MessageFactory(conversation=conversation_between(mentor_user, stranger), sender=stranger)
         paid(profile, amount="100")
 
 
@@ -178,3 +183,4 @@ def test_the_dashboard_takes_the_same_number_of_queries_whatever_the_data(api, m
     assert body["as_mentee"]["next_sessions"] and body["as_mentor"]["next_sessions"]
     assert body["as_mentor"]["requests_waiting"]["count"] == size
     assert body["earnings_this_month"]["by_currency"][0]["payments"] == size
+    assert body["unread_messages"] == 2 * size
