@@ -12,6 +12,8 @@ class BookForm(forms.Form):
         attrs={"placeholder": "e.g. Preparing for a system design interview"}))
     agenda = forms.CharField(max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 4}),
                              help_text="What would you like to cover? The mentor sees this.")
+    # The conversation the booking was started from ("Book a session" in a chat): it gets a note linking it.
+    from_conversation = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def clean(self):
         data = super().clean()

@@ -1,5 +1,6 @@
 """Booking pages: book a time, my sessions, a booking and its history, the mentor's request inbox."""
 
+import contextlib
 from datetime import datetime, time, timedelta
 
 from django.contrib import messages
@@ -17,6 +18,7 @@ from mentorhub.errors import DomainError, NotFound
 from mentorhub.pages import act_and_report
 from mentors import selectors as mentor_selectors
 from mentors.models import Service
+from messaging.services import conversation_link_booking, message_may_write
 from payments.policy import refund_quote, refund_terms
 
 
@@ -56,10 +58,18 @@ def book(request, mentor_id: int):
             except DomainError as exc:
                 messages.error(request, exc.message)
             else:
+                if data.get("from_conversation"):
+                    _link_conversation(request, data["from_conversation"], booking)
                 messages.success(request, "Request sent — the mentor will confirm it." if booking.status == "requested"
                                  else "Booked! See you there.")
                 return redirect("bookings:detail", booking.pk)
     return render(request, "bookings/book.html", {"mentor": mentor, "form": form, "choice": choice, "terms": terms})
+
+
+def _link_conversation(request, conversation_id: int, booking: Booking) -> None:
+    # After the booking's own transaction: a conversation that is gone or not the user's only loses the note.
+    with contextlib.suppress(DomainError):
+        conversation_link_booking(user=request.user, conversation_id=conversation_id, booking=booking)
 
 
 @login_required
@@ -84,6 +94,8 @@ def detail(request, pk: int):
         "refund": refund_quote(booking=booking, actor=request.user, now=timezone.now()),
         "can_change": _can_change(booking), "decline_form": forms.DeclineForm(),
     }
+    other = booking.mentee if is_mentor else booking.slot.mentor.user
+    context["message_user"] = other if message_may_write(sender=request.user, recipient=other) else None
     return render(request, "bookings/detail.html", context)
 
 

@@ -112,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.tz",
                 "notifications.context_processors.unread_count",
+                "messaging.context_processors.unread_messages",
             ],
         },
     },

@@ -56,6 +56,7 @@ urlpatterns = [
     path("", include("bookings.urls")),
     path("", include("sessions_app.urls")),
     path("", include("notifications.urls")),
+    path("", include("messaging.urls")),
     path("", include("bookings.calendar_views")),
     path("", include("reviews.urls")),
     path("", include("payments.urls")),

@@ -16,6 +16,7 @@ from mentorhub.pages import act_and_report
 from mentors import forms, selectors, services
 from mentors.api.serializers import weekly_text
 from mentors.models import DateOverride, MentorProfile, Service, Slot
+from messaging.services import message_may_write
 
 PAGE_SIZE = 12
 REVIEWS_PAGE_SIZE = 10
@@ -73,6 +74,10 @@ def mentor_detail(request, pk: int):
         "prev_week": (week_start - timedelta(days=7)).date(), "next_week": week_end.date(),
         "is_current_week": week_start.date() <= timezone.localdate(),
         "weekly": weekly_text(mentor),
+        "may_message": message_may_write(sender=request.user, recipient=mentor.user),
+        # Carried into the booking links, so a booking made from a conversation is noted in it.
+        "from_conversation": request.GET.get("from_conversation", "") if request.GET.get(
+            "from_conversation", "").isdigit() else "",
     })
 
 

@@ -180,3 +180,37 @@ def typing_relayed(*, user: User, conversation_id: int) -> None:
         return  # nobody is listening in a blocked conversation
     live.chat_event(user_ids=[conversation.other_id(user.pk)],
                     event={"type": "typing", "conversation_id": conversation.pk, "user_id": user.pk})
+
+
+def message_may_write(*, sender: User, recipient: User) -> bool:
+    """Whether ``sender`` may write to ``recipient`` now (for showing a "Message" button; the send decides)."""
+    if not sender.is_authenticated or sender.pk == recipient.pk or not recipient.is_active:
+        return False
+    low, high = _pair(sender.pk, recipient.pk)
+    conversation = (Conversation.objects.filter(user_low_id=low, user_high_id=high).first()
+                    or Conversation(user_low_id=low, user_high_id=high))
+    if conversation.low_blocked or conversation.high_blocked:
+        return False
+    return _may_start(sender, recipient, conversation)
+
+
+@transaction.atomic
+def conversation_link_booking(*, user: User, conversation_id: int, booking) -> Message | None:
+    """Note in one of my conversations that I booked its other person: a system message linking the booking.
+
+    Only when the booking is mine as mentee and its mentor is the conversation's other person;
+    otherwise nothing happens (returns None). No rate limit or block check: it records a fact.
+    """
+    conversation = _locked(user, conversation_id)
+    mentor_user_id = booking.slot.mentor.user_id
+    if booking.mentee_id != user.pk or conversation.other_id(user.pk) != mentor_user_id:
+        return None
+    now = timezone.now()
+    text = f"Booked a session for {timezone.localtime(booking.slot.start):%d %b %Y, %H:%M %Z}."
+    message = Message.objects.create(conversation=conversation, sender=user, text=text, booking=booking,
+                                     kind=Message.Kind.SYSTEM, sent_at=now)
+    conversation.last_message_at = now
+    conversation.save(update_fields=["last_message_at"])
+    event = {"type": "message", **message_output(message), "conversation_id": conversation.pk}
+    live.chat_event_on_commit(user_ids=[mentor_user_id, user.pk], event=event)
+    return message

@@ -15,8 +15,8 @@ pytestmark = pytest.mark.django_db
 
 INBOX = "/mentor/requests/"
 # Session and user, the mentor check, the requests with their joins, the upcoming sessions, and what the
-# navigation asks (notifications): none of it grows with the number of requests.
-INBOX_MAX_QUERIES = 8
+# navigation asks (notifications, unread messages): none of it grows with the number of requests.
+INBOX_MAX_QUERIES = 9
 
 
 def request_for(profile, *, mentee=None, start=None, **fields) -> Booking:
