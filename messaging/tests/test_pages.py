@@ -37,7 +37,8 @@ def test_the_inbox_lists_my_conversations_with_the_other_person_last_message_and
 def test_the_navigation_shows_my_unread_message_count(client, mentee, listed_mentor):
     _chat(mentee, listed_mentor, "One", "Two")
     client.force_login(listed_mentor)
-    assert 'data-testid="nav-unread-messages" title="2 unread"' in client.get("/messages/").content.decode()
+    html = client.get("/messages/").content.decode()
+    assert 'aria-label="Messages, 2 unread"' in html and 'data-testid="nav-unread-messages">2<' in html
     client.force_login(mentee)
     assert 'data-testid="nav-unread-messages"' not in client.get("/messages/").content.decode()
 

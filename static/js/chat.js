@@ -94,8 +94,9 @@
       typingTimer = setTimeout(function () { typing.hidden = true; }, TYPING_SHOWN_MS);
     }
 
-    socket.addEventListener("open", function () { open = true; });
-    socket.addEventListener("close", function () { open = false; });
+    // data-live-state: "open" once messages arrive live (tests wait for it); "closed" when the form posts.
+    socket.addEventListener("open", function () { open = true; box.setAttribute("data-live-state", "open"); markRead(); });
+    socket.addEventListener("close", function () { open = false; box.setAttribute("data-live-state", "closed"); });
     socket.addEventListener("message", function (event) {
       var frame;
       try { frame = JSON.parse(event.data); } catch (e) { return; }

@@ -18,6 +18,7 @@ from bookings import services as booking_services
 from bookings.models import Booking
 from mentors import selectors as mentor_selectors
 from mentors.models import MentorProfile, Slot
+from messaging import services as message_services
 from payments import services as payment_services
 from payments.models import Payment
 
@@ -110,6 +111,14 @@ def demo_sessions() -> list[MainPage]:
     done = _held_now(mentor=_profile("aiko.mentor@mentorhub.local"), mentee=student,
                      start=now - timedelta(days=2), minutes=60, status="completed", topic="React performance")
 
+    chat = message_services.message_send(
+        sender=student, recipient_id=mentor_user.pk,
+        text="Hi James! Before my promotion session: could you read my system design story first?").conversation
+    message_services.message_send(sender=mentor_user, recipient_id=student.pk,
+                                  text="Sure. Send it over and book a slot this week; I'll read it beforehand.")
+    message_services.message_send(sender=student, recipient_id=mentor_user.pk,
+                                  text="https://example.com/a-very-long-link-to-a-shared-document-without-any-spaces-in-it")
+
     return [
         MainPage("home", None, "/"),
         MainPage("search", None, "/mentors/"),
@@ -128,6 +137,8 @@ def demo_sessions() -> list[MainPage]:
         MainPage("checkout", STUDENT, f"/payments/{checkout.pk}/checkout/"),
         MainPage("payments", STUDENT, "/payments/"),
         MainPage("notifications", STUDENT, "/notifications/"),
+        MainPage("messages", STUDENT, "/messages/"),
+        MainPage("conversation", STUDENT, f"/messages/{chat.pk}/"),
         MainPage("room", STUDENT, f"/sessions/{live.pk}/room/"),
         MainPage("room-review", STUDENT, f"/sessions/{done.pk}/room/"),
         MainPage("profile", STUDENT, "/profile/"),
@@ -135,5 +146,6 @@ def demo_sessions() -> list[MainPage]:
         MainPage("inbox", MENTOR, "/mentor/requests/"),
         MainPage("dashboard", MENTOR, "/mentor/dashboard/"),
         MainPage("request-detail", MENTOR, f"/bookings/{request.pk}/"),
+        MainPage("conversation-mentor", MENTOR, f"/messages/{chat.pk}/"),
         MainPage("room-mentor", LIVE_MENTOR, f"/sessions/{live.pk}/room/"),
     ]
