@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
@@ -107,7 +108,7 @@ def message_send(*, sender: User, recipient_id: int, text: str, booking=None, or
     if not getattr(conversation, f"{theirs}_notified"):
         setattr(conversation, f"{theirs}_notified", True)
         fields.append(f"{theirs}_notified")
-        _notify(recipient=recipient, sender=sender, text=text)
+        _notify(recipient=recipient, sender=sender, text=text, conversation=conversation)
     conversation.save(update_fields=fields)
 
     event = {"type": "message", **message_output(message), "conversation_id": conversation.pk}
@@ -115,12 +116,12 @@ def message_send(*, sender: User, recipient_id: int, text: str, booking=None, or
     return message
 
 
-def _notify(*, recipient: User, sender: User, text: str) -> None:
+def _notify(*, recipient: User, sender: User, text: str, conversation: Conversation) -> None:
     from notifications.services import notification_send
 
     # In-app only: the e-mail digest for people away from the site is not built yet.
     notification_send(user=recipient, kind=NOTICE_KIND, title=f"New message from {sender.display_name}",
-                      body=text[:200], email=False)
+                      body=text[:200], link=reverse("messaging:conversation", args=[conversation.pk]), email=False)
 
 
 def _locked(user: User, conversation_id: int) -> Conversation:
