@@ -121,7 +121,11 @@ def _notify(*, recipient: User, sender: User, text: str, conversation: Conversat
 
     # In-app only: the e-mail digest for people away from the site is not built yet.
     notification_send(user=recipient, kind=NOTICE_KIND, title=f"New message from {sender.display_name}",
-                      body=text[:200], link=reverse("messaging:conversation", args=[conversation.pk]), email=False)
+                      body=text[:200], link=_conversation_link(conversation), email=False)
+
+
+def _conversation_link(conversation: Conversation) -> str:
+    return reverse("messaging:conversation", args=[conversation.pk])
 
 
 def _locked(user: User, conversation_id: int) -> Conversation:
@@ -153,6 +157,10 @@ def conversation_mark_read(*, user: User, conversation_id: int, up_to_id: int | 
             Message.objects.filter(conversation=conversation, read_at__isnull=True).exclude(sender=user).exists()):
         setattr(conversation, f"{side}_notified", False)
         conversation.save(update_fields=[f"{side}_notified"])
+        # Everything here is read, so the notice that announced it is too (the bell follows).
+        from notifications.services import notifications_mark_read_for
+
+        notifications_mark_read_for(user=user, kind=NOTICE_KIND, link=_conversation_link(conversation), now=now)
     receipt = {"conversation_id": conversation.pk, "up_to_id": last, "read_at": now, "marked": marked}
     if marked:
         event = {"type": "read", "conversation_id": conversation.pk, "up_to_id": last,

@@ -56,6 +56,16 @@ def notification_mark_all_read(*, user: User, now: datetime | None = None) -> in
     return marked
 
 
+@transaction.atomic
+def notifications_mark_read_for(*, user: User, kind: str, link: str, now: datetime | None = None) -> int:
+    """Mark read my unread notices of ``kind`` that point at ``link`` (the thing they announce has been seen)."""
+    marked = (Notification.objects.filter(user=user, kind=kind, link=link, read_at__isnull=True)
+              .update(read_at=now or timezone.now()))
+    if marked:
+        live.unread_count_pushed_on_commit(user_id=user.pk)
+    return marked
+
+
 # --- Reminders ---------------------------------------------------------------------------------
 # kind -> (sent once the start is at most this far away, but only while it is further away than this).
 # A reminder whose moment was missed by more than that is never sent late: 30 minutes before the

@@ -162,6 +162,8 @@ def test_one_notification_per_conversation_until_it_is_read(api, mentee, listed_
     # The notice opens the conversation.
     assert Notification.objects.get(user=listed_mentor).link == f"/messages/{conversation.pk}/"
     api(listed_mentor).post(f"/api/v1/messages/chats/{conversation.pk}/read")
+    # Reading the conversation reads its notice too.
+    assert not Notification.objects.filter(user=listed_mentor, read_at__isnull=True).exists()
     send(api, mentee, listed_mentor)
     assert Notification.objects.filter(user=listed_mentor, kind="message.unread").count() == 2
     assert not Notification.objects.filter(user=mentee).exists()

@@ -36,6 +36,8 @@
 
     function showNotice(notice) {
       if (!region || !notice || typeof notice.title !== "string") { return; }
+      // Already looking at what it announces (the conversation a message came into): no pop-up.
+      if (notice.link && notice.link === window.location.pathname) { return; }
       var item = document.createElement("div");
       item.className = "live-notice";
       item.setAttribute("data-testid", "live-notice");

@@ -84,6 +84,11 @@ def test_a_mentee_and_a_mentor_chat_live_then_book_from_the_conversation(browser
     expect(nora.get_by_test_id("chat-message").filter(has_text="Great, booking now.")).to_be_visible()
     expect(mentee.get_by_test_id("chat-message").filter(has_text="Great, booking now.").locator("[data-seen]")
            ).to_be_visible()
+    # Messages into the conversation each page shows pop nothing up there, and reading them read their notices.
+    expect(nora.get_by_test_id("live-notice")).to_have_count(0)
+    expect(mentee.get_by_test_id("live-notice")).to_have_count(0)
+    expect(nora.get_by_test_id("bell")).to_have_attribute("aria-label", "Notifications")
+    expect(mentee.get_by_test_id("bell")).to_have_attribute("aria-label", "Notifications")
     assert sideways_overflow(mentee) == 0
     screenshot(mentee, "chat-mentee-390")
     screenshot(nora, "chat-mentor")
