@@ -20,6 +20,7 @@ from mentors import selectors as mentor_selectors
 from mentors.models import Service
 from messaging.services import conversation_link_booking, message_may_write
 from payments.policy import refund_quote, refund_terms
+from sessions_app.selectors import chat_transcript
 
 
 def _booking_or_404(request, pk: int) -> Booking:
@@ -96,6 +97,11 @@ def detail(request, pk: int):
     }
     other = booking.mentee if is_mentor else booking.slot.mentor.user
     context["message_user"] = other if message_may_write(sender=request.user, recipient=other) else None
+    # The session's chat, kept here to read (it is written in the room); ?chat_before= scrolls back.
+    before = request.GET.get("chat_before", "")
+    context["older_view"] = before.isdigit()
+    context["chat"] = chat_transcript(user=request.user, booking_id=booking.pk,
+                                      before_id=int(before) if before.isdigit() else None)
     return render(request, "bookings/detail.html", context)
 
 

@@ -12,6 +12,10 @@ Client frames (JSON objects):
 - ``{"type": "read", "conversation_id", "up_to_id"?, "client_id"?}``: answered with an ack holding
   ``read``; the other side gets ``{"type": "read", "conversation_id", "up_to_id", "read_at", "reader_id"}``.
 - ``{"type": "typing", "conversation_id"}``: the other side gets ``{"type": "typing", ...}``.
+- ``{"type": "session_message", "booking_id", "text", "client_id"?}``: a session's chat
+  (sessions_app.chat, the rules of ``POST bookings/{id}/chat``); answered ``{"type": "ack", "client_id"?,
+  "slot_id", "booking_id", "message": {...}}``; the other participants get ``{"type": "session_message",
+  "slot_id", ...the message}``.
 
 Anything refused, malformed or unknown is answered ``{"type": "error", "client_id"?, ...the API's error
 shape}`` and the socket stays open.
@@ -49,6 +53,18 @@ def _send_message(user, frame: dict, origin: str) -> dict:
     return {"type": "ack", "conversation_id": message.conversation_id, "message": services.message_output(message)}
 
 
+def _send_session_message(user, frame: dict, origin: str) -> dict:
+    from sessions_app import chat
+
+    text = frame.get("text")
+    if not isinstance(text, str):
+        raise InvalidInput("Must be a string.", field="text")
+    booking_id = _int(frame, "booking_id")
+    message = chat.session_message_send(user=user, booking_id=booking_id, text=text, origin=origin)
+    return {"type": "ack", "slot_id": message.slot_id, "booking_id": booking_id,
+            "message": chat.session_message_output(message)}
+
+
 def _read(user, frame: dict, origin: str) -> dict:
     receipt = services.conversation_mark_read(user=user, conversation_id=_int(frame, "conversation_id"),
                                               up_to_id=_int(frame, "up_to_id", required=False), origin=origin)
@@ -65,7 +81,7 @@ def _error(status: int, detail: str, *, field: str | None = None, echo: dict | N
     return {"type": "error", **(echo or {}), **error_body(status, detail, errors)}
 
 
-HANDLERS = {"message": _send_message, "read": _read, "typing": _typing}
+HANDLERS = {"message": _send_message, "read": _read, "typing": _typing, "session_message": _send_session_message}
 
 
 class ChatConsumer(AsyncJsonWebsocketConsumer):

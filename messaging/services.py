@@ -38,7 +38,11 @@ def message_output(message: Message) -> dict:
     return dict(MessageOutput(message).data)
 
 
-def _count_send(user_id: int) -> None:
+def count_send(*, user_id: int) -> None:
+    """Count one send against the user's ``MESSAGES_PER_MINUTE`` (conversations and session chats together).
+
+    Raises RateLimited past the limit.
+    """
     limit = settings.MESSAGES_PER_MINUTE
     window = int(time.time() // 60)
     key = f"messages:sent:{user_id}:{window}"
@@ -85,7 +89,7 @@ def message_send(*, sender: User, recipient_id: int, text: str, booking=None, or
         raise InvalidInput(f"At most {settings.MESSAGE_MAX_LENGTH} characters.", field="text")
     if recipient_id == sender.pk:
         raise InvalidInput("You cannot message yourself.", field="recipient_id")
-    _count_send(sender.pk)
+    count_send(user_id=sender.pk)
     recipient = User.objects.filter(pk=recipient_id, is_active=True).first()
     if recipient is None:
         raise NotFound("No such user.", field="recipient_id")

@@ -1,12 +1,14 @@
-"""sessions/{id}/video|join|notes|complete|no-show: a session id is a booking id."""
+"""sessions/{id}/video|join|notes|complete|no-show and bookings/{id}/chat: a session id is a booking id."""
 
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bookings.models import Booking
-from sessions_app import services
+from mentorhub.api.pagination import _positive_int
+from sessions_app import chat, selectors, services
+from sessions_app.models import SessionMessage
 from sessions_app.video import room_for
 
 
@@ -128,3 +130,63 @@ class NoShowView(APIView):
     def post(self, request, pk: int):
         return Response(_complete_body(services.session_no_show(booking_id=pk, user=request.user)))
 
+
+
+# --- bookings/{id}/chat: the session chat (sessions_app.chat) ------------------------------------
+
+CHAT_PAGE = 30
+CHAT_MAX_PAGE = 100
+
+
+class SessionMessageInput(serializers.Serializer):
+    text = serializers.CharField(trim_whitespace=False, allow_blank=True,
+                                 help_text="Stripped of surrounding white space; must not be empty then.")
+
+
+class SessionMessageOutput(serializers.ModelSerializer):
+    """A message in a session's chat: who wrote it (by name too, for group sessions) and when."""
+
+    sender_id = serializers.IntegerField(read_only=True)
+    sender_name = serializers.CharField(source="sender.display_name", read_only=True)
+
+    class Meta:
+        model = SessionMessage
+        fields = ["id", "sender_id", "sender_name", "text", "sent_at"]
+
+
+class SessionMessagePage(serializers.Serializer):
+    items = SessionMessageOutput(many=True, help_text="Newest first.")
+    next_before = serializers.IntegerField(
+        allow_null=True, help_text="Pass as ?before= for the older page; null when there is nothing older.")
+
+
+class BookingChatView(APIView):
+    extra_error_codes = ["403", "404", "429"]
+
+    @extend_schema(
+        tags=["sessions"], responses={200: SessionMessagePage}, summary="The session's chat, newest first",
+        description="The chat of the booking's session, shared by everyone in the slot (a group session's "
+                    "mentees and the mentor). Your own booking as a mentee, any booking of your slot as its "
+                    "mentor; a cancelled, declined or expired seat, or anyone else, gets 404. Cursor pages: "
+                    "pass the answer's `next_before` as `?before=` for the older page.",
+        parameters=[OpenApiParameter("before", int, description="Only messages older than this message id."),
+                    OpenApiParameter("limit", int, description=f"Messages per page, at most {CHAT_MAX_PAGE} "
+                                                               f"({CHAT_PAGE} when left out).")])
+    def get(self, request, pk: int):
+        access = selectors.chat_access(user=request.user, booking_id=pk)
+        before = _positive_int(request, "before")
+        limit = _positive_int(request, "limit", CHAT_MAX_PAGE) or CHAT_PAGE
+        messages, more = selectors.session_messages_before(slot_id=access.slot.pk, before_id=before, limit=limit)
+        return Response({"items": SessionMessageOutput(messages, many=True).data,
+                         "next_before": messages[-1].pk if more else None})
+
+    @extend_schema(tags=["sessions"], request=SessionMessageInput, responses={201: SessionMessageOutput},
+                   summary="Write in the session's chat",
+                   description="Live and recently completed seats (7 days after the session) write; after "
+                               "that the chat is read-only (403). Live to every participant's `/ws/chat` "
+                               "sockets as a `session_message` frame.")
+    def post(self, request, pk: int):
+        data = SessionMessageInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        message = chat.session_message_send(user=request.user, booking_id=pk, **data.validated_data)
+        return Response(SessionMessageOutput(message).data, status=status.HTTP_201_CREATED)

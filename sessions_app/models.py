@@ -36,3 +36,19 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.user_id} in {self.meeting_id}"
+
+
+class SessionMessage(models.Model):
+    """A message in a session's chat. The room is per slot, so a group slot's mentees share one chat."""
+
+    slot = models.ForeignKey("mentors.Slot", on_delete=models.CASCADE, related_name="chat_messages")
+    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField()
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        indexes = [models.Index(fields=["slot", "-sent_at", "-id"], name="session_message_slot_time")]
+
+    def __str__(self):
+        return f"{self.sender_id} in slot {self.slot_id}: {self.text[:40]}"

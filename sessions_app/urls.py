@@ -11,4 +11,5 @@ urlpatterns = [
     path("sessions/<int:pk>/room/complete/", views.complete, name="complete"),
     path("sessions/<int:pk>/room/no-show/", views.no_show, name="no-show"),
     path("sessions/<int:pk>/room/review/", views.review, name="review"),
+    path("sessions/<int:pk>/room/chat/", views.chat_send, name="chat"),
 ]

@@ -1,4 +1,4 @@
-"""The session page: countdown, join, the room itself, the mentor's notes, completion and the review.
+"""The session page: countdown, join, the room itself, its chat, the mentor's notes, completion and the review.
 
 The room's own actions (join, notes, no-show, complete) are posted by the page's script with
 ``Accept: application/json`` and answered in JSON, so the page, and the call in it, stays; posted
@@ -8,18 +8,20 @@ as plain forms (no script) they redirect back to the room as usual.
 import json
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bookings.models import Booking
 from mentorhub.api.errors import error_body
-from mentorhub.errors import DomainError, InvalidInput
+from mentorhub.errors import DomainError, InvalidInput, NotFound
 from mentorhub.pages import act_and_report
-from sessions_app import selectors, services
+from sessions_app import chat, selectors, services
 from sessions_app.video import room_for
 
 
@@ -56,6 +58,8 @@ def room(request, pk: int):
         "notes_form": NotesForm(initial={"mentor_notes": booking.mentor_notes}) if is_mentor else None,
         "seats": list(selectors.room_seats(slot_id=booking.slot_id)) if is_mentor else [],
         "review_form": ReviewForm(), "reviewed": hasattr(booking, "review") and _has_review(booking),
+        "chat": selectors.chat_transcript(user=request.user, booking_id=booking.pk),
+        "chat_max_length": settings.MESSAGE_MAX_LENGTH,
     })
 
 
@@ -139,3 +143,16 @@ def review(request, pk: int):
     return _act(request, pk, lambda: services.session_complete_by_mentee(
         booking_id=pk, user=request.user, rating=form.cleaned_data["rating"], review=form.cleaned_data["review"]),
         "Thank you for your review!")
+
+
+@login_required
+@require_POST
+def chat_send(request, pk: int):
+    """The chat form without JavaScript: send, then back to the chat in the room (a refusal is flashed there)."""
+    try:
+        chat.session_message_send(user=request.user, booking_id=pk, text=request.POST.get("text", ""))
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(reverse("sessions:room", args=[pk]) + "#session-chat")

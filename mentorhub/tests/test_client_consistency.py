@@ -29,6 +29,7 @@ UNPAGINATED_ARRAYS = {
 CURSOR_PAGINATED = {
     # A chat is read from its newest message backwards while new ones arrive: page numbers would shift.
     "/api/v1/messages/chats/{id}/": "scrolled back from the newest message",
+    "/api/v1/bookings/{id}/chat/": "a session's chat, scrolled back from the newest message",
 }
 
 # date-time properties not named *_at, only where a spec names them so ("Endpoints and fields named

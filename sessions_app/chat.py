@@ -1,0 +1,62 @@
+"""The session chat: text between a session's participants in its room, kept for later reading.
+
+The room is per slot, so the chat is too: a group slot's mentees and its mentor share one. Who takes
+part (``selectors.chat_access``):
+
+- the slot's mentor, through any booking of the slot;
+- each mentee holding a seat of the slot that is requested, scheduled, completed or a no-show, through
+  their own booking. A cancelled, declined or expired seat loses the chat (404, like an outsider's).
+  Staff are not participants; they read session chats in the admin.
+
+Everyone taking part reads the whole transcript for good. Writing needs a seat that is live
+(requested or scheduled), or completed less than ``CHAT_WRITE_GRACE`` (7 days) after the session ended;
+the mentor writes while any seat of the slot may. Text is stripped, must not be empty, and is at most
+``MESSAGE_MAX_LENGTH``; each send counts against the same per-user ``MESSAGES_PER_MINUTE`` as
+conversations. No notifications: a room chat is live, and the transcript stays on the booking.
+"""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from mentorhub.errors import InvalidInput, PermissionDenied
+from messaging import live
+from messaging.services import count_send
+from sessions_app.models import SessionMessage
+from sessions_app.selectors import chat_access, chat_participant_ids
+
+FRAME_TYPE = "session_message"
+
+
+def session_message_output(message: SessionMessage) -> dict:
+    """The REST (and WebSocket) fields of a session chat message."""
+    from sessions_app.api import SessionMessageOutput
+
+    return dict(SessionMessageOutput(message).data)
+
+
+@transaction.atomic
+def session_message_send(*, user: User, booking_id: int, text: str, origin: str | None = None,
+                         now: datetime | None = None) -> SessionMessage:
+    """Write ``text`` in the chat of a booking's session; after commit every participant's chat sockets hear it.
+
+    The seats that allow writing stay locked until the message is stored, so a cancellation and a
+    send never cross. The sending socket (``origin``) is answered by its caller instead.
+    """
+    now = now or timezone.now()
+    access = chat_access(user=user, booking_id=booking_id, now=now, lock=True)
+    if not access.may_write:
+        raise PermissionDenied("This session's chat is closed for new messages; it stays here to read.")
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput("Write something first.", field="text")
+    if len(text) > settings.MESSAGE_MAX_LENGTH:
+        raise InvalidInput(f"At most {settings.MESSAGE_MAX_LENGTH} characters.", field="text")
+    count_send(user_id=user.pk)
+    message = SessionMessage.objects.create(slot=access.slot, sender=user, text=text, sent_at=now)
+    event = {"type": FRAME_TYPE, "slot_id": access.slot.pk, **session_message_output(message)}
+    live.chat_event_on_commit(user_ids=chat_participant_ids(slot=access.slot), event=event, origin=origin)
+    return message
