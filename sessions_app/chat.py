@@ -8,6 +8,9 @@ part (``selectors.chat_access``):
   their own booking. A cancelled, declined or expired seat loses the chat (404, like an outsider's).
   Staff are not participants; they read session chats in the admin.
 
+The booking id only names the slot: access is per person and slot, so a mentee who cancelled one seat
+and holds another in the same slot still takes part, through either booking.
+
 Everyone taking part reads the whole transcript for good. Writing needs a seat that is live
 (requested or scheduled), or completed less than ``CHAT_WRITE_GRACE`` (7 days) after the session ended;
 the mentor writes while any seat of the slot may. Text is stripped, must not be empty, and is at most
