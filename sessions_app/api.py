@@ -161,7 +161,7 @@ class SessionMessagePage(serializers.Serializer):
 
 
 class BookingChatView(APIView):
-    extra_error_codes = ["403", "404", "429"]
+    extra_error_codes = ["400", "404"]  # 400: a bad ?before= or ?limit= on GET too
 
     @extend_schema(
         tags=["sessions"], responses={200: SessionMessagePage}, summary="The session's chat, newest first",
