@@ -182,7 +182,7 @@ class BookingChatView(APIView):
 
     @extend_schema(tags=["sessions"], request=SessionMessageInput, responses={201: SessionMessageOutput},
                    summary="Write in the session's chat",
-                   description="Live and recently completed seats (7 days after the session) write; after "
+                   description="Live and completed seats write until 7 days after the session ended; after "
                                "that the chat is read-only (403). Live to every participant's `/ws/chat` "
                                "sockets as a `session_message` frame.")
     def post(self, request, pk: int):

@@ -12,7 +12,7 @@ The booking id only names the slot: access is per person and slot, so a mentee w
 and holds another in the same slot still takes part, through either booking.
 
 Everyone taking part reads the whole transcript for good. Writing needs a seat that is live
-(requested or scheduled), or completed less than ``CHAT_WRITE_GRACE`` (7 days) after the session ended;
+(requested or scheduled) or completed, and closes ``CHAT_WRITE_GRACE`` (7 days) after the session ended;
 the mentor writes while any seat of the slot may. Text is stripped, must not be empty, and is at most
 ``MESSAGE_MAX_LENGTH``; each send counts against the same per-user ``MESSAGES_PER_MINUTE`` as
 conversations. No notifications: a room chat is live, and the transcript stays on the booking.

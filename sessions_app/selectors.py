@@ -52,10 +52,12 @@ class ChatAccess:
 
 
 def seat_may_write(seat: Booking, *, now: datetime) -> bool:
-    """A live seat, or one completed less than ``CHAT_WRITE_GRACE`` after the session ended."""
-    if seat.status in Booking.LIVE:
-        return True
-    return seat.status == S.COMPLETED and now <= seat.slot.end + CHAT_WRITE_GRACE
+    """A live or completed seat, until ``CHAT_WRITE_GRACE`` after the session ended.
+
+    Live seats close too: nothing completes a session its mentor never marked, and a chat of a year-old
+    "scheduled" session is a record like any other.
+    """
+    return seat.status in (*Booking.LIVE, S.COMPLETED) and now <= seat.slot.end + CHAT_WRITE_GRACE
 
 
 def chat_access(*, user: User, booking_id: int, now: datetime | None = None, lock: bool = False) -> ChatAccess:

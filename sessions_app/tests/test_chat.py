@@ -104,6 +104,14 @@ def test_a_completed_seat_writes_for_seven_days_after_the_end_then_only_reads(ap
         assert api(mentor).get(url(seat)).status_code == 200
 
 
+def test_a_scheduled_session_nobody_completed_closes_for_writing_seven_days_after_its_end(api, mentee, seat):
+    with freeze_time(seat.slot.end + timedelta(days=6)):
+        assert say(api, mentee, seat).status_code == 201
+    with freeze_time(seat.slot.end + timedelta(days=7, minutes=1)):
+        assert say(api, mentee, seat).status_code == 403
+        assert api(mentee).get(url(seat)).status_code == 200
+
+
 def test_a_no_show_reads_but_does_not_write(api, mentee, mentor, seat):
     say(api, mentor, seat, "Are you coming?")
     Booking.objects.filter(pk=seat.pk).update(status=S.NO_SHOW)
