@@ -361,7 +361,9 @@ def _mail_digest(*, user: User, conversations: list[Conversation]) -> None:
                       "excerpt": text if len(text) <= 140 else text[:139].rstrip() + "…",
                       "url": f"{settings.SITE_URL}{_conversation_link(conversation)}"})
     total = sum(item["count"] for item in items)
-    names = items[0]["sender"] if len(items) == 1 else f"{items[0]['sender']} and {len(items) - 1} more"
+    names = items[0]["sender"]
+    if len(items) > 1:
+        names += f" and {len(items) - 1} other{'s' if len(items) > 2 else ''}"
     title = f"{total} unread message{'s' if total != 1 else ''} from {names}"
     context = {"user": user, "title": title, "items": items,
                "inbox_url": f"{settings.SITE_URL}{reverse('messaging:inbox')}"}

@@ -55,9 +55,9 @@ def test_one_email_lists_every_conversation_with_unread_messages_of_someone_away
 
     [mail] = mailoutbox
     assert mail.to == [mentee.email]
-    assert mail.subject == "3 unread messages from Olga Outsider and 1 more"
+    assert mail.subject == "3 unread messages from Olga Outsider and 1 other"
     base = settings.SITE_URL
-    assert mail.body.startswith("Hello Mia Mentee,\n\n3 unread messages from Olga Outsider and 1 more")
+    assert mail.body.startswith("Hello Mia Mentee,\n\n3 unread messages from Olga Outsider and 1 other")
     assert ("Olga Outsider — 1 unread\n\"Quick question\"\n"
             f"{base}/messages/{with_olga.pk}/") in mail.body
     assert ("Marcus Mentor — 2 unread\n\"Are you free on Thursday?\"\n"
