@@ -192,6 +192,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "expire-overdue-holds": {"task": "bookings.tasks.expire_overdue_holds", "schedule": 60.0},
     "cancel-unpaid-bookings": {"task": "bookings.tasks.cancel_unpaid_bookings", "schedule": 60.0},
     "send-reminders": {"task": "notifications.tasks.send_reminders", "schedule": 300.0},
+    "send-message-digests": {"task": "messaging.tasks.send_message_digests", "schedule": 60.0},
 }
 # Every sweep at this one interval instead (a demo that wants to see them, a test that cannot wait minutes).
 BEAT_INTERVAL_SECONDS = env_int("BEAT_INTERVAL_SECONDS", 0)
@@ -281,6 +282,12 @@ WEBRTC_ICE_SERVERS = __import__("json").loads(env_str("WEBRTC_ICE_SERVERS", "[]"
 # each at most this many characters.
 MESSAGES_PER_MINUTE = env_int("MESSAGES_PER_MINUTE", 30)
 MESSAGE_MAX_LENGTH = env_int("MESSAGE_MAX_LENGTH", 4000)
+# Unread messages at least this old, of someone away from the site (no live socket) at least this long,
+# go out in one e-mail digest (messaging.services.message_digests_send, a beat sweep every minute).
+MESSAGE_DIGEST_AFTER_MINUTES = env_int("MESSAGE_DIGEST_AFTER_MINUTES", 15)
+# An open socket counts only if heard from this recently: the pages ping every 60 s, and a process that
+# died never closed its sockets' count.
+PRESENCE_STALE_SECONDS = env_int("PRESENCE_STALE_SECONDS", 180)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -16,6 +16,8 @@ Client frames (JSON objects):
   (sessions_app.chat, the rules of ``POST bookings/{id}/chat``); answered ``{"type": "ack", "client_id"?,
   "slot_id", "booking_id", "message": {...}}``; the other participants get ``{"type": "session_message",
   "slot_id", ...the message}``.
+- ``{"type": "ping"}``: answered ``{"type": "pong"}``. The page sends one every minute: every frame
+  keeps its user counted as present (messaging.presence), which holds back the e-mail digest.
 
 Anything refused, malformed or unknown is answered ``{"type": "error", "client_id"?, ...the API's error
 shape}`` and the socket stays open.
@@ -31,6 +33,7 @@ from mentorhub.api.errors import error_body
 from mentorhub.errors import DomainError, InvalidInput
 from messaging import services
 from messaging.live import chat_group
+from messaging.presence import PONG, PresenceMixin
 
 UNAUTHENTICATED = 4401
 FRAME_OVERHEAD = 1024  # room for the keys and JSON escapes around the longest allowed text
@@ -84,7 +87,7 @@ def _error(status: int, detail: str, *, field: str | None = None, echo: dict | N
 HANDLERS = {"message": _send_message, "read": _read, "typing": _typing, "session_message": _send_session_message}
 
 
-class ChatConsumer(AsyncJsonWebsocketConsumer):
+class ChatConsumer(PresenceMixin, AsyncJsonWebsocketConsumer):
     async def connect(self):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
@@ -95,13 +98,16 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         self.group = chat_group(user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
+        await self.presence_connected(user)
 
     async def disconnect(self, code):
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
+        await self.presence_disconnected()
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         answer = await self.answer(text_data)
+        await self.presence_heard(ping=answer is not None and answer.get("type") == "pong")
         if answer is not None:
             await self.send_json(answer)
 
@@ -119,9 +125,12 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             return _error(400, "Send a JSON object with a type.")
         client_id = frame.get("client_id")
         echo = {"client_id": client_id} if isinstance(client_id, (str, int)) and len(str(client_id)) <= 100 else {}
+        if frame.get("type") == "ping":
+            return {**PONG, **echo}
         handler = HANDLERS.get(frame.get("type")) if isinstance(frame.get("type"), str) else None
         if handler is None:
-            return _error(400, f"Unknown type; use one of {', '.join(HANDLERS)}.", field="type", echo=echo)
+            return _error(400, f"Unknown type; use one of {', '.join([*HANDLERS, 'ping'])}.", field="type",
+                          echo=echo)
         try:
             answer = await database_sync_to_async(handler)(self.user, frame, self.channel_name)
         except DomainError as exc:

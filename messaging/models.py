@@ -3,7 +3,12 @@
 A pair of users has one conversation whatever the order they are named in: it is stored with the
 lower id in ``user_low`` (a check constraint holds it) under a unique key. Each side has its own
 block flag and its own "already told about unread messages" flag, so one notice goes out per
-conversation until the recipient reads it.
+conversation until the recipient reads it, and its own "already in an e-mail digest" time, so one
+digest at most covers a run of unread messages.
+
+``Presence`` records, per user, how many WebSocket connections (``/ws/chat`` and ``/ws/notifications``)
+are open and when one was last heard from; the digest asks it whether the user is away. It is kept in
+the database because the web server and the worker that sends digests are separate processes.
 """
 
 from django.conf import settings
@@ -20,6 +25,10 @@ class Conversation(models.Model):
     high_blocked = models.BooleanField(default=False, help_text="user_high blocked this conversation.")
     low_notified = models.BooleanField(default=False, help_text="user_low was told about unread messages.")
     high_notified = models.BooleanField(default=False, help_text="user_high was told about unread messages.")
+    low_digested_at = models.DateTimeField(null=True, blank=True,
+                                           help_text="user_low's unread messages here went out in an e-mail digest.")
+    high_digested_at = models.DateTimeField(null=True, blank=True,
+                                            help_text="user_high's unread messages here went out in an e-mail digest.")
 
     class Meta:
         ordering = ["-last_message_at", "-id"]
@@ -71,3 +80,20 @@ class Message(models.Model):
 
     def __str__(self):
         return f"{self.sender_id}: {self.text[:40]}"
+
+
+class Presence(models.Model):
+    """One row per user who ever opened a socket: how many are open, and when one was last heard from.
+
+    ``open_sockets`` can overcount when a process dies without running its disconnects, so it is
+    trusted only while ``last_seen_at`` is fresh: clients ping every minute and every frame refreshes
+    it (``PRESENCE_STALE_SECONDS``; ``messaging.services.presence_away``).
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
+                                related_name="presence")
+    open_sockets = models.PositiveIntegerField(default=0)
+    last_seen_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.user_id}: {self.open_sockets} open, seen {self.last_seen_at:%Y-%m-%d %H:%M:%S}Z"

@@ -5,22 +5,28 @@ person who booked them or whom they booked, or who already wrote to them in the 
 Nobody to themselves. A conversation blocked by either side refuses both sides' sends; a third
 party never learns of it (their own conversations are separate). Sends are limited per user to
 ``MESSAGES_PER_MINUTE`` (REST and WebSocket count together).
+
+Telling the recipient: the first unread message of a conversation gives one in-app notice; if they
+stay away from the site (see ``presence_away``), one e-mail digest later lists every conversation
+with unread messages (``message_digests_send``). Reading a conversation re-arms both.
 """
 
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 from mentorhub.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from messaging import live
-from messaging.models import Conversation, Message
+from messaging.models import Conversation, Message, Presence
 
 
 class RateLimited(DomainError):
@@ -123,7 +129,7 @@ def message_send(*, sender: User, recipient_id: int, text: str, booking=None, or
 def _notify(*, recipient: User, sender: User, text: str, conversation: Conversation) -> None:
     from notifications.services import notification_send
 
-    # In-app only: the e-mail digest for people away from the site is not built yet.
+    # In-app only: people away from the site get the e-mail digest instead (message_digests_send).
     notification_send(user=recipient, kind=NOTICE_KIND, title=f"New message from {sender.display_name}",
                       body=text[:200], link=_conversation_link(conversation), email=False)
 
@@ -157,14 +163,19 @@ def conversation_mark_read(*, user: User, conversation_id: int, up_to_id: int | 
     now = now or timezone.now()
     marked = unread.update(read_at=now) if last is not None else 0
     side = conversation.side(user.pk)
-    if getattr(conversation, f"{side}_notified") and not (
+    armed = [f for f in (f"{side}_notified", f"{side}_digested_at") if getattr(conversation, f)]
+    if armed and not (
             Message.objects.filter(conversation=conversation, read_at__isnull=True).exclude(sender=user).exists()):
+        # Everything here is read: the next message is a new unread run, with its own notice and digest.
         setattr(conversation, f"{side}_notified", False)
-        conversation.save(update_fields=[f"{side}_notified"])
-        # Everything here is read, so the notice that announced it is too (the bell follows).
-        from notifications.services import notifications_mark_read_for
+        setattr(conversation, f"{side}_digested_at", None)
+        conversation.save(update_fields=armed)
+        if f"{side}_notified" in armed:
+            # The notice that announced it is read too (the bell follows).
+            from notifications.services import notifications_mark_read_for
 
-        notifications_mark_read_for(user=user, kind=NOTICE_KIND, link=_conversation_link(conversation), now=now)
+            notifications_mark_read_for(user=user, kind=NOTICE_KIND, link=_conversation_link(conversation),
+                                        now=now)
     receipt = {"conversation_id": conversation.pk, "up_to_id": last, "read_at": now, "marked": marked}
     if marked:
         event = {"type": "read", "conversation_id": conversation.pk, "up_to_id": last,
@@ -227,3 +238,140 @@ def conversation_link_booking(*, user: User, conversation_id: int, booking) -> M
     event = {"type": "message", **message_output(message), "conversation_id": conversation.pk}
     live.chat_event_on_commit(user_ids=[mentor_user_id, user.pk], event=event)
     return message
+
+
+# --- Presence ------------------------------------------------------------------------------------
+# Kept in the database, not the cache: without Redis each process has its own cache, and the digest
+# sweep runs in the worker, not in the web process that holds the sockets.
+
+def _stale_before(now: datetime) -> datetime:
+    return now - timedelta(seconds=settings.PRESENCE_STALE_SECONDS)
+
+
+@transaction.atomic
+def presence_connect(*, user_id: int, now: datetime | None = None) -> None:
+    """Count one more open socket of the user.
+
+    A count not refreshed for ``PRESENCE_STALE_SECONDS`` belongs to sockets that are gone (a process
+    died without disconnecting them), so it restarts from this one instead of growing for ever.
+    """
+    now = now or timezone.now()
+    Presence.objects.get_or_create(user_id=user_id, defaults={"open_sockets": 0, "last_seen_at": now})
+    Presence.objects.filter(user_id=user_id).update(
+        open_sockets=Case(When(last_seen_at__lt=_stale_before(now), then=Value(1)), default=F("open_sockets") + 1),
+        last_seen_at=now)
+
+
+@transaction.atomic
+def presence_disconnect(*, user_id: int, now: datetime | None = None) -> None:
+    """Count one socket of the user fewer (never below zero); they were here until now."""
+    Presence.objects.filter(user_id=user_id).update(
+        open_sockets=Case(When(open_sockets__gt=0, then=F("open_sockets") - 1), default=Value(0)),
+        last_seen_at=now or timezone.now())
+
+
+@transaction.atomic
+def presence_touch(*, user_id: int, now: datetime | None = None) -> None:
+    """A socket of the user was heard from (any frame, or the pages' ping every minute)."""
+    Presence.objects.filter(user_id=user_id).update(last_seen_at=now or timezone.now())
+
+
+def presence_away(user_ref, *, since: datetime, now: datetime) -> Q:
+    """A filter: the user ``user_ref`` (a field name or OuterRef) has had no live socket since ``since``.
+
+    The rule: a user without a presence row never had a socket. Otherwise they are away since
+    ``last_seen_at`` (a disconnect or the last frame) when no socket is open, or when the open count
+    has not been refreshed for ``PRESENCE_STALE_SECONDS`` (its sockets stopped pinging or are gone).
+    """
+    here = Presence.objects.filter(user=user_ref).filter(
+        Q(last_seen_at__gt=since) | Q(open_sockets__gt=0, last_seen_at__gt=_stale_before(now)))
+    return ~Q(Exists(here))
+
+
+# --- The e-mail digest of unread messages ------------------------------------------------------------
+
+def _unread_for(side: str, *, sent_before: datetime | None = None):
+    """Messages of the conversation (OuterRef) that ``side``'s user has not read: the other side's own words."""
+    other = "high" if side == "low" else "low"
+    unread = Message.objects.filter(conversation=OuterRef("pk"), sender=OuterRef(f"user_{other}"),
+                                    read_at__isnull=True, kind=Message.Kind.USER)
+    return unread.filter(sent_at__lte=sent_before) if sent_before else unread
+
+
+def _digestible_for(side: str, *, now: datetime) -> Q:
+    """Conversations whose ``side`` user is owed a digest: unread words not yet digested, nothing blocked."""
+    after = now - timedelta(minutes=settings.MESSAGE_DIGEST_AFTER_MINUTES)
+    return (Q(**{f"{side}_digested_at__isnull": True}, low_blocked=False, high_blocked=False)
+            & Q(Exists(_unread_for(side, sent_before=after)))
+            & presence_away(OuterRef(f"user_{side}"), since=after, now=now))
+
+
+def message_digests_send(*, now: datetime | None = None) -> int:
+    """The beat sweep: mail each user who is owed a digest one e-mail, each in its own transaction.
+
+    Owed: an active user with an e-mail address, away from the site (``presence_away``) for
+    ``MESSAGE_DIGEST_AFTER_MINUTES``, with a message unread for that long in a conversation nobody
+    blocked and no digest has covered since they last read it. Returns how many e-mails were sent.
+    Safe to run twice and in parallel: each digest is recorded on the conversations it covers.
+    """
+    now = now or timezone.now()
+    user_ids: set[int] = set()
+    for side in ("low", "high"):
+        owed = (Conversation.objects.filter(_digestible_for(side, now=now))
+                .filter(**{f"user_{side}__is_active": True}).exclude(**{f"user_{side}__email": ""}))
+        user_ids.update(owed.values_list(f"user_{side}_id", flat=True))
+    return sum(message_digest_send(user_id=pk, now=now) for pk in sorted(user_ids))
+
+
+@transaction.atomic
+def message_digest_send(*, user_id: int, now: datetime) -> bool:
+    """Mail one user the digest of their unread conversations, if still owed (False if not).
+
+    Every undigested conversation with unread messages goes in, also those too recent to have called
+    for a digest on their own, so one e-mail covers all; each is marked digested for this user until
+    they read it. Conversations another sweep is digesting right now are skipped, not waited for.
+    """
+    user = User.objects.filter(pk=user_id, is_active=True).exclude(email="").first()
+    if user is None:
+        return False
+    mine = (Q(user_low=user) & Q(Exists(_unread_for("low"))) & Q(low_digested_at__isnull=True)
+            | Q(user_high=user) & Q(Exists(_unread_for("high"))) & Q(high_digested_at__isnull=True))
+    locked = list(Conversation.objects.select_for_update(skip_locked=True)
+                  .filter(mine, low_blocked=False, high_blocked=False).order_by("pk"))
+    due = (Q(user_low=user) & _digestible_for("low", now=now)) | (Q(user_high=user) & _digestible_for("high", now=now))
+    if not locked or not Conversation.objects.filter(due, pk__in=[c.pk for c in locked]).exists():
+        return False
+    for side in ("low", "high"):
+        Conversation.objects.filter(pk__in=[c.pk for c in locked if c.side(user.pk) == side]).update(
+            **{f"{side}_digested_at": now})
+    _mail_digest(user=user, conversations=locked)
+    return True
+
+
+def _mail_digest(*, user: User, conversations: list[Conversation]) -> None:
+    from notifications.emails import send_after_commit, subject_line
+
+    others = User.objects.in_bulk([c.other_id(user.pk) for c in conversations])
+    counts = dict(Message.objects.filter(conversation__in=conversations, read_at__isnull=True,
+                                         kind=Message.Kind.USER).exclude(sender=user)
+                  .values_list("conversation").annotate(n=Count("pk")).values_list("conversation", "n"))
+    items = []
+    for conversation in sorted(conversations, key=lambda c: c.last_message_at or c.created_at, reverse=True):
+        last = (Message.objects.filter(conversation=conversation, read_at__isnull=True, kind=Message.Kind.USER)
+                .exclude(sender=user).order_by("-sent_at", "-id").first())
+        text = " ".join(last.text.split())
+        items.append({"sender": others[conversation.other_id(user.pk)].display_name,
+                      "count": counts.get(conversation.pk, 0),
+                      "excerpt": text if len(text) <= 140 else text[:139].rstrip() + "…",
+                      "url": f"{settings.SITE_URL}{_conversation_link(conversation)}"})
+    total = sum(item["count"] for item in items)
+    names = items[0]["sender"]
+    if len(items) > 1:
+        names += f" and {len(items) - 1} other{'s' if len(items) > 2 else ''}"
+    title = f"{total} unread message{'s' if total != 1 else ''} from {names}"
+    context = {"user": user, "title": title, "items": items,
+               "inbox_url": f"{settings.SITE_URL}{reverse('messaging:inbox')}"}
+    message = EmailMultiAlternatives(subject_line(title), render_to_string("messaging/email/digest.txt", context),
+                                     None, [user.email])
+    message.attach_alternative(render_to_string("messaging/email/digest.html", context), "text/html")
+    send_after_commit(message)

@@ -4,19 +4,33 @@ Signed in by ``?token=<access token>`` (apps) or the site's session cookie (the 
 is accepted and at once closed with 4401: a refused handshake would reach a browser only as 1006 (and a
 console error), while 4401 tells the client to stop retrying and sign in again. Each socket joins its
 user's group; services send to that group after commit (notifications.live). The client only
-listens: what it sends is answered with an error, never acted on.
+listens, except for ``{"type": "ping"}`` (answered ``{"type": "pong"}``), which the bell sends every
+minute to keep its user counted as present (messaging.presence: it holds back the e-mail digest of
+unread messages); anything else it sends is answered with an error, never acted on.
 """
+
+import json
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from mentorhub.realtime import user_group
+from messaging.presence import PING, PONG, PresenceMixin
 from notifications import selectors
 
 UNAUTHENTICATED = 4401
 
 
-class NotificationConsumer(AsyncJsonWebsocketConsumer):
+def _is_ping(text_data: str | None) -> bool:
+    if not text_data or len(text_data) > 100:
+        return False
+    try:
+        return json.loads(text_data) == PING
+    except ValueError:
+        return False
+
+
+class NotificationConsumer(PresenceMixin, AsyncJsonWebsocketConsumer):
     async def connect(self):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
@@ -26,6 +40,7 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         self.group = user_group(user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
+        await self.presence_connected(user)
         # Joined before counting: a notice created meanwhile arrives after this count, never lost before it.
         count = await database_sync_to_async(selectors.unread_count)(user=user)
         await self.send_json({"type": "unread_count", "unread_count": count})
@@ -33,8 +48,14 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code):
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
+        await self.presence_disconnected()
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        ping = _is_ping(text_data)
+        await self.presence_heard(ping=ping)
+        if ping:
+            await self.send_json(PONG)
+            return
         await self.send_json({"type": "error", "detail": "This socket only sends; use the API to mark notices read."})
 
     async def live_message(self, event):

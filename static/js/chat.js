@@ -1,12 +1,14 @@
 // A conversation page, live over /ws/chat (messaging/consumers.py), signed in by the session cookie:
 // the other person's messages appear as they arrive, the form sends over the socket, "typing…" and
 // "Seen" come and go, and what is shown is marked read while the page is visible. Without the socket
-// (no JavaScript, or it closed) the form posts to the page as usual.
+// (no JavaScript, or it closed) the form posts to the page as usual. A ping every minute keeps the
+// reader counted as present, so no e-mail digest is sent about messages they are here to see.
 (function () {
   "use strict";
 
   var TYPING_EVERY_MS = 3000;
   var TYPING_SHOWN_MS = 5000;
+  var PING_EVERY_MS = 60000;
 
   function start() {
     var box = document.querySelector("[data-chat]");
@@ -95,8 +97,18 @@
     }
 
     // data-live-state: "open" once messages arrive live (tests wait for it); "closed" when the form posts.
-    socket.addEventListener("open", function () { open = true; box.setAttribute("data-live-state", "open"); markRead(); });
-    socket.addEventListener("close", function () { open = false; box.setAttribute("data-live-state", "closed"); });
+    var pinger = null;
+    socket.addEventListener("open", function () {
+      open = true;
+      box.setAttribute("data-live-state", "open");
+      markRead();
+      pinger = setInterval(function () { if (open) { socket.send(JSON.stringify({ type: "ping" })); } }, PING_EVERY_MS);
+    });
+    socket.addEventListener("close", function () {
+      open = false;
+      clearInterval(pinger);
+      box.setAttribute("data-live-state", "closed");
+    });
     socket.addEventListener("message", function (event) {
       var frame;
       try { frame = JSON.parse(event.data); } catch (e) { return; }

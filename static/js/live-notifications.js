@@ -1,11 +1,13 @@
 // The bell keeps itself current: /ws/notifications pushes the unread count and each new notice
 // (notifications/consumers.py). Signed in by the session cookie; a new notice is shown for a few
 // seconds in a polite live region. The socket comes back after the server restarts or the network
-// drops, waiting longer each time; a 4401 (signed out) or 4404 ends it for this page.
+// drops, waiting longer each time; a 4401 (signed out) or 4404 ends it for this page. A ping every
+// minute (answered with a pong) keeps the user counted as present: no e-mail digest while they are here.
 (function () {
   "use strict";
 
   var SHOWN_MS = 8000;
+  var PING_EVERY_MS = 60000;
   var FIRST_WAIT_MS = 1000;
   var LONGEST_WAIT_MS = 60000;
   var FINAL = { 4401: true, 4403: true, 4404: true };
@@ -70,13 +72,16 @@
       timer = null;
       var socket;
       try { socket = new WebSocket(url); } catch (e) { return; }
+      var pinger = null;
       socket.addEventListener("open", function () {
         wait = FIRST_WAIT_MS;
         bell.setAttribute("data-live-state", "open");
+        pinger = setInterval(function () { socket.send(JSON.stringify({ type: "ping" })); }, PING_EVERY_MS);
       });
       socket.addEventListener("message", received);
       socket.addEventListener("error", function () { /* followed by close, which decides */ });
       socket.addEventListener("close", function (event) {
+        clearInterval(pinger);
         bell.setAttribute("data-live-state", FINAL[event.code] ? "ended" : "closed");
         if (FINAL[event.code] || timer) { return; }
         timer = setTimeout(connect, wait + Math.floor(Math.random() * 500));
