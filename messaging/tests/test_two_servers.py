@@ -34,13 +34,14 @@ START_SECONDS = 30
 class Server:
     """One Daphne process serving mentorhub.asgi on the test database and the suite's Redis."""
 
-    def __init__(self, log):
+    def __init__(self, log, **extra_env: str):
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         self.log = log  # a file: nobody reads a pipe while the test runs, and a full one blocks Daphne
         env = {**os.environ, "DATABASE_URL": _database_url(), "DJANGO_SETTINGS_MODULE": "mentorhub.test_settings",
-               "DEBUG": "true", "ALLOWED_HOSTS": "127.0.0.1,localhost", "CELERY_TASK_ALWAYS_EAGER": "true"}
+               "DEBUG": "true", "ALLOWED_HOSTS": "127.0.0.1,localhost", "CELERY_TASK_ALWAYS_EAGER": "true",
+               **extra_env}
         self.process = subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port),
                                          "mentorhub.asgi:application"], cwd=ROOT, env=env,
                                         stdout=subprocess.DEVNULL, stderr=log)
