@@ -7,6 +7,7 @@ probing client gets a clean refusal rather than an exception in the server.
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.routing import URLRouter
+from django.conf import settings
 from django.urls import path, re_path
 
 from messaging.consumers import ChatConsumer
@@ -28,4 +29,9 @@ class UnknownPathConsumer(AsyncWebsocketConsumer):
 
 
 def router() -> URLRouter:
-    return URLRouter([*websocket_urlpatterns, re_path(r"", UnknownPathConsumer.as_asgi())])
+    routes = list(websocket_urlpatterns)
+    if settings.BENCH_ENDPOINTS:  # `make bench`'s baseline only, never by default
+        from mentorhub.bench import RelayConsumer
+
+        routes.insert(0, path("ws/bench/relay", RelayConsumer.as_asgi()))
+    return URLRouter([*routes, re_path(r"", UnknownPathConsumer.as_asgi())])

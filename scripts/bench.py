@@ -3,12 +3,15 @@
 Seeds the data set (idempotent), starts the app as production runs it
 (DEBUG off, gunicorn with 2 worker processes), drives each target with wrk
 (16 connections) and prints req/s, p50/p99 latency, the ratio to the bare
-view and the workers' memory before and after.
+view and the workers' memory before and after. Then the chat part
+(scripts/bench_chat.py): messages per second over /ws/chat on Daphne against
+a bare Channels relay consumer, with 200 WebSockets.
 
 Environment: DATABASE_URL (PostgreSQL, as the target is defined there),
-REDIS_URL (optional; shared cache), BENCH_MENTORS (10000), BENCH_DURATION
-seconds per target (30; 300 for the soak), BENCH_SLICES (1; e.g. 5 to see
-latency and memory over time), BENCH_PORT (8765).
+REDIS_URL (optional; shared cache and channel layer), BENCH_MENTORS (10000),
+BENCH_DURATION seconds per target (30; 300 for the soak), BENCH_SLICES (1;
+e.g. 5 to see latency and memory over time), BENCH_PORT (8765),
+BENCH_SOCKETS (200), BENCH_ONLY (http or chat: one part only).
 """
 
 import os
@@ -141,13 +144,22 @@ def load(wrk: str, path: str, seconds: int) -> dict:
 
 
 def main() -> None:
-    wrk = ensure_wrk()
+    only = os.environ.get("BENCH_ONLY", "")
     env = server_env()
     if "postgres" not in os.environ.get("DATABASE_URL", ""):
         say("Note: DATABASE_URL is not PostgreSQL; the target is defined on PostgreSQL.")
-    say(f"Preparing the data set ({MENTORS} approved mentors)...")
     ensure_database()
     manage("migrate", "--noinput", "-v0", env=env)
+    if only != "chat":
+        bench_http(env)
+    if only != "http":
+        say("")
+        subprocess.run([PYTHON, str(ROOT / "scripts" / "bench_chat.py")], cwd=ROOT, env=env, check=True)
+
+
+def bench_http(env: dict) -> None:
+    wrk = ensure_wrk()
+    say(f"Preparing the data set ({MENTORS} approved mentors)...")
     manage("collectstatic", "--noinput", "-v0", env=env)
     manage("seed_bench", f"--mentors={MENTORS}", env=env)
     detail_id = subprocess.run(

@@ -13,7 +13,9 @@ from sessions_app.tests.test_signalling import connect, in_window, room  # noqa:
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.mark.parametrize("path", ["/ws/nowhere/", "/ws/chats", "/", "/ws/meetings/", "/ws/meetings/a/b/"])
+# /ws/bench/relay: `make bench`'s baseline exists only with BENCH_ENDPOINTS=1.
+@pytest.mark.parametrize("path", ["/ws/nowhere/", "/ws/chats", "/", "/ws/meetings/", "/ws/meetings/a/b/",
+                                  "/ws/bench/relay"])
 def test_a_handshake_to_an_unknown_path_is_closed_with_4404(path):
     async def scenario():
         communicator = WebsocketCommunicator(JWTQueryStringAuthMiddleware(router()), path)

@@ -1,0 +1,139 @@
+"""The channel layer across two server processes: chat sent to process A reaches a socket on process B.
+
+Production runs several Daphne processes behind one address; a user's sockets may sit on any of them,
+and only the Redis channel layer joins them up. Two real Daphne processes serve the test database here
+(committed rows: ``transactional_db``), each on a free port; the clients are real WebSockets.
+"""
+
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from asgiref.sync import async_to_sync
+from rest_framework_simplejwt.tokens import AccessToken
+
+from mentorhub import ws_client
+from mentorhub.testing import requires_postgresql, requires_redis
+from messaging.models import Message
+from notifications.tests.test_live import _database_url
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow, requires_redis, requires_postgresql]
+
+ROOT = Path(__file__).resolve().parents[2]
+START_SECONDS = 30
+
+
+class Server:
+    """One Daphne process serving mentorhub.asgi on the test database and the suite's Redis."""
+
+    def __init__(self, log, **extra_env: str):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.log = log  # a file: nobody reads a pipe while the test runs, and a full one blocks Daphne
+        env = {**os.environ, "DATABASE_URL": _database_url(), "DJANGO_SETTINGS_MODULE": "mentorhub.test_settings",
+               "DEBUG": "true", "ALLOWED_HOSTS": "127.0.0.1,localhost", "CELERY_TASK_ALWAYS_EAGER": "true",
+               **extra_env}
+        self.process = subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port),
+                                         "mentorhub.asgi:application"], cwd=ROOT, env=env,
+                                        stdout=subprocess.DEVNULL, stderr=log)
+
+    def wait_until_up(self) -> None:
+        deadline = time.monotonic() + START_SECONDS
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/health", timeout=1)
+                return
+            except OSError:
+                if self.process.poll() is not None:
+                    break
+                time.sleep(0.2)
+        self.log.seek(0)
+        pytest.fail(f"Daphne on port {self.port} did not come up:\n{self.log.read().decode(errors='replace')}")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    def socket_url(self, user) -> str:
+        return f"ws://127.0.0.1:{self.port}/ws/chat?token={AccessToken.for_user(user)}"
+
+    def post(self, path: str, user, body: dict) -> dict:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}{path}", method="POST", data=json.dumps(body).encode(),
+            headers={"Authorization": f"Bearer {AccessToken.for_user(user)}", "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status == 201
+            return json.loads(response.read())
+
+
+@pytest.fixture
+def servers(transactional_db):
+    with tempfile.TemporaryFile() as log_a, tempfile.TemporaryFile() as log_b:
+        started = [Server(log_a), Server(log_b)]  # both start at once; each waits for its own port
+        try:
+            for server in started:
+                server.wait_until_up()
+            yield started
+        finally:
+            for server in started:
+                server.stop()
+
+
+def test_a_message_sent_to_process_a_reaches_the_recipients_socket_on_process_b(servers, mentee, listed_mentor):
+    a, b = servers
+
+    async def scenario():
+        sender = await ws_client.connect(a.socket_url(mentee))
+        recipient = await ws_client.connect(b.socket_url(listed_mentor))
+        senders_other_tab = await ws_client.connect(b.socket_url(mentee))
+        try:
+            await sender.send_json({"type": "message", "recipient_id": listed_mentor.pk, "text": "From A",
+                                    "client_id": "c-1"})
+            ack = await sender.receive_json(timeout=10)
+            assert (ack["type"], ack["client_id"]) == ("ack", "c-1"), ack
+            pushed = await recipient.receive_json(timeout=10)
+            assert pushed == {"type": "message", **ack["message"], "conversation_id": ack["conversation_id"]}
+            assert await senders_other_tab.receive_json(timeout=10) == pushed  # the sender's tab on B as well
+            assert await sender.receive_nothing(timeout=0.3)  # its ack was its answer, on A
+
+            # The other way: a reply sent over REST to B reaches the first sender's socket on A.
+            reply = await asyncio.to_thread(b.post, "/api/v1/messages", listed_mentor,
+                                            {"recipient_id": mentee.pk, "text": "Back from B"})
+            pushed = await sender.receive_json(timeout=10)
+            assert (pushed["type"], pushed["id"], pushed["text"]) == ("message", reply["id"], "Back from B")
+        finally:
+            for ws in (sender, recipient, senders_other_tab):
+                await ws.close()
+
+    async_to_sync(scenario)()
+    assert list(Message.objects.order_by("pk").values_list("text", flat=True)) == ["From A", "Back from B"]
+
+
+def test_a_message_posted_over_rest_to_process_a_reaches_the_recipients_socket_on_process_b(
+        servers, mentee, listed_mentor):
+    a, b = servers
+
+    async def scenario():
+        recipient = await ws_client.connect(b.socket_url(listed_mentor))
+        try:
+            sent = await asyncio.to_thread(a.post, "/api/v1/messages", mentee,
+                                           {"recipient_id": listed_mentor.pk, "text": "Posted to A"})
+            pushed = await recipient.receive_json(timeout=10)
+            assert (pushed["type"], pushed["id"], pushed["text"]) == ("message", sent["id"], "Posted to A")
+        finally:
+            await recipient.close()
+
+    async_to_sync(scenario)()
