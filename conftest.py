@@ -18,6 +18,13 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _one_rate_window(monkeypatch):
+    # The message limit counts per calendar minute; a test whose sends straddle a minute boundary
+    # would see two half-empty windows and no 429. Tests run in one window unless they move it.
+    monkeypatch.setattr("messaging.services.rate_window", lambda: 29_000_000)
+
+
 @pytest.fixture
 def mentee(db):
     return UserFactory(full_name="Mia Mentee")

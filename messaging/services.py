@@ -44,13 +44,18 @@ def message_output(message: Message) -> dict:
     return dict(MessageOutput(message).data)
 
 
+def rate_window() -> int:
+    """The current minute, which names the send counter (a fixed window; tests pin it)."""
+    return int(time.time() // 60)
+
+
 def count_send(*, user_id: int) -> None:
     """Count one send against the user's ``MESSAGES_PER_MINUTE`` (conversations and session chats together).
 
     Raises RateLimited past the limit.
     """
     limit = settings.MESSAGES_PER_MINUTE
-    window = int(time.time() // 60)
+    window = rate_window()
     key = f"messages:sent:{user_id}:{window}"
     try:
         count = cache.incr(key)

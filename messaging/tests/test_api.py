@@ -76,6 +76,13 @@ def test_sending_past_the_per_minute_limit_is_a_429(api, mentee, listed_mentor, 
     assert send(api, mentee, listed_mentor).json()["status_code"] == 429
 
 
+def test_the_next_minute_gives_a_fresh_allowance(api, mentee, listed_mentor, settings, monkeypatch):
+    settings.MESSAGES_PER_MINUTE = 1
+    assert [send(api, mentee, listed_mentor).status_code for _ in range(2)] == [201, 429]
+    monkeypatch.setattr("messaging.services.rate_window", lambda: 29_000_001)
+    assert send(api, mentee, listed_mentor).status_code == 201
+
+
 def test_anonymous_clients_cannot_send_or_list(api, listed_mentor):
     assert api().post("/api/v1/messages", {"recipient_id": listed_mentor.pk, "text": "x"}).status_code == 401
     assert api().get("/api/v1/messages/chats").status_code == 401
