@@ -34,11 +34,25 @@ def _live_lessons(course_ref="pk"):
     return Lesson.objects.filter(course=OuterRef(course_ref), archived_at=None)
 
 
+def _minutes(course_ref="pk"):
+    minutes = (_live_lessons(course_ref).order_by().values("course").annotate(total=Sum("estimated_minutes"))
+               .values("total"))
+    return Coalesce(Subquery(minutes, output_field=IntegerField()), Value(0))
+
+
 def with_duration(queryset: QuerySet[Course]) -> QuerySet[Course]:
     """``duration_minutes``: the live lessons' estimated minutes, as a subquery (no row multiplication)."""
-    minutes = (_live_lessons().order_by().values("course").annotate(total=Sum("estimated_minutes"))
-               .values("total"))
-    return queryset.annotate(duration_minutes=Coalesce(Subquery(minutes, output_field=IntegerField()), Value(0)))
+    return queryset.annotate(duration_minutes=_minutes())
+
+
+def authored_courses(*, user: User | None) -> QuerySet[Course]:
+    """The courses this user wrote (None: everyone's, for staff), drafts included, newest first, with
+    ``lessons_count`` and the duration."""
+    count = _live_lessons().order_by().values("course").annotate(n=Count("id")).values("n")
+    queryset = Course.objects.all() if user is None else Course.objects.filter(author__user=user)
+    return (with_duration(queryset).select_related("author__user")
+            .annotate(lessons_count=Coalesce(Subquery(count, output_field=IntegerField()), Value(0)))
+            .order_by("-created_at", "-id"))
 
 
 def catalogue(*, category: str | None = None, level: str | None = None, q: str | None = None,
@@ -91,7 +105,8 @@ def completed_lesson_ids(enrollment: Enrollment | None) -> set[int]:
 
 def my_courses(*, user: User) -> QuerySet[Enrollment]:
     """The learner's enrollments (those still open or waiting to be paid), newest first, each with
-    ``done`` and ``total`` lesson counts and the next lesson to take (``next_lesson_id``/``next_lesson_title``)."""
+    ``done`` and ``total`` lesson counts, the course's ``course_minutes``, and the next lesson to take
+    (``next_lesson_id``/``next_lesson_title``)."""
     done = (LessonProgress.objects.filter(enrollment=OuterRef("pk"), lesson__archived_at=None).order_by()
             .values("enrollment").annotate(n=Count("id")).values("n"))
     total = (_live_lessons("course").order_by().values("course").annotate(n=Count("id")).values("n"))
@@ -103,6 +118,7 @@ def my_courses(*, user: User) -> QuerySet[Enrollment]:
             .select_related("course__author__user")
             .annotate(done=Coalesce(Subquery(done, output_field=IntegerField()), Value(0)),
                       total=Coalesce(Subquery(total, output_field=IntegerField()), Value(0)),
+                      course_minutes=_minutes("course"),
                       next_lesson_id=Subquery(upcoming.values("pk")[:1]),
                       next_lesson_title=Subquery(upcoming.values("title")[:1]))
             .order_by("-enrolled_at", "-id"))

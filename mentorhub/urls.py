@@ -41,6 +41,7 @@ api_patterns = [
     path("", include("payments.api.urls")),
     path("", include("notifications.api.urls")),
     path("", include("messaging.api.urls")),
+    path("", include("courses.api.urls")),
     path("", include("bookings.calendar_api")),
     re_path(r"^dashboard/?$", DashboardView.as_view(), name="dashboard"),
 ]
