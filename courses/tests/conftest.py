@@ -4,6 +4,7 @@ import pytest
 
 from courses.tests.factories import CourseFactory, LessonFactory
 from mentors.tests.factories import MentorProfileFactory
+from payments.tests.conftest import stripe_http  # noqa: F401  (the Stripe SDK stubbed, for paid enrolment)
 
 
 @pytest.fixture
