@@ -68,16 +68,26 @@ class CourseCard(serializers.ModelSerializer):
 class LessonOutline(serializers.ModelSerializer):
     is_completed = serializers.SerializerMethodField()
     can_open = serializers.SerializerMethodField(help_text="The viewer may read this lesson's body.")
+    body_html = serializers.SerializerMethodField(help_text="The body, rendered and sanitised; null when the "
+                                                            "viewer may not read it.")
+    video_url = serializers.SerializerMethodField(help_text="null when the viewer may not open the lesson.")
 
     class Meta:
         model = Lesson
-        fields = ["id", "position", "title", "estimated_minutes", "is_preview", "can_open", "is_completed"]
+        fields = ["id", "position", "title", "estimated_minutes", "is_preview", "can_open", "is_completed",
+                  "body_html", "video_url"]
 
     def get_is_completed(self, lesson) -> bool:
         return lesson.pk in self.context.get("completed", set())
 
     def get_can_open(self, lesson) -> bool:
         return lesson.is_preview or self.context.get("has_access", False)
+
+    def get_body_html(self, lesson) -> str | None:
+        return markdown.render(lesson.body) if self.get_can_open(lesson) else None
+
+    def get_video_url(self, lesson) -> str | None:
+        return (lesson.video_url or None) if self.get_can_open(lesson) else None
 
 
 class LessonDetail(serializers.ModelSerializer):

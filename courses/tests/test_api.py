@@ -147,7 +147,11 @@ def test_a_course_shows_its_outline_but_lesson_bodies_only_to_those_with_access(
                                                                                 staff, paid_course):
     body = api().get(f"/api/v1/courses/{paid_course.pk}").json()
     assert [lesson["position"] for lesson in body["lessons"]] == [1, 2, 3, 4]
-    assert "body" not in body["lessons"][0] and body["enrollment"] is None
+    assert body["enrollment"] is None
+    assert [lesson["body_html"] is not None for lesson in body["lessons"]] == [True, False, False, False]
+    assert [lesson["can_open"] for lesson in body["lessons"]] == [True, False, False, False]
+    assert all(lesson["body_html"] for lesson in api(mentor).get(f"/api/v1/courses/{paid_course.pk}").json()[
+        "lessons"])
     preview, closed = paid_course.lessons.order_by("position")[:2]
     assert api().get(f"/api/v1/courses/{paid_course.pk}/lessons/{preview.pk}").status_code == 200
     assert_error_shape(api(other_user).get(f"/api/v1/courses/{paid_course.pk}/lessons/{closed.pk}"), 404)

@@ -1,9 +1,13 @@
 """Paid enrolment end to end on the API: enroll -> payment_url -> pay (the offline checkout pages, or a signed
 Stripe webhook with the SDK stubbed) -> active -> lessons open -> progress -> completed -> certificate."""
 
+import threading
+
 import pytest
+from django.db import connection
 
 from courses.models import Course, Enrollment
+from mentorhub.testing import requires_postgresql
 from payments.models import Payment, PaymentEvent
 from payments.tests.conftest import WEBHOOK_SECRET, charge_refunded_object, intent_object, post_event, signed_event
 
@@ -117,3 +121,30 @@ def test_a_learner_refund_goes_back_through_stripe(api, client, mentee, paid_cou
     refund = stripe_http.calls[-1]
     assert refund["url"].endswith("/v1/refunds") and refund["body"]["amount"] == ["1500000"]
     assert Payment.objects.get().status == "refunded"
+
+
+@requires_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_enrolling_concurrently_makes_one_enrollment_and_one_payment(mentee, paid_course):
+    from django.test import Client
+
+    barrier, answers = threading.Barrier(6), []
+
+    def enroll():
+        try:
+            client = Client()
+            client.force_login(mentee)
+            barrier.wait()
+            response = client.post(f"/api/v1/courses/{paid_course.pk}/enroll")
+            answers.append((response.status_code, response.json()["payment_url"]))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=enroll) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(code for code, _ in answers) == [200, 200, 200, 200, 200, 201]
+    assert len({url for _, url in answers}) == 1
+    assert Enrollment.objects.count() == 1 and Payment.objects.count() == 1
