@@ -61,6 +61,7 @@ urlpatterns = [
     path("", include("bookings.calendar_views")),
     path("", include("reviews.urls")),
     path("", include("payments.urls")),
+    path("", include("courses.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs", SpectacularSwaggerView.as_view(url_name="schema", http_method_names=DOCS_METHODS), name="swagger-ui"),
     path("redoc", redoc, name="redoc"),

@@ -109,7 +109,8 @@ class ProgressOutput(serializers.Serializer):
     total_lessons = serializers.IntegerField()
     completed_at = serializers.DateTimeField(allow_null=True, help_text="When the last lesson was completed.")
     certificate_id = serializers.CharField(allow_null=True,
-                                           help_text="Set once completed: opens /api/v1/certificates/{id}.")
+                                           help_text="Set once completed: /certificates/{id}/ (a page) and "
+                                                     "/api/v1/certificates/{id} verify it.")
 
 
 class MyEnrollment(serializers.ModelSerializer):
@@ -222,7 +223,7 @@ class CertificateOutput(serializers.Serializer):
     course = CourseRef()
     author_name = serializers.CharField(source="course.author.user.display_name")
     completed_at = serializers.DateTimeField()
-    verification_url = serializers.CharField()
+    verification_url = serializers.CharField(help_text="The certificate page anyone can open (printable).")
 
 
 # --- authoring ------------------------------------------------------------------------------------------

@@ -260,7 +260,7 @@ class CertificateView(APIView):
                       .filter(certificate_id=certificate_id, completed_at__isnull=False).first())
         if enrollment is None:
             raise NotFound("No such certificate.")
-        url = request.build_absolute_uri(f"/api/v1/certificates/{certificate_id}")
+        url = request.build_absolute_uri(reverse("courses:certificate", args=[certificate_id]))
         return Response(s.CertificateOutput({
             "certificate_id": enrollment.certificate_id, "user": enrollment.user, "course": enrollment.course,
             "completed_at": enrollment.completed_at, "verification_url": url}).data)

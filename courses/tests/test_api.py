@@ -249,8 +249,19 @@ def test_a_certificate_is_verifiable_by_anyone_with_its_id(api, mentee, free_cou
     assert body["progress"] == 100 and body["certificate_id"]
     certificate = api().get(f"/api/v1/certificates/{body['certificate_id']}").json()
     assert certificate["learner_name"] == "Mia Mentee" and certificate["course"]["id"] == free_course.pk
-    assert certificate["verification_url"].endswith(f"/api/v1/certificates/{body['certificate_id']}")
+    assert certificate["verification_url"] == f"http://testserver/certificates/{body['certificate_id']}/"
     assert_error_shape(api().get("/api/v1/certificates/not-a-real-certificate"), 404)
+
+
+def test_the_certificate_page_shows_who_completed_what_and_is_404_for_a_wrong_id(api, client, mentee, free_course):
+    api(mentee).post(f"/api/v1/courses/{free_course.pk}/enroll")
+    ids = list(free_course.lessons.values_list("pk", flat=True))
+    certificate_id = api(mentee).put(f"/api/v1/courses/{free_course.pk}/progress", {"completed_lessons": ids},
+                                     format="json").json()["certificate_id"]
+    page = client.get(f"/certificates/{certificate_id}/")
+    html = page.content.decode()
+    assert page.status_code == 200 and "Mia Mentee" in html and "Git basics" in html and "Marcus Mentor" in html
+    assert client.get("/certificates/not-a-real-certificate/").status_code == 404
 
 
 # --- authoring -------------------------------------------------------------------------------------------
