@@ -14,6 +14,7 @@ from django.db.models import Avg, Count, F, Max
 from django.utils import timezone
 
 from accounts.models import User
+from courses import notify
 from courses.models import Course, CourseReview, Enrollment, Lesson, LessonProgress, new_certificate_id
 from mentorhub.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from mentors.cache import invalidate_catalog
@@ -313,6 +314,7 @@ def enrollment_mark_paid(*, enrollment: Enrollment, now: datetime) -> None:
     if enrollment.status != E.PENDING_PAYMENT:
         raise Conflict("Only an enrollment waiting for payment can be paid.")
     _activate(enrollment, now)
+    notify.enrollment_changed_on_commit(enrollment.pk, "active")
 
 
 def enrollment_end_refunded(*, enrollment: Enrollment, now: datetime | None = None) -> None:
@@ -322,6 +324,7 @@ def enrollment_end_refunded(*, enrollment: Enrollment, now: datetime | None = No
     enrollment.status = E.REFUNDED
     enrollment.ended_at = now or timezone.now()
     enrollment.save(update_fields=["status", "ended_at", "updated_at"])
+    notify.enrollment_changed_on_commit(enrollment.pk, "refunded")
 
 
 @transaction.atomic
@@ -435,6 +438,7 @@ def progress_record(*, course_id: int, user: User, completed_lessons: list[int],
     if summary.total_lessons and summary.completed_lessons >= summary.total_lessons and not enrollment.completed_at:
         enrollment.completed_at = now
         enrollment.certificate_id = new_certificate_id()
+        notify.enrollment_changed_on_commit(enrollment.pk, "completed")
     enrollment.save(update_fields=["current_lesson", "completed_at", "certificate_id", "updated_at"])
     return _summary(enrollment, summary.completed_lessons, summary.total_lessons)
 

@@ -148,3 +148,33 @@ def test_enrolling_concurrently_makes_one_enrollment_and_one_payment(mentee, pai
     assert sorted(code for code, _ in answers) == [200, 200, 200, 200, 200, 201]
     assert len({url for _, url in answers}) == 1
     assert Enrollment.objects.count() == 1 and Payment.objects.count() == 1
+
+
+def test_the_learner_is_told_when_the_course_opens_when_it_is_completed_and_when_it_is_refunded(
+        api, client, mentee, paid_course, django_capture_on_commit_callbacks, mailoutbox):
+    from notifications.models import Notification
+
+    checkout = api(mentee).post(f"/api/v1/courses/{paid_course.pk}/enroll").json()["payment_url"] \
+        .removeprefix("http://testserver")
+    client.force_login(mentee)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"{checkout}decide/", {"outcome": "succeed"})
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate_id = finish_course(api, mentee, paid_course)["certificate_id"]
+    with django_capture_on_commit_callbacks(execute=True):
+        api(mentee).post(f"/api/v1/courses/{paid_course.pk}/refund")  # refused: completed, past 20 %
+    notices = list(Notification.objects.filter(user=mentee).order_by("id").values_list("kind", "link"))
+    assert notices == [("course.active", ""), ("course.completed", f"/certificates/{certificate_id}/")]
+    assert any("Python для начинающих" in message.subject for message in mailoutbox)
+
+
+def test_a_refunded_learner_is_told(api, client, mentee, paid_course, django_capture_on_commit_callbacks):
+    from notifications.models import Notification
+
+    checkout = api(mentee).post(f"/api/v1/courses/{paid_course.pk}/enroll").json()["payment_url"] \
+        .removeprefix("http://testserver")
+    client.force_login(mentee)
+    client.post(f"{checkout}decide/", {"outcome": "succeed"})
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api(mentee).post(f"/api/v1/courses/{paid_course.pk}/refund").status_code == 200
+    assert Notification.objects.get(user=mentee).kind == "course.refunded"
