@@ -10,8 +10,8 @@ from courses.selectors import ORDERINGS
 from mentors.api.serializers import MONEY, PRICE, AnyOfNames, CurrencyField, SkillNames
 
 HOURS = {"max_digits": 6, "decimal_places": 1, "coerce_to_string": False}
-# Lesson ids fit a 32-bit key: a larger number is a 400 here, never an out-of-range error in the database.
-LESSON_ID = {"min_value": 1, "max_value": 2**31 - 1}
+# Lesson ids fit a 64-bit key: a larger number is a 400 here, never an out-of-range error in the database.
+LESSON_ID = {"min_value": 1, "max_value": 2**63 - 1}
 
 
 def hours(minutes: int | None) -> Decimal:

@@ -15,6 +15,18 @@ from mentorhub.errors import NotFound
 from mentors.cache import cached_json
 
 COURSE_ERRORS = ["404", "409"]
+# The largest key SQLite and PostgreSQL can compare: a longer number in the path is simply not found.
+MAX_KEY = 2**63 - 1
+
+
+class BoundedIds:
+    """Ids in the path beyond any key the database can hold answer 404 instead of failing in the query."""
+
+    def initial(self, request, *args, **kwargs):
+        for name in ("pk", "lesson_id"):
+            if name in kwargs and int(kwargs[name]) > MAX_KEY:
+                raise NotFound("No such course." if name == "pk" else "No such lesson.")
+        super().initial(request, *args, **kwargs)
 TAGS = ["courses"]
 AUTHORING = ["course authoring"]
 
@@ -80,7 +92,7 @@ class CourseListView(ListAPIView):
 
 
 @extend_schema(tags=TAGS)
-class CourseDetailView(GenericAPIView):
+class CourseDetailView(BoundedIds, GenericAPIView):
     serializer_class = s.CourseDetail
     extra_error_codes = COURSE_ERRORS
 
@@ -115,7 +127,7 @@ def _authored(request, pk: int) -> Course:
 
 @extend_schema(tags=TAGS, responses={200: s.LessonDetail}, summary="A lesson with its body (enrolled learners, "
                "the author and staff; preview lessons for everyone)")
-class LessonDetailView(GenericAPIView):
+class LessonDetailView(BoundedIds, GenericAPIView):
     serializer_class = s.LessonDetail
     extra_error_codes = COURSE_ERRORS
 
@@ -159,7 +171,7 @@ def _editable_lesson_or_404(request, pk: int, lesson_id: int) -> None:
                    "status": "pending_payment", "enrolled_at": "2025-11-24T12:00:00Z", "progress": 0,
                    "price": 15000.0, "currency": "RUB",
                    "payment_url": "https://mentorhub.example/payments/7/checkout/"})])
-class EnrollView(APIView):
+class EnrollView(BoundedIds, APIView):
     extra_error_codes = COURSE_ERRORS
 
     def post(self, request, pk: int):
@@ -171,7 +183,7 @@ class EnrollView(APIView):
 
 
 @extend_schema(tags=TAGS, responses={200: s.ProgressOutput})
-class ProgressView(APIView):
+class ProgressView(BoundedIds, APIView):
     extra_error_codes = COURSE_ERRORS
 
     @extend_schema(summary="My progress in a course")
@@ -211,7 +223,7 @@ class MyCoursesView(ListAPIView):
 
 @extend_schema(tags=TAGS, request=None, responses={200: s.RefundOutput},
                summary="Refund my enrollment: in full within 14 days while under 20% completed; access ends")
-class RefundView(APIView):
+class RefundView(BoundedIds, APIView):
     extra_error_codes = COURSE_ERRORS
 
     def post(self, request, pk: int):
@@ -224,7 +236,7 @@ class RefundView(APIView):
 
 
 @extend_schema(tags=TAGS)
-class ReviewsView(ListAPIView):
+class ReviewsView(BoundedIds, ListAPIView):
     serializer_class = s.CourseReviewOutput
     filter_backends = []
     extra_error_codes = COURSE_ERRORS
@@ -281,7 +293,7 @@ class AuthoredCoursesView(ListAPIView):
 
 @extend_schema(tags=AUTHORING, request=s.LessonInput, responses={201: s.LessonDetail},
                summary="Add a lesson at the end of a course")
-class LessonCreateView(APIView):
+class LessonCreateView(BoundedIds, APIView):
     extra_error_codes = COURSE_ERRORS
 
     def post(self, request, pk: int):
@@ -293,7 +305,7 @@ class LessonCreateView(APIView):
 
 @extend_schema(tags=AUTHORING, request=s.ReorderInput, responses={200: s.LessonOutline(many=True)},
                summary="Put the lessons in a new order (name every lesson once)")
-class LessonOrderView(APIView):
+class LessonOrderView(BoundedIds, APIView):
     extra_error_codes = COURSE_ERRORS
 
     def put(self, request, pk: int):
@@ -305,7 +317,7 @@ class LessonOrderView(APIView):
 
 @extend_schema(tags=AUTHORING, request=None, responses={200: s.AuthoredCourse},
                summary="Publish a course (it needs a lesson) or take it out of the catalogue (author or staff)")
-class PublishView(APIView):
+class PublishView(BoundedIds, APIView):
     extra_error_codes = COURSE_ERRORS
     publish = True
 

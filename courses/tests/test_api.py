@@ -308,3 +308,14 @@ def test_a_mentor_not_approved_cannot_publish(api, mentor):
     course = CourseFactory(author=profile, status=Course.Status.DRAFT)
     LessonFactory(course=course)
     assert_error_shape(api(mentor).post(f"/api/v1/courses/{course.pk}/publish"), 409)
+
+
+@pytest.mark.parametrize("path", ["courses/{big}", "courses/{big}/lessons/1", "courses/1/lessons/{big}",
+                                  "courses/{big}/progress", "courses/{big}/reviews"])
+def test_an_id_past_any_database_key_is_a_404(api, mentee, path):
+    url = "/api/v1/" + path.format(big="43314215710021551094")
+    assert_error_shape(api(mentee).get(url), 404)
+    response = api(mentee).put(url, {"completed_lessons": [1]}, format="json") if "progress" in path else \
+        api(mentee).delete(url) if "lessons/" in path else None
+    if response is not None:
+        assert_error_shape(response, 404)
