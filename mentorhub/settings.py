@@ -395,10 +395,12 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "UserRoleEnum": "accounts.models.User.Role",
         "RegistrableRoleEnum": [("student", "Student"), ("mentor", "Mentor")],
-        # Three models have a "status" field; each gets its own name instead of a hash suffix.
+        # Five models have a "status" field; each gets its own name instead of a hash suffix.
         "BookingStatusEnum": "bookings.models.Booking.Status",
         "MentorStatusEnum": "mentors.models.MentorProfile.Status",
         "PaymentRecordStatusEnum": "payments.models.Payment.Status",
+        "CourseStatusEnum": "courses.models.Course.Status",
+        "EnrollmentStatusEnum": "courses.models.Enrollment.Status",
     },
 }
 

@@ -41,6 +41,7 @@ api_patterns = [
     path("", include("payments.api.urls")),
     path("", include("notifications.api.urls")),
     path("", include("messaging.api.urls")),
+    path("", include("courses.api.urls")),
     path("", include("bookings.calendar_api")),
     re_path(r"^dashboard/?$", DashboardView.as_view(), name="dashboard"),
 ]
@@ -60,6 +61,7 @@ urlpatterns = [
     path("", include("bookings.calendar_views")),
     path("", include("reviews.urls")),
     path("", include("payments.urls")),
+    path("", include("courses.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs", SpectacularSwaggerView.as_view(url_name="schema", http_method_names=DOCS_METHODS), name="swagger-ui"),
     path("redoc", redoc, name="redoc"),

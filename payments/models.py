@@ -6,7 +6,7 @@ from django.db.models import Q
 
 
 class Payment(models.Model):
-    """Money for a booking (and, later, a course enrollment), through one provider."""
+    """Money for a booking or a course enrollment (never both), through one provider."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -19,6 +19,8 @@ class Payment(models.Model):
     payer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payments")
     booking = models.ForeignKey("bookings.Booking", on_delete=models.PROTECT, related_name="payments",
                                 null=True, blank=True)
+    enrollment = models.ForeignKey("courses.Enrollment", on_delete=models.PROTECT, related_name="payments",
+                                   null=True, blank=True)
     description = models.CharField(max_length=200)
     amount = models.DecimalField(max_digits=10, decimal_places=2)
     currency = models.CharField(max_length=3)
@@ -41,6 +43,11 @@ class Payment(models.Model):
             # One intent a payer can still complete per booking: a new one voids the old first.
             models.UniqueConstraint(fields=["booking"], condition=Q(status__in=["pending", "failed"]),
                                     name="one_open_payment_per_booking"),
+            models.UniqueConstraint(fields=["enrollment"], condition=Q(status__in=["pending", "failed"]),
+                                    name="one_open_payment_per_enrollment"),
+            # At most one: rows made by hand (tests, staff) may pay for neither.
+            models.CheckConstraint(condition=Q(booking__isnull=True) | Q(enrollment__isnull=True),
+                                   name="payment_for_booking_or_enrollment"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
             models.CheckConstraint(condition=Q(refunded_amount__gte=0) & Q(refunded_amount__lte=models.F("amount")),
                                    name="payment_refund_within_amount"),

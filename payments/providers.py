@@ -69,7 +69,8 @@ class StripeProvider:
                 "currency": payment.currency.lower(),
                 "description": payment.description,
                 "automatic_payment_methods": {"enabled": True},
-                "metadata": {"payment_id": str(payment.pk), "booking_id": str(payment.booking_id or "")},
+                "metadata": {"payment_id": str(payment.pk), "booking_id": str(payment.booking_id or ""),
+                             "enrollment_id": str(payment.enrollment_id or "")},
             },
             options={"idempotency_key": payment.idempotency_key},  # a double submit creates one intent
         )

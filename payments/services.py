@@ -6,7 +6,7 @@ under the payment's row lock, and never moving a payment backwards.
 import json
 import logging
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.core.mail import mail_admins
@@ -16,6 +16,8 @@ from django.utils import timezone
 from accounts.models import User
 from bookings import services as booking_services
 from bookings.models import Booking
+from courses import services as course_services
+from courses.models import Enrollment
 from mentorhub.errors import Conflict, InvalidInput, NotFound
 from payments import policy
 from payments.models import Payment, PaymentEvent
@@ -34,6 +36,8 @@ MOVES = {
     "payment_intent.payment_failed": ({P.PENDING, P.FAILED}, P.FAILED),
     "payment_intent.canceled": ({P.PENDING, P.FAILED}, P.CANCELLED),
 }
+# How long a course checkout stays open; asking again after that makes a fresh one (courses have no seats).
+ENROLLMENT_PAYMENT_WINDOW = timedelta(hours=24)
 
 
 def payment_refusal(booking: Booking, *, now: datetime) -> str | None:
@@ -98,7 +102,7 @@ def _void(payment: Payment) -> None:
 def payment_event_record(*, provider: str, event: dict, payload: str = "", now: datetime | None = None) -> str:
     """Apply one provider event exactly once. Returns what happened, for the log and the event row.
 
-    Locks the booking before the payment, in the same order as every other payments use case.
+    Locks the booking (or enrollment) before the payment, in the same order as every other payments use case.
     """
     now = now or timezone.now()
     kind, data = event.get("type", ""), event.get("data", {}).get("object", {})
@@ -109,18 +113,19 @@ def payment_event_record(*, provider: str, event: dict, payload: str = "", now: 
                                                  payload=payload or json.dumps(event))
     except IntegrityError:
         return "duplicate: already handled"
-    found = Payment.objects.filter(provider_intent_id=intent_id).values_list("pk", "booking_id").first() \
-        if intent_id else None
+    found = Payment.objects.filter(provider_intent_id=intent_id).values_list("pk", "booking_id", "enrollment_id") \
+        .first() if intent_id else None
     payment = None
     if found is None:
         outcome = "ignored: no such payment"
     else:
         booking = booking_services.lock_booking(found[1]) if found[1] else None
+        enrollment = course_services.lock_enrollment(found[2]) if found[2] else None
         payment = Payment.objects.select_for_update().get(pk=found[0])
         if kind in MOVES:
-            outcome = _move(payment, booking, kind, data, now)
+            outcome = _move(payment, booking, kind, data, now, enrollment=enrollment)
         elif kind == "charge.refunded":
-            outcome = _refunded_by_provider(payment, booking, data)
+            outcome = _refunded_by_provider(payment, booking, data, enrollment=enrollment, now=now)
         else:
             outcome = f"ignored: {kind} is not handled"
     record.payment, record.outcome = payment, outcome
@@ -151,7 +156,8 @@ def _flag(payment: Payment, problem: str) -> str:
     return f"flagged: {problem}"
 
 
-def _move(payment: Payment, booking: Booking | None, kind: str, data: dict, now: datetime) -> str:
+def _move(payment: Payment, booking: Booking | None, kind: str, data: dict, now: datetime, *,
+          enrollment: Enrollment | None = None) -> str:
     sources, target = MOVES[kind]
     if payment.status not in sources:
         return f"ignored: out of order ({payment.status} cannot become {target})"
@@ -161,7 +167,23 @@ def _move(payment: Payment, booking: Booking | None, kind: str, data: dict, now:
     payment.save(update_fields=["status", "updated_at"])
     if target == P.SUCCEEDED and booking is not None:
         return _paid(payment, booking, now)
+    if target == P.SUCCEEDED and enrollment is not None:
+        return _enrollment_paid(payment, enrollment, now)
     return target
+
+
+def _enrollment_paid(payment: Payment, enrollment: Enrollment, now: datetime) -> str:
+    """The money for a course arrived: open the course, or give it back if the enrollment no longer waits for it
+    (already paid by another payment, cancelled or refunded). Never keep two payments for one enrollment."""
+    if enrollment.status == Enrollment.Status.PENDING_PAYMENT:
+        course_services.enrollment_mark_paid(enrollment=enrollment, now=now)
+        return "succeeded: enrollment active"
+    reason = ("The course was already paid by another payment." if enrollment.status == Enrollment.Status.ACTIVE
+              else "Paid after the enrollment ended.")
+    payment_refund(payment=payment, amount=payment.amount - payment.refunded_amount, reason=reason)
+    if enrollment.status == Enrollment.Status.ACTIVE:
+        return "succeeded: enrollment already paid, refunded in full"
+    return "succeeded: enrollment no longer open, refunded in full"
 
 
 def _paid(payment: Payment, booking: Booking, now: datetime) -> str:
@@ -185,7 +207,8 @@ def _paid(payment: Payment, booking: Booking, now: datetime) -> str:
     return "succeeded: booking no longer open, refunded in full"
 
 
-def _refunded_by_provider(payment: Payment, booking: Booking | None, data: dict) -> str:
+def _refunded_by_provider(payment: Payment, booking: Booking | None, data: dict, *,
+                          enrollment: Enrollment | None = None, now: datetime | None = None) -> str:
     """A refund reported by the provider: ours coming back, or one made outside MentorHub (the dashboard)."""
     if payment.status not in (P.SUCCEEDED, P.PARTIALLY_REFUNDED, P.REFUNDED):
         return f"ignored: out of order ({payment.status} was never paid)"
@@ -200,6 +223,14 @@ def _refunded_by_provider(payment: Payment, booking: Booking | None, data: dict)
         if kept < booking.price:
             return _flag(payment, f"partly refunded outside MentorHub while the booking is live ({kept} of "
                                   f"{booking.price} {booking.currency} kept)")
+    if enrollment is not None and enrollment.status == Enrollment.Status.ACTIVE and enrollment.price > 0:
+        kept = policy.paid_amount(enrollment)
+        if kept <= 0:
+            course_services.enrollment_end_refunded(enrollment=enrollment, now=now)
+            return f"{outcome}; enrollment refunded"
+        if kept < enrollment.price:
+            return _flag(payment, f"partly refunded outside MentorHub while the enrollment is active ({kept} of "
+                                  f"{enrollment.price} {enrollment.currency} kept)")
     return outcome
 
 
@@ -237,12 +268,18 @@ def _give_back(booking: Booking, amount: Decimal, reason: str) -> None:
 def payment_refund_by_staff(*, payment_id: int, staff: User) -> Decimal:
     """Staff give a payment back in full. If it pays for a live booking, that booking is cancelled and
     everything it kept is refunded: a live booking is always one somebody paid for."""
-    found = Payment.objects.filter(pk=payment_id).values_list("booking_id", flat=True).first()
-    booking = booking_services.lock_booking(found) if found else None
+    found = Payment.objects.filter(pk=payment_id).values_list("booking_id", "enrollment_id").first() or (None, None)
+    booking = booking_services.lock_booking(found[0]) if found[0] else None
+    enrollment = course_services.lock_enrollment(found[1]) if found[1] else None
     payment = Payment.objects.select_for_update().get(pk=payment_id)
     if payment.status not in KEPT:
         raise Conflict(f"{payment}: nothing to refund.")
     reason = f"Refunded by staff ({staff.email})."
+    if enrollment is not None and enrollment.status == Enrollment.Status.ACTIVE:
+        kept = policy.paid_amount(enrollment)
+        refund_enrollment_in_full(enrollment=enrollment, reason=reason)
+        course_services.enrollment_end_refunded(enrollment=enrollment)
+        return kept
     if booking is not None and booking.is_live:
         kept = policy.paid_amount(booking)
         _give_back(booking, kept, reason)
@@ -266,6 +303,48 @@ def refund_for_cancellation(*, booking: Booking, actor: User, now: datetime) -> 
 def refund_booking_in_full(*, booking: Booking, reason: str) -> None:
     """Everything the booking kept goes back (a declined or expired request)."""
     _give_back(booking, policy.paid_amount(booking), reason)
+
+
+def refund_enrollment_in_full(*, enrollment: Enrollment, reason: str) -> Decimal:
+    """Everything the enrollment kept goes back and its open checkouts are voided (enrollment locked).
+
+    Only moves money: ending the learner's access is the caller's."""
+    refunded = Decimal("0")
+    for payment in enrollment.payments.select_for_update().filter(status__in=KEPT).order_by("created_at", "id"):
+        refunded += payment_refund(payment=payment, amount=payment.amount - payment.refunded_amount, reason=reason)
+    enrollment_void_open_payments(enrollment=enrollment)
+    return refunded
+
+
+def enrollment_void_open_payments(*, enrollment: Enrollment) -> None:
+    for payment in enrollment.payments.select_for_update().filter(status__in=OPEN):
+        _void(payment)
+
+
+def payment_start_for_enrollment(*, enrollment: Enrollment, now: datetime) -> Payment:
+    """The open payment for an enrollment waiting to be paid (courses calls this, enrollment locked).
+
+    The open intent is returned while it is still good (same amount, not past its window); otherwise every open
+    one is voided with its provider first and a fresh one made, so an old checkout can never be paid on top."""
+    if enrollment.status != Enrollment.Status.PENDING_PAYMENT or enrollment.price <= 0:
+        raise Conflict("This enrollment has nothing to pay.")
+    open_payments = list(Payment.objects.select_for_update().filter(enrollment=enrollment, status__in=OPEN)
+                         .order_by("-created_at", "-id"))
+    if open_payments and open_payments[0].expires_at > now and open_payments[0].amount == enrollment.price \
+            and open_payments[0].currency == enrollment.currency:
+        return open_payments[0]
+    for stale in open_payments:
+        _void(stale)
+    provider = get_provider()
+    payment = Payment.objects.create(
+        payer=enrollment.user, enrollment=enrollment, amount=enrollment.price, currency=enrollment.currency,
+        provider=provider.name, description=f"Course: {enrollment.course.title}"[:200],
+        idempotency_key=f"enrollment-{enrollment.pk}-{uuid.uuid4().hex}", expires_at=now + ENROLLMENT_PAYMENT_WINDOW,
+    )
+    intent = provider.create_intent(payment)
+    payment.provider_intent_id, payment.client_secret = intent.id, intent.client_secret
+    payment.save(update_fields=["provider_intent_id", "client_secret", "updated_at"])
+    return payment
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bookings.models import Booking
+from courses.services import REFUND_DAYS, REFUND_MAX_PROGRESS
 from mentorhub.errors import DomainError
 from mentors.models import MentorProfile
 from payments import selectors, services
@@ -22,7 +23,8 @@ PAGE_SIZE = 20
 
 
 def _mine(request, pk: int) -> Payment:
-    payment = Payment.objects.select_related("booking__slot__mentor__user").filter(pk=pk, payer=request.user).first()
+    payment = (Payment.objects.select_related("booking__slot__mentor__user", "enrollment__course")
+               .filter(pk=pk, payer=request.user).first())
     if payment is None:
         raise Http404("No such payment.")
     return payment
@@ -61,6 +63,7 @@ def checkout(request, pk: int):
         "payment": payment, "stripe_key": settings.STRIPE_PUBLISHABLE_KEY,
         "terms": refund_terms(mentor=booking.slot.mentor, start=booking.slot.start) if booking else None,
         "return_url": request.build_absolute_uri(f"/payments/{payment.pk}/result/"),
+        "course_refund_days": REFUND_DAYS, "course_refund_progress": REFUND_MAX_PROGRESS,
     })
 
 

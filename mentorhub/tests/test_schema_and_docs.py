@@ -6,7 +6,7 @@ pytestmark = pytest.mark.django_db
 
 # Actions whose request is the URL alone.
 BODYLESS_ACTIONS = ("/join", "/no-show", "/complete", "/logout", "/read-all", "/read", "/regenerate", "/block",
-                    "/unblock")
+                    "/unblock", "/enroll", "/publish", "/unpublish", "/refund")
 
 
 @pytest.fixture

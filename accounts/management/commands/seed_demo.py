@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
+from courses.demo import seed_courses
 from mentors.models import MentorProfile, Service, Skill, Slot, WeeklyRule
 from reviews.models import Review
 from reviews.services import mentor_rating_recompute
@@ -155,7 +156,8 @@ COMMENTS = {
 
 
 class Command(BaseCommand):
-    help = "Create (or refresh) the demo accounts and mentors. Running it again changes nothing but passwords."
+    help = ("Create (or refresh) the demo accounts, mentors and courses. Running it again changes nothing but "
+            "passwords.")
 
     def add_arguments(self, parser):
         parser.add_argument("--password", default=DEMO_PASSWORD,
@@ -182,6 +184,7 @@ class Command(BaseCommand):
         reviewers = self._reviewers()
         for index, (email, spec) in enumerate(DEMO_MENTORS.items()):
             self._mentor(users[email], spec, reviewers, index)
+        seed_courses(reviewers=reviewers)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Log in with any of these (password: {password}):"))
         for email, _, role, staff, _ in DEMO_USERS:
             self.stdout.write(f"  {email:<34} {role}{' (staff: /admin)' if staff else ''}")

@@ -1,0 +1,35 @@
+"""Who hears about an enrollment's change, in what words. Queued after commit; run by a task."""
+
+import logging
+
+from django.db import transaction
+
+from courses.models import Enrollment
+
+logger = logging.getLogger(__name__)
+
+# event: (the learner's title, the body), both formatted with the course's title
+WORDS = {
+    "active": ("“{course}” is open", "Your payment arrived: every lesson is yours."),
+    "completed": ("You completed “{course}”", "Your certificate is ready: open it, share it, print it."),
+    "refunded": ("“{course}” refunded", "The money goes back to your card; the course is closed to you."),
+}
+# The status the enrollment must still have for the notice to be worth sending.
+STILL = {"active": Enrollment.Status.ACTIVE, "completed": Enrollment.Status.ACTIVE,
+         "refunded": Enrollment.Status.REFUNDED}
+
+
+def enrollment_changed_on_commit(enrollment_id: int, event: str) -> None:
+    from courses.tasks import notify_enrollment_changed
+
+    # robust: the change is saved by now; a broker that is down is logged, never a failure of the change.
+    transaction.on_commit(lambda: notify_enrollment_changed.delay(enrollment_id, event), robust=True)
+
+
+def enrollment_changed(enrollment: Enrollment, event: str) -> None:
+    from notifications.services import notification_send
+
+    title, body = WORDS[event]
+    link = f"/certificates/{enrollment.certificate_id}/" if event == "completed" else ""
+    notification_send(user=enrollment.user, kind=f"course.{event}", title=title.format(course=enrollment.course.title),
+                      body=body, link=link)
