@@ -94,6 +94,8 @@ class LessonOutline(serializers.ModelSerializer):
 
 class LessonDetail(serializers.ModelSerializer):
     body_html = serializers.SerializerMethodField(help_text="The Markdown body rendered and sanitised.")
+    # A lesson without a video has null, not "" (which is no URL, and broke the schema's uri format).
+    video_url = serializers.SerializerMethodField(help_text="The lesson's video, or null.")
 
     class Meta:
         model = Lesson
@@ -102,6 +104,9 @@ class LessonDetail(serializers.ModelSerializer):
 
     def get_body_html(self, lesson) -> str:
         return markdown.render(lesson.body)
+
+    def get_video_url(self, lesson) -> str | None:
+        return lesson.video_url or None
 
 
 class ProgressOutput(serializers.Serializer):

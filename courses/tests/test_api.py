@@ -176,6 +176,14 @@ def test_lesson_markdown_is_rendered_safely(api, mentor, paid_course):
     assert 'href="javascript' not in html
 
 
+def test_a_lesson_without_a_video_has_a_null_video_url_not_an_empty_string(api, paid_course):
+    bare = LessonFactory(course=paid_course, video_url="", is_preview=True)
+    filmed = LessonFactory(course=paid_course, video_url="https://video.example.com/1", is_preview=True)
+    assert api().get(f"/api/v1/courses/{paid_course.pk}/lessons/{bare.pk}").json()["video_url"] is None
+    assert api().get(f"/api/v1/courses/{paid_course.pk}/lessons/{filmed.pk}").json()["video_url"] == (
+        "https://video.example.com/1")
+
+
 def test_a_draft_is_404_to_everyone_but_its_author_and_staff(api, author, mentor, staff, other_user):
     draft = course_with_lessons(author, status=Course.Status.DRAFT, published_at=None)
     assert_error_shape(api().get(f"/api/v1/courses/{draft.pk}"), 404)
