@@ -45,10 +45,11 @@ def test_impossible_catalogue_filters_are_explained_not_answered(client, paid_co
     assert "The upper price is below the lower one." in response.content.decode()
 
 
-def test_the_main_navigation_links_the_catalogue_and_my_learning(client, mentee):
-    assert 'href="/courses/"' in client.get("/").content.decode()
+def test_the_main_navigation_links_the_catalogue_which_links_my_learning(client, mentee):
+    assert 'data-testid="nav-courses"' in client.get("/").content.decode()
     client.force_login(mentee)
-    assert 'href="/courses/my/"' in client.get("/").content.decode()
+    assert 'href="/courses/my/"' in client.get("/courses/").content.decode()
+    assert 'href="/courses/my/"' in client.get("/sessions/").content.decode()
 
 
 @pytest.mark.parametrize("rows", [5, 60])
