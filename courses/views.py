@@ -132,7 +132,8 @@ def my_learning(request):
     payments = {}
     pending = [e.pk for e in enrollments if e.status == Enrollment.Status.PENDING_PAYMENT]
     if pending:
-        from payments.models import Payment
+        from payments.models import Payment  # payments imports courses: not at load time
+
 
         for payment in (Payment.objects.filter(enrollment_id__in=pending, status__in=["pending", "failed"])
                         .order_by("created_at")):
