@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import User
 from bookings import services as booking_services
 from bookings.models import Booking
+from courses.models import Course, Enrollment
 from mentors import selectors as mentor_selectors
 from mentors.models import MentorProfile, Slot
 from messaging import services as message_services
@@ -119,6 +120,11 @@ def demo_sessions() -> list[MainPage]:
     message_services.message_send(sender=student, recipient_id=mentor_user.pk,
                                   text="https://example.com/a-very-long-link-to-a-shared-document-without-any-spaces-in-it")
 
+    learning = Enrollment.objects.select_related("course").filter(user=student, completed_at=None,
+                                                                   status="active").order_by("pk").first()
+    lesson = learning.course.lessons.filter(archived_at=None).order_by("position").last()
+    james_course = Course.objects.filter(author__user=mentor_user).order_by("pk").first()
+
     return [
         MainPage("home", None, "/"),
         MainPage("search", None, "/mentors/"),
@@ -143,6 +149,12 @@ def demo_sessions() -> list[MainPage]:
         MainPage("room-review", STUDENT, f"/sessions/{done.pk}/room/"),
         MainPage("profile", STUDENT, "/profile/"),
         MainPage("apply", STUDENT, "/mentors/apply/"),
+        MainPage("courses", None, "/courses/"),
+        MainPage("course", STUDENT, f"/courses/{learning.course_id}/"),
+        MainPage("lesson", STUDENT, f"/courses/{learning.course_id}/lessons/{lesson.pk}/"),
+        MainPage("my-learning", STUDENT, "/courses/my/"),
+        MainPage("my-courses", MENTOR, "/mentor/courses/"),
+        MainPage("course-edit", MENTOR, f"/mentor/courses/{james_course.pk}/"),
         MainPage("inbox", MENTOR, "/mentor/requests/"),
         MainPage("dashboard", MENTOR, "/mentor/dashboard/"),
         MainPage("request-detail", MENTOR, f"/bookings/{request.pk}/"),
