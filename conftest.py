@@ -19,6 +19,18 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_channel_layer():
+    # Each test runs its sockets on a new event loop, and channels_redis keeps locks bound to the loop
+    # that first used its (cached) layer: on a loaded machine a later test then failed with "asyncio Lock
+    # is bound to a different event loop". A layer per test shares nothing between tests.
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
+@pytest.fixture(autouse=True)
 def _one_rate_window(monkeypatch):
     # The message limit counts per calendar minute; a test whose sends straddle a minute boundary
     # would see two half-empty windows and no 429. Tests run in one window unless they move it.
