@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "payments",
     "messaging",
     "notifications",
+    "analytics",
 ]
 
 MIDDLEWARE = [

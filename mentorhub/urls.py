@@ -43,6 +43,7 @@ api_patterns = [
     path("", include("messaging.api.urls")),
     path("", include("courses.api.urls")),
     path("", include("bookings.calendar_api")),
+    path("", include("analytics.api.urls")),
     re_path(r"^dashboard/?$", DashboardView.as_view(), name="dashboard"),
 ]
 
@@ -62,6 +63,7 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("payments.urls")),
     path("", include("courses.urls")),
+    path("", include("analytics.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs", SpectacularSwaggerView.as_view(url_name="schema", http_method_names=DOCS_METHODS), name="swagger-ui"),
     path("redoc", redoc, name="redoc"),
