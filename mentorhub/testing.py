@@ -1,9 +1,20 @@
-"""Markers for tests that need a real service; they skip, with the reason, where it is absent."""
+"""Markers for tests that need a real service (they skip, with the reason, where it is absent), and a Daphne
+server process for tests of sockets."""
 
+import contextlib
 import os
 import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
 
 import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
 
 IS_POSTGRESQL = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://", "pgsql://"))
 HAS_REDIS = bool(os.environ.get("REDIS_URL"))
@@ -17,3 +28,78 @@ requires_redis = pytest.mark.skipif(not HAS_REDIS, reason="needs Redis: set REDI
 requires_chromium = pytest.mark.skipif(
     not HAS_CHROMIUM, reason="needs Chromium: apt-get install chromium (or set CHROMIUM_PATH)"
 )
+
+
+def database_url() -> str:
+    """The test database as a DATABASE_URL, for a server or script started in another process."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+class Daphne:
+    """A Daphne process serving mentorhub.asgi (HTTP and WebSocket) on the test database; restartable.
+
+    pytest-django's live server speaks WSGI only, so tests of sockets start one of these. It sees committed
+    rows only: use it with ``transactional_db``. ``extra_env`` adds or overrides settings for the process.
+    """
+
+    START_SECONDS = 30
+
+    def __init__(self, log, **extra_env: str):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = log  # a file, not a pipe: nobody reads a pipe while the test runs, and a full one blocks Daphne
+        self.env = {**os.environ, "DATABASE_URL": database_url(), "DJANGO_SETTINGS_MODULE": "mentorhub.test_settings",
+                    "DEBUG": "true", "ALLOWED_HOSTS": "127.0.0.1,localhost", "CELERY_TASK_ALWAYS_EAGER": "true",
+                    **extra_env}
+        self.process = None
+
+    def launch(self) -> None:
+        """Start the process without waiting for it (start several, then wait for each)."""
+        self.process = subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port),
+                                         "mentorhub.asgi:application"], cwd=ROOT, env=self.env,
+                                        stdout=subprocess.DEVNULL, stderr=self.log)
+
+    def wait_until_up(self) -> None:
+        deadline = time.monotonic() + self.START_SECONDS
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"{self.url}/health", timeout=1)
+                return
+            except OSError:
+                if self.process.poll() is not None:
+                    break
+                time.sleep(0.2)
+        self.log.seek(0)
+        pytest.fail(f"Daphne on port {self.port} did not come up:\n{self.log.read().decode(errors='replace')}")
+
+    def start(self) -> None:
+        self.launch()
+        self.wait_until_up()
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def daphne(**extra_env: str):
+    """A started Daphne for the length of a ``with`` block (a fixture's body), its log in a temporary file."""
+    with tempfile.TemporaryFile() as log:
+        server = Daphne(log, **extra_env)
+        server.start()
+        try:
+            yield server
+        finally:
+            server.stop()

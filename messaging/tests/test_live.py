@@ -16,11 +16,10 @@ from django.contrib.auth.models import AnonymousUser
 from rest_framework_simplejwt.tokens import AccessToken
 
 from mentorhub.routing import websocket_urlpatterns
-from mentorhub.testing import requires_redis
+from mentorhub.testing import database_url, requires_redis
 from mentorhub.ws_auth import JWTQueryStringAuthMiddleware
 from messaging import services
 from messaging.models import Message
-from notifications.tests.test_live import _database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -209,7 +208,7 @@ def test_a_message_sent_in_another_process_reaches_the_socket_over_redis(mentee,
               "from messaging.services import message_send\n"
               f"message_send(sender=User.objects.get(pk={mentee.pk}), recipient_id={listed_mentor.pk},"
               " text='From another process')\n")
-    env = {**os.environ, "DATABASE_URL": _database_url(), "DJANGO_SETTINGS_MODULE": "mentorhub.test_settings"}
+    env = {**os.environ, "DATABASE_URL": database_url(), "DJANGO_SETTINGS_MODULE": "mentorhub.test_settings"}
 
     async def scenario():
         tab = await connect(listed_mentor)

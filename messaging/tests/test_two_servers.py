@@ -7,65 +7,23 @@ and only the Redis channel layer joins them up. Two real Daphne processes serve 
 
 import asyncio
 import json
-import os
-import socket
-import subprocess
-import sys
 import tempfile
-import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 from asgiref.sync import async_to_sync
 from rest_framework_simplejwt.tokens import AccessToken
 
 from mentorhub import ws_client
-from mentorhub.testing import requires_postgresql, requires_redis
+from mentorhub.testing import Daphne, requires_postgresql, requires_redis
 from messaging.models import Message
-from notifications.tests.test_live import _database_url
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow, requires_redis, requires_postgresql]
 
-ROOT = Path(__file__).resolve().parents[2]
-START_SECONDS = 30
 
 
-class Server:
+class Server(Daphne):
     """One Daphne process serving mentorhub.asgi on the test database and the suite's Redis."""
-
-    def __init__(self, log, **extra_env: str):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.log = log  # a file: nobody reads a pipe while the test runs, and a full one blocks Daphne
-        env = {**os.environ, "DATABASE_URL": _database_url(), "DJANGO_SETTINGS_MODULE": "mentorhub.test_settings",
-               "DEBUG": "true", "ALLOWED_HOSTS": "127.0.0.1,localhost", "CELERY_TASK_ALWAYS_EAGER": "true",
-               **extra_env}
-        self.process = subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port),
-                                         "mentorhub.asgi:application"], cwd=ROOT, env=env,
-                                        stdout=subprocess.DEVNULL, stderr=log)
-
-    def wait_until_up(self) -> None:
-        deadline = time.monotonic() + START_SECONDS
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/health", timeout=1)
-                return
-            except OSError:
-                if self.process.poll() is not None:
-                    break
-                time.sleep(0.2)
-        self.log.seek(0)
-        pytest.fail(f"Daphne on port {self.port} did not come up:\n{self.log.read().decode(errors='replace')}")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
 
     def socket_url(self, user) -> str:
         return f"ws://127.0.0.1:{self.port}/ws/chat?token={AccessToken.for_user(user)}"
@@ -82,7 +40,9 @@ class Server:
 @pytest.fixture
 def servers(transactional_db):
     with tempfile.TemporaryFile() as log_a, tempfile.TemporaryFile() as log_b:
-        started = [Server(log_a), Server(log_b)]  # both start at once; each waits for its own port
+        started = [Server(log_a), Server(log_b)]
+        for server in started:
+            server.launch()  # both start at once; each is then waited for
         try:
             for server in started:
                 server.wait_until_up()

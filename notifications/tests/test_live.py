@@ -12,11 +12,11 @@ from channels.db import database_sync_to_async
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection, transaction
+from django.db import transaction
 from rest_framework_simplejwt.tokens import AccessToken
 
 from mentorhub.routing import websocket_urlpatterns
-from mentorhub.testing import requires_redis
+from mentorhub.testing import database_url, requires_redis
 from mentorhub.ws_auth import JWTQueryStringAuthMiddleware
 from notifications import services
 from notifications.api.serializers import NotificationOutput
@@ -176,14 +176,6 @@ def test_what_the_client_sends_is_answered_with_an_error_and_the_socket_stays_op
     async_to_sync(scenario)()
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @requires_redis
 def test_a_notification_created_in_another_process_reaches_the_socket_over_redis(mentee):
     script = ("import django; django.setup()\n"
@@ -191,7 +183,7 @@ def test_a_notification_created_in_another_process_reaches_the_socket_over_redis
               "from notifications.services import notification_send\n"
               f"notification_send(user=User.objects.get(pk={mentee.pk}), kind='x', title='From a worker',"
               " email=False)\n")
-    env = {**os.environ, "DATABASE_URL": _database_url(), "DJANGO_SETTINGS_MODULE": "mentorhub.test_settings"}
+    env = {**os.environ, "DATABASE_URL": database_url(), "DJANGO_SETTINGS_MODULE": "mentorhub.test_settings"}
 
     async def scenario():
         tab, *_ = await connect(mentee)

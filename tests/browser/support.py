@@ -32,6 +32,16 @@ def sign_in(page, email: str, password: str) -> None:
     expect(page.get_by_test_id("nav-user")).to_be_attached()
 
 
+def signed_in(browser, base_url: str, password: str, email: str, *, width: int = 1280):
+    """A browser of its own for one person, signed in: (context, page, the JavaScript errors it collects)."""
+    context = browser.new_context(base_url=base_url, viewport={"width": width, "height": 800})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    problems = watch(page)
+    sign_in(page, email, password)
+    return context, page, problems
+
+
 def sideways_overflow(page) -> int:
     """How many pixels the page scrolls sideways (0 when it fits the viewport)."""
     return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")

@@ -3,7 +3,6 @@ WebSockets): each sees the other's message and the read receipt without reloadin
 the mentee books a session from the conversation, which then links it. Both pages fit 390 px.
 """
 
-import tempfile
 from datetime import timedelta
 
 import pytest
@@ -12,10 +11,10 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from bookings.models import Booking
+from mentorhub.testing import daphne
 from mentors.models import MentorProfile, Slot
 from messaging.models import Message
-from tests.browser.support import screenshot, sideways_overflow, sign_in, watch
-from tests.browser.test_live_notifications import Daphne
+from tests.browser.support import screenshot, sideways_overflow, signed_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,20 +23,8 @@ PASSWORD = "a-long-and-unusual-passphrase"
 
 @pytest.fixture
 def site(transactional_db):
-    with tempfile.TemporaryFile() as log:
-        server = Daphne(log)
-        server.start()
+    with daphne(LIVE_NOTIFICATIONS="true") as server:
         yield server.url
-        server.stop()
-
-
-def _person(browser, site, email, *, width=1280):
-    context = browser.new_context(base_url=site, viewport={"width": width, "height": 800})
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    problems = watch(page)
-    sign_in(page, email, PASSWORD)
-    return context, page, problems
 
 
 def test_a_mentee_and_a_mentor_chat_live_then_book_from_the_conversation(browser, site):
@@ -49,8 +36,8 @@ def test_a_mentee_and_a_mentor_chat_live_then_book_from_the_conversation(browser
     Slot.objects.create(mentor=profile, start=start, end=start + timedelta(hours=1), capacity=1)
     User.objects.create_user(email="mia@example.com", password=PASSWORD, full_name="Mia Mentee")
 
-    mentee_context, mentee, mentee_problems = _person(browser, site, "mia@example.com", width=390)
-    mentor_context, nora, mentor_problems = _person(browser, site, "nora@example.com")
+    mentee_context, mentee, mentee_problems = signed_in(browser, site, PASSWORD, "mia@example.com", width=390)
+    mentor_context, nora, mentor_problems = signed_in(browser, site, PASSWORD, "nora@example.com")
 
     # The mentee writes first, from the mentor's profile (the start page works without JavaScript).
     mentee.goto(f"/mentors/{profile.pk}/")

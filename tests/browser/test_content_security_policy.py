@@ -1,31 +1,22 @@
 """Pages load under the Content-Security-Policy with no violation and no console error: the site's
 pages, the API docs, and the built-in video room joined over its WebSocket."""
 
-import os
 import secrets
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import User
 from bookings.models import Booking
-from mentorhub.testing import CHROMIUM
+from mentorhub.testing import CHROMIUM, daphne
 from mentors.models import MentorProfile, Service, Slot
 from payments.models import Payment
 from tests.browser.conftest import CHROMIUM_ARGS
 
-ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "a-long-and-unusual-passphrase"
 RECORD_VIOLATIONS = """
 window.__cspViolations = [];
@@ -114,39 +105,12 @@ def test_site_pages_and_api_docs_load_under_the_policy_without_errors(page):
     assert problems == []
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @pytest.fixture
 def production_asgi_server(transactional_db):
     """Daphne (HTTP and WebSocket) in production mode on the test database, over plain HTTP."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {**os.environ, "DATABASE_URL": _database_url(), "DJANGO_SETTINGS_MODULE": "mentorhub.test_settings",
-           "DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "127.0.0.1,localhost",
-           "SECURE_SSL_REDIRECT": "false", "SECURE_COOKIES": "false", "PAYMENTS_OFFLINE_ALLOWED": "true",
-           "CELERY_TASK_ALWAYS_EAGER": "true"}
-    server = subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-                               "mentorhub.asgi:application"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(60):
-        try:
-            urllib.request.urlopen(f"{base}/health", timeout=1)
-            break
-        except OSError:
-            if server.poll() is not None:
-                pytest.fail(server.stderr.read().decode())
-            time.sleep(0.25)
-    yield base
-    server.terminate()
-    server.wait(timeout=10)
+    with daphne(DEBUG="false", SECRET_KEY=secrets.token_urlsafe(50), SECURE_SSL_REDIRECT="false",
+                SECURE_COOKIES="false", PAYMENTS_OFFLINE_ALLOWED="true") as server:
+        yield server.url
 
 
 def test_the_video_room_joins_over_its_websocket_under_the_policy(browser, production_asgi_server):

@@ -8,11 +8,6 @@ sent by this test process reaches the page too, as one from a worker or another 
 """
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import tempfile
 import time
 import urllib.request
 from datetime import timedelta
@@ -23,59 +18,23 @@ from playwright.sync_api import expect
 from rest_framework_simplejwt.tokens import AccessToken
 
 from accounts.models import User
+from mentorhub import testing
 from mentorhub.testing import requires_redis
 from mentors.models import MentorProfile, Slot
 from notifications import services
 from notifications.models import Notification
 from tests.browser.support import screenshot, sign_in, watch
-from tests.browser.test_video_room import ROOT, _database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "a-long-and-unusual-passphrase"
 
 
-class Daphne:
-    """Daphne serving the site on the test database, its pages opening the notification socket; restartable."""
-
-    def __init__(self, log):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = log  # a file, not a pipe: nobody reads a pipe while the test runs, and a full one blocks Daphne
-        self.process = None
-
-    def start(self):
-        env = {**os.environ, "DATABASE_URL": _database_url(), "DJANGO_SETTINGS_MODULE": "mentorhub.test_settings",
-               "DEBUG": "true", "ALLOWED_HOSTS": "127.0.0.1,localhost", "CELERY_TASK_ALWAYS_EAGER": "true",
-               "LIVE_NOTIFICATIONS": "true"}
-        self.process = subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port),
-                                         "mentorhub.asgi:application"], cwd=ROOT, env=env,
-                                        stdout=subprocess.DEVNULL, stderr=self.log)
-        for _ in range(80):
-            try:
-                urllib.request.urlopen(f"{self.url}/health", timeout=1)
-                return
-            except OSError:
-                if self.process.poll() is not None:
-                    self.log.seek(0)
-                    pytest.fail(self.log.read().decode())
-                time.sleep(0.25)
-        pytest.fail("Daphne did not answer /health")
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
-
-
 @pytest.fixture
 def daphne(transactional_db):
-    with tempfile.TemporaryFile() as log:
-        server = Daphne(log)
-        server.start()
+    """Restartable: a test stops and starts it again."""
+    with testing.daphne(LIVE_NOTIFICATIONS="true") as server:
         yield server
-        server.stop()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ mentor and two mentees of a group session each see the others' messages without 
 page fits 390 px, and the booking page keeps the transcript to read.
 """
 
-import tempfile
 from datetime import timedelta
 
 import pytest
@@ -12,10 +11,10 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from bookings.models import Booking
+from mentorhub.testing import daphne
 from mentors.models import MentorProfile, Slot
 from sessions_app.models import SessionMessage
-from tests.browser.support import screenshot, sideways_overflow, sign_in, watch
-from tests.browser.test_live_notifications import Daphne
+from tests.browser.support import screenshot, sideways_overflow, signed_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,20 +23,8 @@ PASSWORD = "a-long-and-unusual-passphrase"
 
 @pytest.fixture
 def site(transactional_db):
-    with tempfile.TemporaryFile() as log:
-        server = Daphne(log)
-        server.start()
+    with daphne(LIVE_NOTIFICATIONS="true") as server:
         yield server.url
-        server.stop()
-
-
-def _person(browser, site, email, *, width=1280):
-    context = browser.new_context(base_url=site, viewport={"width": width, "height": 800})
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    problems = watch(page)
-    sign_in(page, email, PASSWORD)
-    return context, page, problems
 
 
 def _seat(slot, email, name) -> Booking:
@@ -63,8 +50,9 @@ def test_the_mentor_and_the_mentees_of_a_group_session_chat_live_in_the_room(bro
     mia = _seat(slot, "mia@example.com", "Mia Mentee")
     gus = _seat(slot, "gus@example.com", "Gus Groupmate")
 
-    people = [_person(browser, site, "mia@example.com", width=390), _person(browser, site, "nora@example.com"),
-              _person(browser, site, "gus@example.com")]
+    people = [signed_in(browser, site, PASSWORD, "mia@example.com", width=390),
+              signed_in(browser, site, PASSWORD, "nora@example.com"),
+              signed_in(browser, site, PASSWORD, "gus@example.com")]
     (_, mentee, _), (_, nora, _), (_, groupmate, _) = people
     for page, booking in ((mentee, mia), (nora, mia), (groupmate, gus)):
         page.goto(f"/sessions/{booking.pk}/room/")

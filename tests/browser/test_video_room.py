@@ -8,65 +8,30 @@ pytest-django's live server speaks WSGI only, so these tests start Daphne (HTTP 
 on the test database in a subprocess.
 """
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 import zoneinfo
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import User
 from bookings.models import Booking
-from mentorhub.testing import CHROMIUM
+from mentorhub.testing import CHROMIUM, daphne
 from mentors.models import MentorProfile, Slot
 from reviews.models import Review
 from tests.browser.conftest import CHROMIUM_ARGS
 from tests.browser.support import screenshot, sideways_overflow, watch
 
-ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "a-long-and-unusual-passphrase"
 MEDIA_ARGS = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
               "--autoplay-policy=no-user-gesture-required"]
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @pytest.fixture
 def asgi_server(transactional_db):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {**os.environ, "DATABASE_URL": _database_url(), "DJANGO_SETTINGS_MODULE": "mentorhub.test_settings",
-           "DEBUG": "true", "ALLOWED_HOSTS": "127.0.0.1,localhost", "CELERY_TASK_ALWAYS_EAGER": "true"}
-    server = subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-                               "mentorhub.asgi:application"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(60):
-        try:
-            urllib.request.urlopen(f"{base}/health", timeout=1)
-            break
-        except OSError:
-            if server.poll() is not None:
-                pytest.fail(server.stderr.read().decode())
-            time.sleep(0.25)
-    yield base
-    server.terminate()
-    server.wait(timeout=10)
+    with daphne() as server:
+        yield server.url
 
 
 @pytest.fixture
