@@ -103,3 +103,23 @@ def daphne(**extra_env: str):
             yield server
         finally:
             server.stop()
+
+
+def socket_for(path: str, *, user=None, token: str | None = None):
+    """A Channels test communicator on the site's socket routes, signed in with ``user``'s access token (or
+    ``token``, or nobody), through the same token middleware as the deployed app. Not yet connected."""
+    from channels.routing import URLRouter
+    from channels.testing import WebsocketCommunicator
+    from django.contrib.auth.models import AnonymousUser
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    from mentorhub.routing import websocket_urlpatterns
+    from mentorhub.ws_auth import JWTQueryStringAuthMiddleware
+
+    if user is not None:
+        token = str(AccessToken.for_user(user))
+    query = f"?token={token}" if token else ""
+    communicator = WebsocketCommunicator(JWTQueryStringAuthMiddleware(URLRouter(websocket_urlpatterns)),
+                                         f"{path}{query}")
+    communicator.scope["user"] = AnonymousUser()
+    return communicator

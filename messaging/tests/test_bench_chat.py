@@ -5,13 +5,12 @@ One process, so the in-memory channel layer will do: this runs on either databas
 """
 
 import importlib.util
-import tempfile
 
 import pytest
 from asgiref.sync import async_to_sync
 
+from mentorhub.testing import ROOT, daphne
 from messaging.models import Message
-from messaging.tests.test_two_servers import ROOT, Server
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -25,13 +24,8 @@ def _bench_chat():
 
 @pytest.fixture
 def server(transactional_db):
-    with tempfile.TemporaryFile() as log:
-        started = Server(log, BENCH_ENDPOINTS="1", MESSAGES_PER_MINUTE="100000")
-        try:
-            started.wait_until_up()
-            yield started
-        finally:
-            started.stop()
+    with daphne(BENCH_ENDPOINTS="1", MESSAGES_PER_MINUTE="100000") as started:
+        yield started
 
 
 def test_a_tiny_chat_bench_run_delivers_every_message_through_the_relay_and_the_chat_socket(server):

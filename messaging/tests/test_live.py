@@ -16,7 +16,7 @@ from django.contrib.auth.models import AnonymousUser
 from rest_framework_simplejwt.tokens import AccessToken
 
 from mentorhub.routing import websocket_urlpatterns
-from mentorhub.testing import database_url, requires_redis
+from mentorhub.testing import database_url, requires_redis, socket_for
 from mentorhub.ws_auth import JWTQueryStringAuthMiddleware
 from messaging import services
 from messaging.models import Message
@@ -27,12 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 async def connect(user=None, *, path="/ws/chat", token: str | None = None):
-    if user is not None:
-        token = str(AccessToken.for_user(user))
-    query = f"?token={token}" if token else ""
-    communicator = WebsocketCommunicator(JWTQueryStringAuthMiddleware(URLRouter(websocket_urlpatterns)),
-                                         f"{path}{query}")
-    communicator.scope["user"] = AnonymousUser()
+    communicator = socket_for(path, user=user, token=token)
     connected, _ = await communicator.connect()
     assert connected
     return communicator

@@ -9,15 +9,10 @@ from pathlib import Path
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
-from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
-from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
-from rest_framework_simplejwt.tokens import AccessToken
 
-from mentorhub.routing import websocket_urlpatterns
-from mentorhub.testing import database_url, requires_redis
-from mentorhub.ws_auth import JWTQueryStringAuthMiddleware
+from mentorhub.testing import database_url, requires_redis, socket_for
 from notifications import services
 from notifications.api.serializers import NotificationOutput
 from notifications.models import Notification
@@ -30,12 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 async def connect(user=None, *, path="/ws/notifications", token: str | None = None):
     """A socket signed in with ``user``'s access token (or ``token``); the first message read off when accepted."""
-    if user is not None:
-        token = str(AccessToken.for_user(user))
-    query = f"?token={token}" if token else ""
-    communicator = WebsocketCommunicator(JWTQueryStringAuthMiddleware(URLRouter(websocket_urlpatterns)),
-                                         f"{path}{query}")
-    communicator.scope["user"] = AnonymousUser()
+    communicator = socket_for(path, user=user, token=token)
     connected, code = await communicator.connect()
     first = await communicator.receive_output() if connected else None
     if first and first["type"] == "websocket.send":
