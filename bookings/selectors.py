@@ -130,7 +130,8 @@ def waiting_requests(*, user: User, limit: int) -> tuple[int, list[Booking]]:
     """How many requests wait for my answer as a mentor, and the most urgent few (two queries)."""
     queryset = Booking.objects.filter(slot__mentor__user=user, status=Booking.Status.REQUESTED,
                                       hold_expires_at__gt=timezone.now())
-    return queryset.count(), list(queryset.select_related(*_JOINS).order_by("hold_expires_at", "id")[:limit])
+    return queryset.count(), list(with_live_status(queryset.select_related(*_JOINS))
+                                  .order_by("hold_expires_at", "id")[:limit])
 
 
 def upcoming(queryset: QuerySet[Booking]) -> QuerySet[Booking]:
