@@ -2,15 +2,42 @@
 
 from datetime import timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.conf import settings
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from accounts.models import User
 from bookings.models import Booking
 from mentorhub.errors import NotFound
-from mentors.models import MentorProfile
+from mentors.models import MentorProfile, Slot
 
 _JOINS = ("slot__mentor__user", "slot__meeting", "service", "mentee")
+IN_PROGRESS = "in-progress"
+_SETTLED = (Booking.PaymentStatus.PAID, Booking.PaymentStatus.NOT_REQUIRED)
+
+
+def with_live_status(queryset: QuerySet[Booking], *, now=None) -> QuerySet[Booking]:
+    """Annotate ``in_progress``: the meeting window is open and somebody has joined its room.
+
+    The window is sessions_app's join window (``JOIN_EARLY_MINUTES`` before the start to the end), and
+    only a seat that may be in the room counts (scheduled, paid or free). Attendance is read through the
+    slot's reverse relations, so bookings need not import sessions_app (which imports bookings).
+    One sub-query in the same SELECT: no query per row.
+    """
+    now = now or timezone.now()
+    joined = Slot.objects.filter(pk=OuterRef("slot_id"), meeting__attendances__isnull=False)
+    live = Q(Exists(joined), status=Booking.Status.SCHEDULED, payment_status__in=_SETTLED,
+             slot__start__lte=now + timedelta(minutes=settings.JOIN_EARLY_MINUTES), slot__end__gte=now)
+    return queryset.annotate(in_progress=Case(When(live, then=Value(True)), default=Value(False),
+                                              output_field=BooleanField()))
+
+
+def in_progress(booking: Booking) -> bool:
+    """``in_progress`` for a booking read without ``with_live_status`` (one query)."""
+    if hasattr(booking, "in_progress"):
+        return booking.in_progress
+    return with_live_status(Booking.objects.filter(pk=booking.pk)).values_list("in_progress", flat=True).first() \
+        or False
 
 
 def bookings_as_mentee(*, user: User) -> QuerySet[Booking]:
@@ -23,8 +50,37 @@ def bookings_as_participant(*, user: User) -> QuerySet[Booking]:
 
 
 def booking_for_participant(*, user: User, booking_id: int) -> Booking | None:
+    """One booking for its mentee, its mentor or staff, with ``in_progress``; None for anyone else."""
     queryset = Booking.objects.select_related(*_JOINS) if user.is_staff else bookings_as_participant(user=user)
-    return queryset.filter(pk=booking_id).first()
+    return with_live_status(queryset).filter(pk=booking_id).first()
+
+
+def sessions_for(*, user: User) -> QuerySet[Booking]:
+    """The sessions list: staff see every booking, anyone else those they take part in; newest first."""
+    queryset = Booking.objects.select_related(*_JOINS) if user.is_staff else bookings_as_participant(user=user)
+    return with_live_status(queryset).order_by("-slot__start", "-id")
+
+
+def filter_sessions(queryset: QuerySet[Booking], *, status: str | None = None, mentor_id: int | None = None,
+                    mentee_id: int | None = None, starts_from=None, starts_before=None,
+                    email: str | None = None) -> QuerySet[Booking]:
+    """Narrow a sessions list (already validated values). ``status`` may be ``in-progress`` (needs
+    ``with_live_status``); ``email`` matches part of the mentee's or the mentor's address."""
+    if status == IN_PROGRESS:
+        queryset = queryset.filter(in_progress=True)
+    elif status:
+        queryset = queryset.filter(status=status)
+    if mentor_id is not None:
+        queryset = queryset.filter(slot__mentor_id=mentor_id)
+    if mentee_id is not None:
+        queryset = queryset.filter(mentee_id=mentee_id)
+    if starts_from is not None:
+        queryset = queryset.filter(slot__start__gte=starts_from)
+    if starts_before is not None:
+        queryset = queryset.filter(slot__start__lt=starts_before)
+    if email:
+        queryset = queryset.filter(Q(mentee__email__icontains=email) | Q(slot__mentor__user__email__icontains=email))
+    return queryset
 
 
 def _require_mentor_profile(user: User) -> None:
@@ -36,16 +92,17 @@ def _require_mentor_profile(user: User) -> None:
 def requests_for_mentor(*, user: User) -> QuerySet[Booking]:
     """Requests waiting for this mentor's answer, the most urgent first (NotFound without a mentor profile)."""
     _require_mentor_profile(user)
-    return (Booking.objects.filter(slot__mentor__user=user, status=Booking.Status.REQUESTED,
-                                   hold_expires_at__gt=timezone.now())
-            .select_related(*_JOINS).order_by("hold_expires_at", "id"))
+    return with_live_status(Booking.objects.filter(slot__mentor__user=user, status=Booking.Status.REQUESTED,
+                                                   hold_expires_at__gt=timezone.now())
+                            .select_related(*_JOINS).order_by("hold_expires_at", "id"))
 
 
 def upcoming_for_mentor(*, user: User) -> QuerySet[Booking]:
     """This mentor's live sessions that have not ended (NotFound without a mentor profile)."""
     _require_mentor_profile(user)
-    return (Booking.objects.filter(slot__mentor__user=user, status__in=Booking.LIVE, slot__end__gt=timezone.now())
-            .select_related(*_JOINS).order_by("slot__start", "id"))
+    return with_live_status(Booking.objects.filter(slot__mentor__user=user, status__in=Booking.LIVE,
+                                                   slot__end__gt=timezone.now())
+                            .select_related(*_JOINS).order_by("slot__start", "id"))
 
 
 def mentor_profile_id(*, user: User) -> int | None:
@@ -73,7 +130,8 @@ def waiting_requests(*, user: User, limit: int) -> tuple[int, list[Booking]]:
     """How many requests wait for my answer as a mentor, and the most urgent few (two queries)."""
     queryset = Booking.objects.filter(slot__mentor__user=user, status=Booking.Status.REQUESTED,
                                       hold_expires_at__gt=timezone.now())
-    return queryset.count(), list(queryset.select_related(*_JOINS).order_by("hold_expires_at", "id")[:limit])
+    return queryset.count(), list(with_live_status(queryset.select_related(*_JOINS))
+                                  .order_by("hold_expires_at", "id")[:limit])
 
 
 def upcoming(queryset: QuerySet[Booking]) -> QuerySet[Booking]:

@@ -491,6 +491,45 @@ def booking_update_notes(*, booking_id: int, actor: User, now: datetime | None =
     return booking
 
 
+SHARED_FIELDS = ("topic", "notes", "agenda")
+# Each private note has one writer, whoever else may manage the session (staff included).
+PRIVATE_FIELDS = {"mentee_notes": "the mentee", "mentor_notes": "the mentor"}
+
+
+@transaction.atomic
+def booking_update(*, booking_id: int, actor: User, start: datetime | None = None, now: datetime | None = None,
+                   **changes: str) -> Booking:
+    """A participant or staff edits a session in one step: its shared fields (topic, notes, agenda), the
+    actor's own private notes, and, with ``start``, its time (a reschedule by ``booking_reschedule``).
+
+    One transaction: a move that is refused leaves the notes unchanged too. The shared fields and the
+    mentee's notes change only on a future live session (as ``booking_update_notes``); the mentor's
+    private notes at any time (as ``sessions/{id}/notes``). Outsiders: NotFound.
+    """
+    now = now or timezone.now()
+    unknown = sorted(set(changes) - {*SHARED_FIELDS, *PRIVATE_FIELDS})
+    if unknown:
+        raise InvalidInput(f"{unknown[0]} cannot be edited here.", field=unknown[0])
+    booking = _lock_booking(booking_id)
+    _as_participant(booking, actor)
+    owners = {"mentee_notes": booking.mentee_id, "mentor_notes": booking.slot.mentor.user_id}
+    for name, owner in owners.items():
+        if name in changes and actor.pk != owner:
+            raise PermissionDenied(f"Only {PRIVATE_FIELDS[name]} edits {name}.", field=name)
+    moves = start is not None and start != booking.slot.start
+    if not changes and not moves:
+        raise InvalidInput("Nothing to change.")
+    if any(name != "mentor_notes" for name in changes) and (not booking.is_live or booking.slot.start <= now):
+        raise InvalidInput("Only future requested or scheduled sessions can be edited.", field="status")
+    if moves:
+        booking = booking_reschedule(booking_id=booking.pk, actor=actor, start=start, now=now)
+    for name, value in changes.items():
+        setattr(booking, name, value)
+    if changes:
+        booking.save(update_fields=[*changes, "updated_at"])
+    return booking
+
+
 # --- Called by payments, inside its transaction, with the booking locked ------------------------------
 
 

@@ -76,7 +76,7 @@ def _link_conversation(request, conversation_id: int, booking: Booking) -> None:
 @login_required
 def my_sessions(request):
     tab = "past" if request.GET.get("tab") == "past" else "upcoming"
-    mine = selectors.bookings_as_participant(user=request.user)
+    mine = selectors.with_live_status(selectors.bookings_as_participant(user=request.user))
     queryset = selectors.over(mine) if tab == "past" else selectors.not_over(mine)
     page = Paginator(queryset, 20).get_page(request.GET.get("page"))
     return render(request, "bookings/my_sessions.html", {"tab": tab, "page": page})
@@ -91,7 +91,8 @@ def detail(request, pk: int):
     booking = _booking_or_404(request, pk)
     is_mentor = booking.slot.mentor.user_id == request.user.pk
     context = {
-        "booking": booking, "is_mentor": is_mentor, "events": booking.events.select_related("actor"),
+        "booking": booking, "is_mentor": is_mentor, "is_participant": is_mentor or booking.mentee_id == request.user.pk,
+        "events": booking.events.select_related("actor"),
         "refund": refund_quote(booking=booking, actor=request.user, now=timezone.now()),
         "can_change": _can_change(booking), "decline_form": forms.DeclineForm(),
     }

@@ -1,9 +1,13 @@
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.utils import timezone
 from rest_framework import serializers
 
+from bookings import selectors
 from bookings.models import Booking, BookingEvent
 from mentorhub.api import fields
+from mentorhub.dates import DateInputError, parse_moment
 from mentors.api.serializers import MONEY, AnyOfNames
 from mentors.models import Service
 
@@ -19,6 +23,15 @@ def payment_url(booking: Booking) -> str | None:
 
 def session_type(booking: Booking) -> str:
     return booking.service.session_type if booking.service else DEFAULT_SESSION_TYPE
+
+
+LIVE_STATUS_HELP = ("`in-progress` while the meeting window is open (from JOIN_EARLY_MINUTES before the start to "
+                    "the end) and somebody has joined the room, for a scheduled, paid (or free) seat; otherwise "
+                    "the same as `{fallback}`. The stored `status` never says in-progress.")
+
+
+def live_status(booking: Booking, fallback: str) -> str:
+    return selectors.IN_PROGRESS if selectors.in_progress(booking) else fallback
 
 
 class PersonRef(serializers.Serializer):
@@ -48,6 +61,7 @@ class BookingOutput(serializers.ModelSerializer):
     """A booking as its mentee and mentor see it (booking/{id}, sessions/{id})."""
 
     flow_status = serializers.CharField(help_text="requested, booked (scheduled, unpaid), paid, or the status.")
+    live_status = serializers.SerializerMethodField(help_text=LIVE_STATUS_HELP.format(fallback="flow_status"))
     mentor = MentorRef(source="slot.mentor")
     mentee = PersonRef()
     slot_id = serializers.IntegerField()
@@ -64,13 +78,16 @@ class BookingOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Booking
-        fields = ["id", "status", "flow_status", "payment_status", "mentor", "mentee", "slot_id", "service_id",
-                  "scheduled_at", "ends_at", "duration_minutes", "session_type", "price", "currency",
+        fields = ["id", "status", "flow_status", "live_status", "payment_status", "mentor", "mentee", "slot_id",
+                  "service_id", "scheduled_at", "ends_at", "duration_minutes", "session_type", "price", "currency",
                   "hold_expires_at", "payment_due_at", "topic", "notes", "agenda", "mentee_notes", "mentor_notes",
                   "cancellation_reason", "payment_url", "history", "created_at", "updated_at"]
 
     def get_session_type(self, booking) -> str:
         return session_type(booking)
+
+    def get_live_status(self, booking) -> str:
+        return live_status(booking, booking.flow_status)
 
     def get_mentee_notes(self, booking) -> str | None:
         viewer = self.context["request"].user
@@ -136,6 +153,57 @@ class SessionCreateOutput(serializers.ModelSerializer):
         return payment_url(booking)
 
 
+class SessionUpdateInput(AnyOfNames):
+    """PUT/PATCH sessions/{id}: only the fields sent change (a PUT need not repeat the others)."""
+
+    aliases = {"scheduledAt": "scheduled_at", "menteeNotes": "mentee_notes", "mentorNotes": "mentor_notes"}
+    topic = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    notes = serializers.CharField(max_length=4000, required=False, allow_blank=True, help_text="Shared.")
+    agenda = serializers.CharField(max_length=4000, required=False, allow_blank=True, help_text="Shared.")
+    mentee_notes = serializers.CharField(max_length=4000, required=False, allow_blank=True,
+                                         help_text="The mentee's own; only the mentee may send it (else 403).")
+    mentor_notes = serializers.CharField(max_length=10000, required=False, allow_blank=True,
+                                         help_text="The mentor's private notes; only the mentor may send them.")
+    scheduled_at = fields.DateTimeField(required=False, help_text="A new start: moves the session (a reschedule).")
+
+    def validate(self, attrs):
+        known = {*self.fields, *self.aliases}
+        unknown = sorted(key for key in self.initial_data if key not in known)
+        if unknown:
+            raise serializers.ValidationError({name: ["Not editable here."] for name in unknown})
+        if not attrs:
+            raise serializers.ValidationError(f"Send at least one of: {', '.join(self.fields)}.")
+        return attrs
+
+
+class SessionFilterInput(serializers.Serializer):
+    """GET sessions' filters. ``from``/``to``: a date (whole days in your profile's zone; ``to`` includes that
+    day) or an ISO 8601 time (read in your zone without an offset); sessions starting in [from, to)."""
+
+    status = serializers.ChoiceField(choices=[*Booking.Status.values, selectors.IN_PROGRESS], required=False,
+                                     allow_blank=True)
+    mentor_id = serializers.IntegerField(min_value=1, required=False, help_text="A mentor profile id.")
+    mentee_id = serializers.IntegerField(min_value=1, required=False, help_text="A user id.")
+    email = serializers.CharField(max_length=254, required=False, allow_blank=True,
+                                  help_text="Part of the mentee's or the mentor's e-mail address.")
+
+    def validate(self, attrs):
+        zone = self.context["zone"]
+        raw_from, raw_to = self.initial_data.get("from"), self.initial_data.get("to")
+        attrs["starts_from"] = _moment(raw_from, zone, "from") if raw_from else None
+        attrs["starts_before"] = _moment(raw_to, zone, "to", end_of_day=True) if raw_to else None
+        if attrs["starts_from"] and attrs["starts_before"] and attrs["starts_before"] <= attrs["starts_from"]:
+            raise serializers.ValidationError({"to": ["Must be after from."]})
+        return attrs
+
+
+def _moment(raw: str, zone: ZoneInfo, field: str, end_of_day: bool = False):
+    try:
+        return parse_moment(raw, tz=zone, end_of_day=end_of_day)
+    except DateInputError as exc:
+        raise serializers.ValidationError({field: [exc.message]}) from None
+
+
 class SessionListMentor(serializers.Serializer):
     id = serializers.IntegerField()
     full_name = serializers.CharField(source="user.display_name")
@@ -150,12 +218,16 @@ class SessionListItem(serializers.ModelSerializer):
     mentee = PersonRef()
     scheduled_at = serializers.DateTimeField(source="slot.start")
     duration_minutes = serializers.IntegerField(source="slot.duration_minutes")
+    live_status = serializers.SerializerMethodField(help_text=LIVE_STATUS_HELP.format(fallback="status"))
     join_url = serializers.SerializerMethodField()
 
     class Meta:
         model = Booking
-        fields = ["id", "mentor", "mentee", "scheduled_at", "duration_minutes", "status", "payment_status",
-                  "topic", "join_url"]
+        fields = ["id", "mentor", "mentee", "scheduled_at", "duration_minutes", "status", "live_status",
+                  "payment_status", "topic", "join_url"]
+
+    def get_live_status(self, booking) -> str:
+        return live_status(booking, booking.status)
 
     def get_join_url(self, booking) -> str:
         return f"{settings.SITE_URL}/bookings/{booking.pk}/"

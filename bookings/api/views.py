@@ -97,25 +97,40 @@ class CancelView(APIView):
         return self.patch(request, pk)
 
 
+def _zone(user) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(user.timezone or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+SESSION_FILTERS = [
+    OpenApiParameter("status", str, enum=[*Booking.Status.values, selectors.IN_PROGRESS],
+                     description="A stored status, or in-progress (see live_status)."),
+    OpenApiParameter("mentor_id", int, description="A mentor profile id."),
+    OpenApiParameter("mentee_id", int, description="A mentee's user id."),
+    OpenApiParameter("from", str, description="Sessions starting at or after: a date (your zone) or ISO 8601."),
+    OpenApiParameter("to", str, description="Sessions starting before: a date (that whole day, your zone) or "
+                                            "ISO 8601."),
+    OpenApiParameter("email", str, description="Part of the mentee's or the mentor's e-mail address."),
+]
+
+
 @extend_schema(tags=["sessions"])
 class SessionsView(ListAPIView):
     serializer_class = s.SessionListItem
     queryset = Booking.objects.none()  # the model, for the schema; get_queryset picks the rows
     extra_error_codes = BOOKING_ERRORS
 
-    @extend_schema(parameters=[OpenApiParameter("status", str, enum=[c for c, _ in Booking.Status.choices])],
-                   summary="My sessions, as mentee or mentor")
+    @extend_schema(parameters=SESSION_FILTERS,
+                   summary="My sessions, as mentee or mentor; every session for staff")
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        queryset = selectors.bookings_as_participant(user=self.request.user).order_by("-slot__start", "-id")
-        wanted = self.request.query_params.get("status")
-        if wanted:
-            if wanted not in Booking.Status.values:
-                raise ValidationError({"status": [f"One of: {', '.join(Booking.Status.values)}."]})
-            queryset = queryset.filter(status=wanted)
-        return queryset
+        wanted = s.SessionFilterInput(data=self.request.query_params, context={"zone": _zone(self.request.user)})
+        wanted.is_valid(raise_exception=True)
+        return selectors.filter_sessions(selectors.sessions_for(user=self.request.user), **wanted.validated_data)
 
     @extend_schema(request=s.SessionCreateInput, responses={201: s.SessionCreateOutput},
                    summary="Book a mentor at one of their bookable times")
@@ -132,11 +147,40 @@ class SessionsView(ListAPIView):
 
 
 class SessionDetailView(APIView):
-    extra_error_codes = ["404"]
+    extra_error_codes = ["403", "404", "409"]
 
-    @extend_schema(tags=["sessions"], responses={200: s.BookingOutput}, summary="A session (a booking id)")
+    @extend_schema(tags=["sessions"], responses={200: s.BookingOutput},
+                   summary="A session (a booking id), for its participants and staff")
     def get(self, request, pk: int):
         return _detail_response(request, pk)
+
+    @extend_schema(tags=["sessions"], request=s.SessionUpdateInput, responses={200: s.BookingOutput},
+                   summary="Edit a session: shared notes, your own notes, and scheduled_at (a reschedule), at once")
+    def put(self, request, pk: int):
+        data = s.SessionUpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        changes = dict(data.validated_data)
+        services.booking_update(booking_id=pk, actor=request.user, start=changes.pop("scheduled_at", None),
+                                **changes)
+        return _detail_response(request, pk)
+
+    @extend_schema(tags=["sessions"], request=s.SessionUpdateInput, responses={200: s.BookingOutput},
+                   summary="Edit a session (the same as PUT: only the fields sent change)")
+    def patch(self, request, pk: int):
+        return self.put(request, pk)
+
+    @extend_schema(tags=["sessions"], request=s.CancelInput, responses={204: None},
+                   parameters=[OpenApiParameter("reason", str, description="Or in the body.")],
+                   summary="Cancel a session, refunding by the policy (the mentor's and staff's: in full)")
+    def delete(self, request, pk: int):
+        body = request.data.dict() if hasattr(request.data, "dict") else dict(request.data or {})
+        if "reason" not in body and "reason" in request.query_params:
+            body["reason"] = request.query_params["reason"]
+        data = s.CancelInput(data=body)
+        data.is_valid(raise_exception=True)
+        services.booking_cancel(booking_id=pk, actor=request.user, reason=data.validated_data["reason"],
+                                expected_status=data.validated_data.get("expected_status"))
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class BookSlotView(APIView):

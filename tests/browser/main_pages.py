@@ -22,6 +22,7 @@ from mentors.models import MentorProfile, Slot
 from messaging import services as message_services
 from payments import services as payment_services
 from payments.models import Payment
+from sessions_app import services as session_services
 
 STUDENT = "ivan.student@mentorhub.local"
 OTHER_STUDENT = "emma.student@mentorhub.local"
@@ -109,6 +110,7 @@ def demo_sessions() -> list[MainPage]:
 
     live = _held_now(mentor=maria, mentee=student, start=now - timedelta(minutes=5), minutes=60, status="scheduled",
                      topic="Python interview practice")
+    session_services.session_join(booking_id=live.pk, user=maria.user)  # someone is in: "In progress"
     done = _held_now(mentor=_profile("aiko.mentor@mentorhub.local"), mentee=student,
                      start=now - timedelta(days=2), minutes=60, status="completed", topic="React performance")
 
@@ -136,6 +138,7 @@ def demo_sessions() -> list[MainPage]:
         MainPage("my-sessions", STUDENT, "/sessions/"),
         MainPage("my-sessions-past", STUDENT, "/sessions/?tab=past"),
         MainPage("booking-detail", STUDENT, f"/bookings/{unpaid.pk}/"),
+        MainPage("booking-in-progress", STUDENT, f"/bookings/{live.pk}/"),
         MainPage("cancel", STUDENT, f"/bookings/{unpaid.pk}/cancel/"),
         MainPage("reschedule", STUDENT, f"/bookings/{unpaid.pk}/reschedule/"),
         MainPage("reschedule-confirm", STUDENT, f"/bookings/{unpaid.pk}/reschedule/?start={_iso(new_time)}"),
