@@ -510,6 +510,12 @@ def booking_mark_paid(*, booking: Booking) -> Booking:
     return booking
 
 
+def booking_note_refund(*, booking: Booking, actor: User | None, reason: str) -> None:
+    """Record in the audit log a refund that changes no status (staff giving back money of an ended booking)."""
+    BookingEvent.objects.create(booking=booking, actor=actor, from_status=booking.status, to_status=booking.status,
+                                reason=reason)
+
+
 def booking_end_refunded(*, booking: Booking, reason: str, actor: User | None = None) -> Booking:
     """A live booking whose money was all given back outside a cancellation (by staff, or from Stripe's
     dashboard) is no longer a session anyone paid for: it is cancelled and its seat freed."""

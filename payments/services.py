@@ -311,6 +311,9 @@ def payment_refund_by_staff(
             policy.paid_amount(booking) <= 0:
         booking.payment_status = Booking.PaymentStatus.REFUNDED
         booking.save(update_fields=["payment_status", "updated_at"])
+    if booking is not None:
+        booking_services.booking_note_refund(booking=booking, actor=staff,
+                                             reason=f"{refunded} {payment.currency}: {reason}")
     _record_staff_refund(payment, refunded, reason)
     _tell_of_refund(payment, refunded, booking)
     return refunded

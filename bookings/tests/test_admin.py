@@ -108,6 +108,9 @@ def test_staff_refund_part_of_an_ended_bookings_payment_with_the_asked_amount(
     history = PaymentEvent.objects.get(payment=payment, type="staff.refund")
     assert staff.email in history.outcome and "Goodwill" in history.outcome
     assert told(mentee, "payment.refunded") == 1 and told(mentor, "payment.refunded") == 1
+    audit = Booking.objects.get(pk=booking.pk).events.order_by("-id").first()  # the cancel ran at a frozen, later clock
+    assert (audit.actor, audit.from_status, audit.to_status) == (staff, "cancelled", "cancelled")
+    assert audit.reason == f"1000.00 RUB: Refunded by staff ({staff.email}). Goodwill"
 
 
 def test_a_live_booking_keeps_its_whole_price_so_a_partial_refund_is_refused(client, staff, booking):
