@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import Q
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from bookings import services
@@ -162,9 +163,10 @@ class BookingAdmin(admin.ModelAdmin):
 
     # --- Columns and read-only fields -------------------------------------------------------------
 
-    @admin.display(description="start (UTC)", ordering="slot__start")
+    @admin.display(description="start", ordering="slot__start")
     def slot_start(self, obj):
-        return obj.slot.start
+        # In the viewer's zone (the middleware activates the staff member's own), saying which zone it is.
+        return session_services.local_time_text(obj.slot.start, timezone.get_current_timezone())
 
     @admin.display(description="mentor", ordering="slot__mentor__user__full_name")
     def mentor(self, obj):
