@@ -374,14 +374,20 @@ def _refund_in_full(booking: Booking, *, reason: str) -> None:
 @transaction.atomic
 def booking_cancel(
     *, booking_id: int, actor: User, reason: str = "", now: datetime | None = None, expected_status: str | None = None,
+    full_refund: bool = False,
 ) -> Booking:
-    """The mentee or the mentor cancels before the start; the seat goes back, money by the refund policy.
+    """The mentee, the mentor or staff cancel before the start; the seat goes back, money by the refund policy.
+
+    Staff cancel under the mentee's terms, or with ``full_refund`` give everything back; nobody else may
+    ask for that (a mentor's cancellation refunds in full anyway).
 
     ``expected_status`` is the state the user saw when they chose to cancel: if the
     booking has moved on meanwhile (a request confirmed a moment earlier), the cancel
     is refused rather than applied to something, and under terms, the user never saw.
     """
     now = now or timezone.now()
+    if full_refund and not actor.is_staff:
+        raise PermissionDenied("Only staff can grant a full refund regardless of the cancellation terms.")
     booking = _lock_booking(booking_id)
     _as_participant(booking, actor)
     if expected_status and booking.status != expected_status:
@@ -397,7 +403,7 @@ def booking_cancel(
     booking.cancelled_by = actor
     booking.hold_expires_at = None
     by = "mentor" if actor.pk == booking.slot.mentor.user_id else "staff" if actor.pk != booking.mentee_id else "mentee"
-    quote = refund_for_cancellation(booking=booking, actor=actor, now=now)
+    quote = refund_for_cancellation(booking=booking, actor=actor, now=now, full_refund=full_refund)
     _transition(booking, to=S.CANCELLED, actor=actor,
                 reason=f"Cancelled by the {by}. {reason} Refund policy: {quote.rule}".replace("  ", " ").strip())
     _release_seat(booking.slot)
@@ -541,6 +547,12 @@ def booking_mark_paid(*, booking: Booking) -> Booking:
     BookingEvent.objects.create(booking=booking, actor=None, from_status=booking.status, to_status=booking.status,
                                 reason="Payment received.")
     return booking
+
+
+def booking_note_refund(*, booking: Booking, actor: User | None, reason: str) -> None:
+    """Record in the audit log a refund that changes no status (staff giving back money of an ended booking)."""
+    BookingEvent.objects.create(booking=booking, actor=actor, from_status=booking.status, to_status=booking.status,
+                                reason=reason)
 
 
 def booking_end_refunded(*, booking: Booking, reason: str, actor: User | None = None) -> Booking:

@@ -39,14 +39,17 @@ def paid_amount(booking: Booking) -> Decimal:
     return total
 
 
-def refund_quote(*, booking: Booking, actor: User, now: datetime) -> RefundQuote:
-    """What cancelling now would refund. The mentor's (or staff's) cancellation always refunds in full."""
+def refund_quote(*, booking: Booking, actor: User, now: datetime, full_refund: bool = False) -> RefundQuote:
+    """What cancelling now would refund. The mentor's cancellation always refunds in full; staff cancel under
+    the mentee's terms unless they grant a full refund (``full_refund``, which only staff may ask for)."""
     paid = paid_amount(booking)
     mentor = booking.slot.mentor
     if paid <= 0:
         return RefundQuote(Decimal("0"), 0, "Nothing was paid, so nothing is refunded.")
-    if actor.pk == mentor.user_id or actor.is_staff:
+    if actor.pk == mentor.user_id:
         return RefundQuote(paid, 100, "Cancelled by the mentor: full refund.")
+    if full_refund:
+        return RefundQuote(paid, 100, "Cancelled by staff with a full refund.")
     hours = (booking.slot.start - now).total_seconds() / 3600
     if hours >= mentor.full_refund_hours:
         return RefundQuote(paid, 100, f"Cancelled at least {mentor.full_refund_hours} hours before: full refund.")

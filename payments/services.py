@@ -265,37 +265,89 @@ def _give_back(booking: Booking, amount: Decimal, reason: str) -> None:
 
 
 @transaction.atomic
-def payment_refund_by_staff(*, payment_id: int, staff: User) -> Decimal:
-    """Staff give a payment back in full. If it pays for a live booking, that booking is cancelled and
-    everything it kept is refunded: a live booking is always one somebody paid for."""
-    found = Payment.objects.filter(pk=payment_id).values_list("booking_id", "enrollment_id").first() or (None, None)
+def payment_refund_by_staff(
+    *, payment_id: int, staff: User, amount: Decimal | None = None, reason: str = "",
+) -> Decimal:
+    """Staff give back ``amount`` of a payment (everything it kept when None); returns what was refunded.
+
+    A live booking (or an active enrollment) always keeps its whole price, so a refund of part of its money is
+    refused: all of it is given back and the booking is cancelled (the enrollment refunded). A booking that has
+    ended may get any part of what its payment still keeps. Each staff refund is recorded in the payment's
+    history, and the people it concerns are told.
+    """
+    found = Payment.objects.filter(pk=payment_id).values_list("booking_id", "enrollment_id").first()
+    if found is None:
+        raise NotFound("No such payment.")
     booking = booking_services.lock_booking(found[0]) if found[0] else None
     enrollment = course_services.lock_enrollment(found[1]) if found[1] else None
     payment = Payment.objects.select_for_update().get(pk=payment_id)
-    if payment.status not in KEPT:
+    kept = payment.amount - payment.refunded_amount
+    if payment.status not in KEPT or kept <= 0:
         raise Conflict(f"{payment}: nothing to refund.")
-    reason = f"Refunded by staff ({staff.email})."
+    if amount is not None and (not Decimal("0") < amount <= kept or amount != amount.quantize(Decimal("0.01"))):
+        raise InvalidInput(f"Refund between 0.01 and {kept} {payment.currency}: this payment keeps {kept}.",
+                           field="amount")
+    whole = amount is None or amount == kept
+    reason = f"Refunded by staff ({staff.email}). {reason}".strip()
     if enrollment is not None and enrollment.status == Enrollment.Status.ACTIVE:
-        kept = policy.paid_amount(enrollment)
+        if not whole:
+            raise Conflict("An active enrollment keeps its whole price: refund all of it (its access ends).")
+        refunded = policy.paid_amount(enrollment)
         refund_enrollment_in_full(enrollment=enrollment, reason=reason)
         course_services.enrollment_end_refunded(enrollment=enrollment)
-        return kept
+        _record_staff_refund(payment, refunded, reason)
+        return refunded
     if booking is not None and booking.is_live:
-        kept = policy.paid_amount(booking)
-        _give_back(booking, kept, reason)
-        booking_services.booking_end_refunded(booking=booking, reason=reason, actor=staff)
-        return kept
-    amount = payment_refund(payment=payment, amount=payment.amount - payment.refunded_amount, reason=reason)
+        if not whole:
+            raise Conflict(f"{booking} is live and keeps its whole price: cancel it, or refund all of it "
+                           "(which cancels it).")
+        refunded = policy.paid_amount(booking)
+        _give_back(booking, refunded, reason)
+        booking_services.booking_end_refunded(booking=booking, reason=reason, actor=staff)  # tells both sides
+        _record_staff_refund(payment, refunded, reason)
+        return refunded
+    refunded = payment_refund(payment=payment, amount=kept if amount is None else amount, reason=reason)
     if booking is not None and booking.payment_status == Booking.PaymentStatus.PAID and \
             policy.paid_amount(booking) <= 0:
         booking.payment_status = Booking.PaymentStatus.REFUNDED
         booking.save(update_fields=["payment_status", "updated_at"])
-    return amount
+    if booking is not None:
+        booking_services.booking_note_refund(booking=booking, actor=staff,
+                                             reason=f"{refunded} {payment.currency}: {reason}")
+    _record_staff_refund(payment, refunded, reason)
+    _tell_of_refund(payment, refunded, booking)
+    return refunded
 
 
-def refund_for_cancellation(*, booking: Booking, actor: User, now: datetime) -> policy.RefundQuote:
+def _record_staff_refund(payment: Payment, amount: Decimal, reason: str) -> None:
+    """The payment's history keeps staff refunds next to the provider's events."""
+    PaymentEvent.objects.create(provider=payment.provider, event_id=f"staff_refund_{uuid.uuid4().hex}",
+                                type="staff.refund", payment=payment,
+                                outcome=f"{amount} {payment.currency} refunded. {reason}"[:200])
+
+
+def _tell_of_refund(payment: Payment, amount: Decimal, booking: Booking | None) -> None:
+    """A refund that ends nothing (the booking had already ended) still reaches the payer, and the mentor whose
+    earnings it lowers. A refund that cancels a booking is told by the cancellation notice."""
+    from notifications.services import notification_send
+
+    money = f"{amount} {payment.currency}"
+    link = f"/payments/{payment.pk}/receipt/"
+    transaction.on_commit(lambda: notification_send(
+        user=payment.payer, kind="payment.refunded", title=f"{money} refunded",
+        body=f"{payment.description}: {money} is on its way back to you.", link=link), robust=True)
+    if booking is not None:
+        mentor = booking.slot.mentor.user
+        transaction.on_commit(lambda: notification_send(
+            user=mentor, kind="payment.refunded", title=f"{money} of a session refunded",
+            body=f"Staff refunded {money} of {payment.payer.display_name}'s session (booking {booking.pk}).",
+            link=f"/bookings/{booking.pk}/"), robust=True)
+
+
+def refund_for_cancellation(*, booking: Booking, actor: User, now: datetime,
+                            full_refund: bool = False) -> policy.RefundQuote:
     """The policy hook booking_cancel calls: refund what the policy grants, return the rule that applied."""
-    quote = policy.refund_quote(booking=booking, actor=actor, now=now)
+    quote = policy.refund_quote(booking=booking, actor=actor, now=now, full_refund=full_refund)
     _give_back(booking, quote.amount, quote.rule)
     return quote
 

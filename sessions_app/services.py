@@ -198,13 +198,15 @@ def session_complete_by_mentee(
 
 @transaction.atomic
 def session_no_show(*, booking_id: int, user: User, now: datetime | None = None) -> Booking:
-    """The mentor records that the mentee did not come (after the start)."""
+    """The mentor (or staff, from the admin) records that the mentee did not come (after the start)."""
     now = now or timezone.now()
     booking = booking_services.lock_booking(booking_id)
-    if booking.slot.mentor.user_id != user.pk:
+    by_staff = user.is_staff and booking.slot.mentor.user_id != user.pk
+    if booking.slot.mentor.user_id != user.pk and not by_staff:
         raise NotFound("No such session.")
     if booking.slot.start > now:
         raise InvalidInput("A no-show can be recorded once the session has started.", field="status")
     if booking.status != S.SCHEDULED:
         raise Conflict(f"A {booking.get_status_display().lower()} session cannot be a no-show.")
-    return booking_services.transition(booking, to=S.NO_SHOW, actor=user, reason="The mentee did not attend.")
+    return booking_services.transition(booking, to=S.NO_SHOW, actor=user, reason="The mentee did not attend."
+                                       + (" Recorded by staff." if by_staff else ""))
