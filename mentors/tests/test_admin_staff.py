@@ -1,23 +1,42 @@
 """Staff suspend and reinstate mentors, and look at slots, from the admin (issue 14)."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
+from django.utils import timezone
 
 from bookings import services as booking_services
 from bookings.models import Booking
-from bookings.tests.conftest import one_seat_slot, profile, service, tomorrow_10  # noqa: F401
 from bookings.tests.factories import BookingFactory
 from mentorhub.errors import Conflict, InvalidInput, PermissionDenied
 from mentors import services
 from mentors.models import MentorProfile, Slot
-from mentors.tests.factories import MentorProfileFactory, SlotFactory
+from mentors.tests.factories import MentorProfileFactory, SlotFactory, WeeklyRuleFactory
 from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
 PROFILES = "/admin/mentors/mentorprofile/"
 SLOTS = "/admin/mentors/slot/"
+
+
+@pytest.fixture
+def profile(mentor):
+    """An approved mentor, free every day 09:00-17:00 UTC, booked without confirmation."""
+    profile = MentorProfileFactory(user=mentor)
+    for weekday in range(7):
+        WeeklyRuleFactory(mentor=profile, weekday=weekday, start_time=time(9), end_time=time(17))
+    return profile
+
+
+@pytest.fixture
+def tomorrow_10():
+    return (timezone.now() + timedelta(days=1)).replace(hour=10, minute=0, second=0, microsecond=0)
+
+
+@pytest.fixture
+def one_seat_slot(profile, tomorrow_10):
+    return SlotFactory(mentor=profile, start=tomorrow_10, end=tomorrow_10 + timedelta(hours=1), capacity=1)
 
 
 def suspend_from_admin(client, profile, reason="Repeated no-shows."):

@@ -1,9 +1,13 @@
 """Staff hide and show reviews from the admin (issue 14): through the services, with a reason, told to both sides."""
 
-import pytest
+from datetime import timedelta
 
+import pytest
+from django.utils import timezone
+
+from bookings.tests.factories import BookingFactory
 from mentorhub.errors import Conflict, InvalidInput, PermissionDenied
-from mentors.tests.factories import MentorProfileFactory
+from mentors.tests.factories import MentorProfileFactory, SlotFactory
 from notifications.models import Notification
 from reviews import services
 from reviews.models import Review
@@ -151,3 +155,15 @@ def test_the_review_changelist_query_count_is_flat(client, staff, count, django_
     assert page.status_code == 200
     with django_assert_max_num_queries(6):
         assert client.get(CHANGELIST, {"hidden": "yes", "q": "Clear"}).status_code == 200
+
+
+def test_the_author_sees_on_the_session_page_that_staff_hid_their_review(client, staff, profile, mentee):
+    start = timezone.now() - timedelta(days=2)
+    booking = BookingFactory(slot=SlotFactory(mentor=profile, start=start, seats_taken=1), mentee=mentee,
+                             status="completed", payment_status="paid", payment_due_at=None)
+    review = ReviewFactory(mentor=profile, author=mentee, booking=booking, rating=2)
+    client.force_login(mentee)
+    assert b"Your review is on the mentor" in client.get(f"/sessions/{booking.pk}/room/").content
+    services.review_hide(review_id=review.pk, actor=staff, reason="Names another mentee.")
+    page = client.get(f"/sessions/{booking.pk}/room/").content.decode()
+    assert "Your review is hidden" in page and "Names another mentee." in page
