@@ -232,3 +232,12 @@ def test_the_slot_changelist_query_count_is_flat(client, staff, count, django_as
     with django_assert_max_num_queries(8):
         assert client.get(SLOTS, {"mentor": mentor_id, "q": "@"}).status_code == 200
     assert MentorProfile.objects.count() >= count
+
+
+def test_the_suspended_mentor_reads_why_in_their_own_api_and_cannot_change_it(api, staff, profile, mentor):
+    services.mentor_suspend(profile_id=profile.pk, actor=staff, reason="Complaints.")
+    mine = api(mentor).get("/api/v1/mentors/me").json()
+    assert (mine["status"], mine["suspension_reason"]) == ("suspended", "Complaints.")
+    api(mentor).patch("/api/v1/mentors/me", {"status": "approved", "suspension_reason": ""}, format="json")
+    profile.refresh_from_db()
+    assert (profile.status, profile.suspension_reason) == ("suspended", "Complaints.")
