@@ -181,8 +181,8 @@ def mentor_suspend(*, profile_id: int, actor: User, reason: str) -> MentorProfil
     profile.suspension_reason = reason
     profile.save(update_fields=["status", "suspended_at", "suspended_by", "suspension_reason", "updated_at"])
     notification_send(user=profile.user, kind="mentor.suspended", title="Your mentor profile is suspended",
-                      body=f"Mentees can no longer find or book you. Reason: {reason} Sessions already booked "
-                           "stay as they are.", link=reverse("mentors:dashboard"))
+                      body="Mentees can no longer find or book you; sessions already booked stay as they are. "
+                           f"Reason: {reason}", link=reverse("mentors:dashboard"))
     return profile
 
 
