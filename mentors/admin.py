@@ -1,7 +1,10 @@
 from django import forms
+from django.apps import apps
 from django.contrib import admin, messages
+from django.db.models import Count, Q
 from django.shortcuts import render
 
+from mentorhub.admin_reason import ask_reason_then, run_for_each
 from mentorhub.errors import DomainError
 from mentors import services
 from mentors.models import DateOverride, MentorProfile, Service, Skill, Slot, WeeklyRule
@@ -31,10 +34,11 @@ class MentorProfileAdmin(admin.ModelAdmin):
     list_select_related = ("user",)
     autocomplete_fields = ("user",)
     filter_horizontal = ("skills",)
-    readonly_fields = ("status", "reviewed_at", "rejection_reason", "rating_avg", "rating_count", "total_sessions",
-                       "created_at", "updated_at")
+    # Status and what goes with it change only through the actions (the services), never by typing in the form.
+    readonly_fields = ("status", "reviewed_at", "rejection_reason", "suspended_at", "suspended_by",
+                       "suspension_reason", "rating_avg", "rating_count", "total_sessions", "created_at", "updated_at")
     inlines = [ServiceInline, WeeklyRuleInline]
-    actions = ["approve", "reject"]
+    actions = ["approve", "reject", "suspend", "reinstate"]
 
     @admin.action(description="Approve selected applications")
     def approve(self, request, queryset):
@@ -65,6 +69,23 @@ class MentorProfileAdmin(admin.ModelAdmin):
         return render(request, "admin/mentors/reject.html", context)
 
 
+    @admin.action(description="Suspend selected mentors (asks for a reason)…", permissions=["change"])
+    def suspend(self, request, queryset):
+        return ask_reason_then(
+            self, request, queryset.select_related("user"),
+            lambda profile, reason: services.mentor_suspend(profile_id=profile.pk, actor=request.user, reason=reason),
+            action="suspend", title="Suspend mentors", button="Suspend", done="Suspended",
+            intro="Suspend these mentors? They leave the catalogue and cannot be booked. Sessions already booked "
+                  "stay as they are: cancel any of them one by one from Bookings.",
+            help_text="Shown to the mentor in their notice and on their dashboard.")
+
+    @admin.action(description="Reinstate selected suspended mentors", permissions=["change"])
+    def reinstate(self, request, queryset):
+        run_for_each(self, request, queryset.select_related("user"),
+                     lambda profile: services.mentor_reinstate(profile_id=profile.pk, actor=request.user),
+                     done="Reinstated")
+
+
 @admin.register(Skill)
 class SkillAdmin(admin.ModelAdmin):
     list_display = ("name", "slug")
@@ -80,13 +101,56 @@ class ServiceAdmin(admin.ModelAdmin):
     list_select_related = ("mentor__user",)
 
 
+class SlotMentorFilter(admin.SimpleListFilter):
+    """Mentors who have slots, in one query (the stock related filter would load each mentor's user on its own)."""
+
+    title = "mentor"
+    parameter_name = "mentor"
+
+    def lookups(self, request, model_admin):
+        mentors = (MentorProfile.objects.filter(slots__isnull=False).distinct().select_related("user")
+                   .order_by("user__full_name", "id"))
+        return [(profile.pk, str(profile)) for profile in mentors]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(mentor_id=self.value()) if self.value() else queryset
+
+
 @admin.register(Slot)
 class SlotAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "mentor", "service", "start", "end", "capacity", "seats_taken", "is_active")
-    list_filter = ("is_active",)
+    """Slots are looked at here, not edited.
+
+    Every change to a slot touches the bookings in it (seats taken must equal its live bookings; moving it
+    moves their sessions; withdrawing it strands them), and only the services keep those in step and tell
+    people. The mentor changes quota and times through ``slot_update`` (dashboard and API), which is scoped to
+    the mentor; staff act on the bookings themselves (cancel one), which frees the seat through the service.
+    """
+
+    list_display = ("__str__", "mentor", "service", "start", "end", "capacity", "seats_taken", "live_bookings",
+                    "is_active")
+    list_filter = (SlotMentorFilter, "is_active", ("start", admin.DateFieldListFilter))
+    search_fields = ("mentor__user__email",)
     date_hierarchy = "start"
     list_select_related = ("mentor__user", "service")
-    readonly_fields = ("seats_taken",)
+
+    def get_queryset(self, request):
+        # By name, not by import: mentors must not import bookings (bookings imports mentors).
+        live = apps.get_model("bookings", "Booking").LIVE
+        return super().get_queryset(request).annotate(
+            live_bookings=Count("bookings", filter=Q(bookings__status__in=live)))
+
+    @admin.display(description="live bookings", ordering="live_bookings")
+    def live_bookings(self, obj):
+        return obj.live_bookings
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(DateOverride)

@@ -35,6 +35,8 @@ class MentorProfile(models.Model):
         PENDING = "pending", "Pending review"
         APPROVED = "approved", "Approved"
         REJECTED = "rejected", "Rejected"
+        # Staff took an approved mentor off the site (mentor_suspend); mentor_reinstate makes them approved again.
+        SUSPENDED = "suspended", "Suspended"
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentor_profile")
     title = models.CharField(max_length=150)
@@ -50,6 +52,10 @@ class MentorProfile(models.Model):
     rejection_reason = models.TextField(blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
     accepts_bookings = models.BooleanField(default=True, help_text="Off: the mentor is paused and not bookable.")
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    suspended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+", help_text="The staff member who suspended the mentor.")
+    suspension_reason = models.TextField(blank=True, help_text="Told to the mentor.")
 
     requires_confirmation = models.BooleanField(default=False)
     confirm_reschedules = models.BooleanField(

@@ -125,13 +125,14 @@ def mentor_for_viewer(*, mentor_id: int, viewer: User | None) -> MentorProfile |
 
 
 def latest_reviews(*, mentor: MentorProfile, limit: int = DETAIL_REVIEWS) -> list[Review]:
-    return list(Review.objects.filter(mentor=mentor).select_related("author")[:limit])
+    return list(Review.objects.visible().filter(mentor=mentor).select_related("author")[:limit])
 
 
 def reviews_to_answer(*, mentor: MentorProfile) -> QuerySet[Review]:
     """The mentor's reviews for their dashboard: those still without a reply first, then the newest."""
     unanswered_first = Case(When(mentor_reply="", then=Value(0)), default=Value(1))
-    return (Review.objects.filter(mentor=mentor).select_related("author", "booking__slot")
+    # Hidden reviews are out of the rating and cannot be answered; the mentor was told when one was hidden.
+    return (Review.objects.visible().filter(mentor=mentor).select_related("author", "booking__slot")
             .order_by(unanswered_first, "-created_at", "-id"))
 
 

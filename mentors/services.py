@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -22,6 +23,7 @@ from mentors.models import (
     Slot,
     WeeklyRule,
 )
+from notifications.services import notification_send
 
 PROFILE_FIELDS = (
     "title", "description", "company", "price_per_hour", "currency", "timezone", "requires_confirmation",
@@ -87,6 +89,8 @@ def mentor_apply(
         raise Conflict("Your application is already waiting for review.")
     if profile is not None and profile.status == MentorProfile.Status.APPROVED:
         raise Conflict("You are already an approved mentor.")
+    if profile is not None and profile.status == MentorProfile.Status.SUSPENDED:
+        raise Conflict("Your mentor profile is suspended; staff can reinstate it.")
     profile = profile or MentorProfile(user=user)
     profile.title = title
     profile.description = description
@@ -124,6 +128,7 @@ def mentor_approve(*, profile_id: int, actor: User) -> MentorProfile:
     profile = _lock_for_review(profile_id, actor)
     if profile.status == MentorProfile.Status.APPROVED:
         return profile
+    _refuse_if_suspended(profile)
     profile.status = MentorProfile.Status.APPROVED
     profile.rejection_reason = ""
     profile.reviewed_at = timezone.now()
@@ -142,11 +147,58 @@ def mentor_reject(*, profile_id: int, actor: User, reason: str) -> MentorProfile
     if not reason:
         raise InvalidInput("Say why the application is rejected.", field="reason")
     profile = _lock_for_review(profile_id, actor)
+    _refuse_if_suspended(profile)
     profile.status = MentorProfile.Status.REJECTED
     profile.rejection_reason = reason
     profile.reviewed_at = timezone.now()
     profile.save(update_fields=["status", "rejection_reason", "reviewed_at", "updated_at"])
     _tell_applicant_on_commit(profile.pk)
+    return profile
+
+
+def _refuse_if_suspended(profile: MentorProfile) -> None:
+    # Approving or rejecting would quietly end a suspension; that takes its own decision (mentor_reinstate).
+    if profile.status == MentorProfile.Status.SUSPENDED:
+        raise Conflict("This mentor is suspended; reinstate them instead.")
+
+
+@transaction.atomic
+def mentor_suspend(*, profile_id: int, actor: User, reason: str) -> MentorProfile:
+    """Staff take an approved mentor off the site, saying why; the mentor is told.
+
+    A suspended mentor is no longer listed, has no public profile and cannot be booked (every check for
+    ``approved`` refuses them). Sessions already booked are left as they are: staff cancel any of them one by one.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("Say why the mentor is suspended.", field="reason")
+    profile = _lock_for_review(profile_id, actor)
+    if profile.status != MentorProfile.Status.APPROVED:
+        raise Conflict("Only an approved mentor can be suspended.")
+    profile.status = MentorProfile.Status.SUSPENDED
+    profile.suspended_at = timezone.now()
+    profile.suspended_by = actor
+    profile.suspension_reason = reason
+    profile.save(update_fields=["status", "suspended_at", "suspended_by", "suspension_reason", "updated_at"])
+    notification_send(user=profile.user, kind="mentor.suspended", title="Your mentor profile is suspended",
+                      body="Mentees can no longer find or book you; sessions already booked stay as they are. "
+                           f"Reason: {reason}", link=reverse("mentors:dashboard"))
+    return profile
+
+
+@transaction.atomic
+def mentor_reinstate(*, profile_id: int, actor: User) -> MentorProfile:
+    """Staff end a suspension: the mentor is approved, listed and bookable again, and is told."""
+    profile = _lock_for_review(profile_id, actor)
+    if profile.status != MentorProfile.Status.SUSPENDED:
+        raise Conflict("This mentor is not suspended.")
+    profile.status = MentorProfile.Status.APPROVED
+    profile.suspended_at = None
+    profile.suspended_by = None
+    profile.suspension_reason = ""
+    profile.save(update_fields=["status", "suspended_at", "suspended_by", "suspension_reason", "updated_at"])
+    notification_send(user=profile.user, kind="mentor.reinstated", title="Your mentor profile is back",
+                      body="Mentees can find and book you again.", link=reverse("mentors:dashboard"))
     return profile
 
 

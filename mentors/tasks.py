@@ -10,7 +10,8 @@ from mentors.models import MentorProfile
 def send_application_decision(profile_id: int) -> bool:
     """Tell an applicant how staff decided. Safe to run twice: it only reads and mails."""
     profile = MentorProfile.objects.select_related("user").filter(pk=profile_id).first()
-    if profile is None or profile.status == MentorProfile.Status.PENDING:
+    # Only an application's outcome is mailed from here; a suspension (decided later) has its own notice.
+    if profile is None or profile.status not in (MentorProfile.Status.APPROVED, MentorProfile.Status.REJECTED):
         return False
     context = {"profile": profile, "site_url": settings.SITE_URL}
     approved = profile.status == MentorProfile.Status.APPROVED

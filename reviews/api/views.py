@@ -1,3 +1,4 @@
+from django.db.models import Q
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
@@ -16,10 +17,13 @@ class ReviewOutput(serializers.ModelSerializer):
     mentor_id = serializers.IntegerField()
     student_name = serializers.CharField(source="author.display_name")
     comment = serializers.CharField()
+    is_hidden = serializers.BooleanField(
+        help_text="Hidden by staff: out of public lists and the rating. Only its author ever gets a hidden review.")
 
     class Meta:
         model = Review
-        fields = ["id", "session_id", "mentor_id", "student_name", "rating", "comment", "mentor_reply", "created_at"]
+        fields = ["id", "session_id", "mentor_id", "student_name", "rating", "comment", "mentor_reply", "created_at",
+                  "is_hidden"]
 
 
 class ReviewInput(serializers.Serializer):
@@ -61,10 +65,14 @@ class ReviewsByIdView(ListAPIView):
         return [AllowAny()] if self.request.method == "GET" else super().get_permissions()
 
     def get_queryset(self):
-        return (Review.objects.filter(mentor__user_id=self.kwargs["pk"]).select_related("author")
+        shown = Q(hidden_at__isnull=True)
+        if self.request.user.is_authenticated:  # an author still sees their own review, marked hidden
+            shown |= Q(author=self.request.user)
+        return (Review.objects.filter(shown, mentor__user_id=self.kwargs["pk"]).select_related("author")
                 .order_by("-created_at", "-id"))
 
-    @extend_schema(tags=["reviews"], summary="Reviews a mentor received (by the mentor's user id), newest first")
+    @extend_schema(tags=["reviews"], summary="Reviews a mentor received (by the mentor's user id), newest first",
+                   description="Reviews staff hid are left out, except the viewer's own (with is_hidden true).")
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
