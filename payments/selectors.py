@@ -2,7 +2,7 @@
 
 import zoneinfo
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet, Sum
@@ -47,13 +47,21 @@ class MonthEarnings:
     kept: Decimal
 
 
-def mentor_earnings_by_month(*, user: User) -> list[MonthEarnings]:
-    """What the mentor kept per month and currency (the month a payment was made, in the current zone), newest
-    first. One query; currencies are never added together."""
-    rows = (_earned(user).annotate(month=TruncMonth("created_at")).values("month", "currency")
+def mentor_earnings_by_month(*, user: User, zone: tzinfo | None = None, since: datetime | None = None,
+                             until: datetime | None = None) -> list[MonthEarnings]:
+    """What the mentor kept per month and currency (the month a payment was made, in ``zone``, by default the
+    current one), newest first, optionally only payments made in [since, until). One query; currencies are
+    never added together. The earnings page and the mentor's analytics both read it, so they agree."""
+    zone = zone or timezone.get_current_timezone()
+    earned = _earned(user)
+    if since is not None:
+        earned = earned.filter(created_at__gte=since)
+    if until is not None:
+        earned = earned.filter(created_at__lt=until)
+    rows = (earned.annotate(month=TruncMonth("created_at", tzinfo=zone)).values("month", "currency")
             .annotate(payments=Count("id"), paid=Sum("amount"), refunded=Sum("refunded_amount"), total=Sum(KEPT))
             .order_by("-month", "currency"))
-    return [MonthEarnings(month=timezone.localtime(row["month"]).date(), currency=row["currency"],
+    return [MonthEarnings(month=timezone.localtime(row["month"], zone).date(), currency=row["currency"],
                           payments=row["payments"], paid=row["paid"], refunded=row["refunded"], kept=row["total"])
             for row in rows]
 
