@@ -48,10 +48,10 @@ class HourCellOutput(serializers.Serializer):
 
 
 class BusiestHoursOutput(serializers.Serializer):
-    by_hour = serializers.ListField(child=serializers.IntegerField(), min_length=24, max_length=24,
-                                    help_text="Sessions per local hour of the start, 0–23.")
-    by_weekday = serializers.ListField(child=serializers.IntegerField(), min_length=7, max_length=7,
-                                       help_text="Sessions per weekday, Monday first.")
+    by_hour = serializers.ListField(child=serializers.IntegerField(),
+                                    help_text="24 numbers: sessions per local hour of the start, 0–23.")
+    by_weekday = serializers.ListField(child=serializers.IntegerField(),
+                                       help_text="7 numbers: sessions per weekday, Monday first.")
     cells = serializers.ListField(child=HourCellOutput(), source="busiest",
                                   help_text="Weekday-and-hour cells with sessions, busiest first.")
 
