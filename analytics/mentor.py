@@ -111,10 +111,11 @@ def mentor_analytics(*, user: User, start: date, end: date) -> MentorAnalytics:
     """The signed-in mentor's figures for the local dates ``start``–``end`` (inclusive), in ``user.timezone``.
 
     Sessions, no-shows, late cancellations and hours go by the session's start; earnings by when the payment
-    was made (as on the earnings page, refunds deducted, per currency, sessions only: course income is not
-    included there either); ratings by when the review was written. A late cancellation is one made after the
-    mentor's full-refund deadline (``full_refund_hours`` before the start, the refund policy's late window,
-    at today's setting), counted by who cancelled: the mentee or the mentor (staff and the system are neither).
+    was made (the earnings page's rows: sessions and the mentor's own courses, refunds deducted, per currency);
+    ratings by when the review was written (session reviews; course reviews are the course's). A late
+    cancellation is one made after the mentor's full-refund deadline (``full_refund_hours`` before the start,
+    the refund policy's late window, at today's setting), counted by who cancelled: the mentee or the mentor
+    (staff and the system are neither).
     """
     profile = approved_profile(user)
     zone = mentor_zone(user)

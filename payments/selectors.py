@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet, Sum
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -25,16 +25,21 @@ def payments_made(*, user: User) -> QuerySet[Payment]:
 
 
 def mentor_earnings(*, user: User) -> QuerySet[Payment]:
-    """Money that arrived for sessions in this mentor's slots, newest first, each with ``kept`` (refunds deducted).
+    """Money that arrived for sessions in this mentor's slots and for enrollments in the courses they wrote,
+    newest first, each with ``kept`` (refunds deducted).
 
     Only what was paid counts: open, failed and voided intents never held money.
     """
-    return (_earned(user).select_related("booking__slot", "booking__service", "booking__mentee")
+    return (_earned(user).select_related("booking__slot", "booking__service", "booking__mentee",
+                                         "enrollment__course", "enrollment__user")
             .annotate(kept=KEPT).order_by("-created_at", "-id"))
 
 
 def _earned(user: User) -> QuerySet[Payment]:
-    return Payment.objects.filter(booking__slot__mentor__user=user, status__in=EARNED)
+    # Every reader of a mentor's earnings (the Earnings page and CSV, the dashboard's month, the analytics)
+    # starts here, so they all count the same money: sessions and course enrollments.
+    return Payment.objects.filter(Q(booking__slot__mentor__user=user) | Q(enrollment__course__author__user=user),
+                                  status__in=EARNED)
 
 
 @dataclass(frozen=True)

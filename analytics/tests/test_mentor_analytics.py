@@ -18,6 +18,7 @@ from analytics.api.mentor_views import MyAnalyticsView
 from analytics.mentor import analytics_window, mentor_analytics
 from bookings.models import Booking, BookingEvent
 from bookings.tests.factories import BookingFactory
+from courses.tests.factories import CourseFactory, EnrollmentFactory
 from mentorhub.errors import InvalidInput, NotFound
 from mentors.models import MentorProfile
 from mentors.tests.factories import MentorProfileFactory, SlotFactory
@@ -169,6 +170,23 @@ def test_earnings_agree_with_the_earnings_page_selector_in_the_mentors_zone(figu
         page_rows = payment_selectors.mentor_earnings_by_month(user=profile.user)
 
     assert sorted(page_rows, key=lambda r: (r.month, r.currency)) == figures.earnings_per_month
+
+
+def test_course_income_counts_in_the_local_month_it_was_paid(profile):
+    hand_made_data(profile)
+    enrollment = EnrollmentFactory(course=CourseFactory(author=profile, currency="EUR", price=Decimal("30")),
+                                   user=UserFactory(), currency="EUR")
+    course_payment = Payment.objects.create(
+        payer=enrollment.user, enrollment=enrollment, description="Course", amount=Decimal("30"), currency="EUR",
+        provider="offline", provider_intent_id="pi_course", idempotency_key="course", expires_at=timezone.now(),
+        status=Payment.Status.SUCCEEDED)
+    # Sun 1 Nov 00:15 CET is still 31 October in UTC.
+    Payment.objects.filter(pk=course_payment.pk).update(created_at=berlin(2026, 11, 1, 0, 15))
+
+    figures = mentor_analytics(user=profile.user, start=START, end=END)
+
+    november = next(r for r in figures.earnings_per_month if (r.month, r.currency) == (date(2026, 11, 1), "EUR"))
+    assert (november.payments, november.paid, november.kept) == (2, Decimal("130"), Decimal("90"))
 
 
 def test_the_rating_trend_averages_each_local_month(figures):
