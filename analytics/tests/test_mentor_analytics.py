@@ -377,6 +377,11 @@ def test_the_page_says_what_is_wrong_with_a_bad_window(client, profile):
     assert "must be on or before" in response.content.decode()
 
 
+def test_the_page_sends_a_visitor_to_sign_in(client):
+    response = client.get(PAGE)
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
 def test_the_page_is_not_there_for_mentees_or_pending_mentors(client, mentee, other_user):
     MentorProfileFactory(user=other_user, status=MentorProfile.Status.PENDING)
     for user in (mentee, other_user):
