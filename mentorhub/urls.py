@@ -64,6 +64,7 @@ urlpatterns = [
     path("", include("payments.urls")),
     path("", include("courses.urls")),
     path("", include("analytics.urls")),
+    path("", include("analytics.mentor_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs", SpectacularSwaggerView.as_view(url_name="schema", http_method_names=DOCS_METHODS), name="swagger-ui"),
     path("redoc", redoc, name="redoc"),

@@ -2,10 +2,10 @@
 
 import zoneinfo
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet, Sum
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -25,16 +25,21 @@ def payments_made(*, user: User) -> QuerySet[Payment]:
 
 
 def mentor_earnings(*, user: User) -> QuerySet[Payment]:
-    """Money that arrived for sessions in this mentor's slots, newest first, each with ``kept`` (refunds deducted).
+    """Money that arrived for sessions in this mentor's slots and for enrollments in the courses they wrote,
+    newest first, each with ``kept`` (refunds deducted).
 
     Only what was paid counts: open, failed and voided intents never held money.
     """
-    return (_earned(user).select_related("booking__slot", "booking__service", "booking__mentee")
+    return (_earned(user).select_related("booking__slot", "booking__service", "booking__mentee",
+                                         "enrollment__course", "enrollment__user")
             .annotate(kept=KEPT).order_by("-created_at", "-id"))
 
 
 def _earned(user: User) -> QuerySet[Payment]:
-    return Payment.objects.filter(booking__slot__mentor__user=user, status__in=EARNED)
+    # Every reader of a mentor's earnings (the Earnings page and CSV, the dashboard's month, the analytics)
+    # starts here, so they all count the same money: sessions and course enrollments.
+    return Payment.objects.filter(Q(booking__slot__mentor__user=user) | Q(enrollment__course__author__user=user),
+                                  status__in=EARNED)
 
 
 @dataclass(frozen=True)
@@ -47,13 +52,21 @@ class MonthEarnings:
     kept: Decimal
 
 
-def mentor_earnings_by_month(*, user: User) -> list[MonthEarnings]:
-    """What the mentor kept per month and currency (the month a payment was made, in the current zone), newest
-    first. One query; currencies are never added together."""
-    rows = (_earned(user).annotate(month=TruncMonth("created_at")).values("month", "currency")
+def mentor_earnings_by_month(*, user: User, zone: tzinfo | None = None, since: datetime | None = None,
+                             until: datetime | None = None) -> list[MonthEarnings]:
+    """What the mentor kept per month and currency (the month a payment was made, in ``zone``, by default the
+    current one), newest first, optionally only payments made in [since, until). One query; currencies are
+    never added together. The earnings page and the mentor's analytics both read it, so they agree."""
+    zone = zone or timezone.get_current_timezone()
+    earned = _earned(user)
+    if since is not None:
+        earned = earned.filter(created_at__gte=since)
+    if until is not None:
+        earned = earned.filter(created_at__lt=until)
+    rows = (earned.annotate(month=TruncMonth("created_at", tzinfo=zone)).values("month", "currency")
             .annotate(payments=Count("id"), paid=Sum("amount"), refunded=Sum("refunded_amount"), total=Sum(KEPT))
             .order_by("-month", "currency"))
-    return [MonthEarnings(month=timezone.localtime(row["month"]).date(), currency=row["currency"],
+    return [MonthEarnings(month=timezone.localtime(row["month"], zone).date(), currency=row["currency"],
                           payments=row["payments"], paid=row["paid"], refunded=row["refunded"], kept=row["total"])
             for row in rows]
 

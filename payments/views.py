@@ -126,21 +126,26 @@ def _cell(value) -> str:
 
 @login_required
 def earnings_csv(request):
-    """Every payment a mentor earned, one row each, refunds deducted: for their accounts."""
+    """Every payment a mentor earned (sessions and course enrollments), one row each, refunds deducted: for their
+    accounts."""
     if _mentor_profile(request.user) is None:
         raise Http404("You have no mentor profile.")
     zone = timezone.get_current_timezone()
 
     def rows():
-        yield ["paid_at", "booking_id", "session_start", "mentee", "service", "currency", "amount", "refunded",
-               "kept", "status"]
+        yield ["paid_at", "booking_id", "session_start", "mentee", "service", "course", "currency", "amount",
+               "refunded", "kept", "status"]
         for payment in selectors.mentor_earnings(user=request.user).iterator(chunk_size=500):
-            booking = payment.booking
-            yield [timezone.localtime(payment.created_at, zone).isoformat(timespec="seconds"), booking.pk,
-                   timezone.localtime(booking.slot.start, zone).isoformat(timespec="minutes"),
-                   _cell(booking.mentee.display_name), _cell(booking.service.name if booking.service else "Session"),
-                   payment.currency, f"{payment.amount:.2f}", f"{payment.refunded_amount:.2f}", f"{payment.kept:.2f}",
-                   payment.status]
+            paid_at = timezone.localtime(payment.created_at, zone).isoformat(timespec="seconds")
+            money = [payment.currency, f"{payment.amount:.2f}", f"{payment.refunded_amount:.2f}",
+                     f"{payment.kept:.2f}", payment.status]
+            if booking := payment.booking:
+                service = booking.service.name if booking.service else "Session"
+                yield [paid_at, booking.pk, timezone.localtime(booking.slot.start, zone).isoformat(timespec="minutes"),
+                       _cell(booking.mentee.display_name), _cell(service), "", *money]
+            else:  # a learner's enrollment in one of the mentor's courses
+                enrollment = payment.enrollment
+                yield [paid_at, "", "", _cell(enrollment.user.display_name), "", _cell(enrollment.course.title), *money]
 
     writer = csv.writer(_Echo())
     filename = f"mentorhub-earnings-{timezone.localdate():%Y-%m-%d}.csv"

@@ -1,3 +1,9 @@
 """API routes for the figures: the staff overview and a mentor's own analytics."""
 
-urlpatterns: list = []
+from django.urls import re_path
+
+from analytics.api import mentor_views
+
+urlpatterns: list = [
+    re_path(r"^mentors/me/analytics/?$", mentor_views.MyAnalyticsView.as_view(), name="mentor-me-analytics"),
+]

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from bookings.tests.factories import BookingFactory
+from courses.tests.factories import CourseFactory, EnrollmentFactory
 from mentors.tests.factories import MentorProfileFactory, ServiceFactory, SlotFactory
 from payments import selectors
 from payments.models import Payment
@@ -187,7 +188,7 @@ def test_the_csv_has_one_row_per_payment_with_refunds_deducted(client, mentor, p
         "paid_at": "2026-03-10T00:30:00+03:00", "booking_id": str(payment.booking_id),
         "session_start": timezone.localtime(payment.booking.slot.start, timezone.get_fixed_timezone(180))
         .isoformat(timespec="minutes"),
-        "mentee": "Ivan Ivanov", "service": "Code review", "currency": "RUB", "amount": "4000.00",
+        "mentee": "Ivan Ivanov", "service": "Code review", "course": "", "currency": "RUB", "amount": "4000.00",
         "refunded": "1500.00", "kept": "2500.00", "status": "partially_refunded",
     }
 
@@ -223,3 +224,61 @@ def test_the_selector_counts_kept_money_per_month_in_one_query(mentor, profile, 
     with django_assert_num_queries(1):
         months = selectors.mentor_earnings_by_month(user=mentor)
     assert [m.kept for m in months] == [Decimal("300")]
+
+
+# --- course income ----------------------------------------------------------------------------------------
+
+
+def course_paid(profile, *, amount="15000", refunded="0", status=Payment.Status.SUCCEEDED, learner=None,
+                title="Django in depth") -> Payment:
+    enrollment = EnrollmentFactory(course=CourseFactory(author=profile, title=title, price=Decimal(amount)),
+                                   user=learner or UserFactory())
+    return Payment.objects.create(
+        payer=enrollment.user, enrollment=enrollment, description="Course", amount=Decimal(amount), currency="RUB",
+        provider="offline", provider_intent_id=f"pi_{uuid.uuid4().hex}", idempotency_key=uuid.uuid4().hex,
+        expires_at=timezone.now(), status=status, refunded_amount=Decimal(refunded))
+
+
+def test_money_for_the_mentors_own_courses_is_earned_too_refunds_deducted(client, mentor, profile):
+    paid(profile, amount="3000")
+    course_paid(profile, amount="15000", refunded="5000", status=Payment.Status.PARTIALLY_REFUNDED,
+                learner=UserFactory(full_name="Lea Learner"))
+    course_paid(MentorProfileFactory(), amount="7777", title="Someone else's course")
+    course_paid(profile, amount="4321", status=Payment.Status.PENDING)
+    client.force_login(mentor)
+
+    response = client.get(PAGE)
+
+    [month] = response.context["months"]
+    assert (month.payments, month.paid, month.refunded, month.kept) == (2, Decimal("18000"), Decimal("5000"),
+                                                                         Decimal("13000"))
+    html = response.content.decode()
+    assert html.count('data-testid="earning-row"') == 2 and html.count('data-testid="earning-course"') == 1
+    assert "Django in depth" in html and "Lea Learner" in html
+    assert "7777" not in html and "Someone else" not in html and "4321" not in html
+    _, this_month = selectors.mentor_earnings_this_month(user=mentor)
+    assert [row.kept for row in this_month] == [Decimal("13000")]  # the dashboard counts the same money
+
+
+def test_the_csv_names_the_course_of_an_enrollment_payment(client, mentor, profile):
+    course_paid(profile, amount="15000", learner=UserFactory(full_name="Lea Learner"))
+    client.force_login(mentor)
+
+    [row] = csv_rows(client.get(CSV))
+
+    assert (row["booking_id"], row["session_start"], row["mentee"], row["service"], row["course"]) == (
+        "", "", "Lea Learner", "", "Django in depth")
+    assert (row["amount"], row["kept"]) == ("15000.00", "15000.00")
+
+
+@pytest.mark.parametrize("count", [2, 30])
+def test_course_payments_keep_the_page_and_csv_query_counts_flat(client, mentor, profile,
+                                                                django_assert_max_num_queries, count):
+    for index in range(count):
+        course_paid(profile, title=f"Course {index}")
+        paid(profile)
+    client.force_login(mentor)
+    with django_assert_max_num_queries(EARNINGS_MAX_QUERIES):
+        assert client.get(PAGE).status_code == 200
+    with django_assert_max_num_queries(CSV_MAX_QUERIES):
+        assert len(csv_rows(client.get(CSV))) == 2 * count

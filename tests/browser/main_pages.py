@@ -160,6 +160,7 @@ def demo_sessions() -> list[MainPage]:
         MainPage("course-edit", MENTOR, f"/mentor/courses/{james_course.pk}/"),
         MainPage("inbox", MENTOR, "/mentor/requests/"),
         MainPage("dashboard", MENTOR, "/mentor/dashboard/"),
+        MainPage("mentor-analytics", MENTOR, "/mentor/analytics/"),
         MainPage("request-detail", MENTOR, f"/bookings/{request.pk}/"),
         MainPage("conversation-mentor", MENTOR, f"/messages/{chat.pk}/"),
         MainPage("room-mentor", LIVE_MENTOR, f"/sessions/{live.pk}/room/"),
