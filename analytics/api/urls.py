@@ -1,3 +1,9 @@
 """API routes for the figures: the staff overview and a mentor's own analytics."""
 
-urlpatterns: list = []
+from django.urls import re_path
+
+from analytics.api import views
+
+urlpatterns: list = [
+    re_path(r"^analytics/overview/?$", views.OverviewView.as_view(), name="analytics-overview"),
+]
