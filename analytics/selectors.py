@@ -67,6 +67,11 @@ CANCELLERS = ("mentee", "mentor", "staff", "system", "other")  # other: an actor
 ZERO = Decimal("0.00")
 
 
+def _money(value) -> Decimal:
+    """Two decimal places whatever the database hands back (SQLite drops trailing zeros)."""
+    return Decimal(value or 0).quantize(Decimal("0.01"))
+
+
 @dataclass(frozen=True)
 class Period:
     start: date
@@ -290,11 +295,11 @@ def staff_overview(*, user: User, start: date, end: date, now: datetime | None =
         period = figures[row["day"] >= current.start]
         total = period.money.setdefault(row["currency"], Money(row["currency"]))
         total.payments += row["n"]
-        total.gross += row["gross"]
-        total.refunds += row["refunds"]
+        total.gross += _money(row["gross"])
+        total.refunds += _money(row["refunds"])
         if row["day"] >= current.start:
             by_day = revenue_days.setdefault(row["currency"], {})
-            by_day[row["day"]] = Money(row["currency"], row["n"], row["gross"], row["refunds"])
+            by_day[row["day"]] = Money(row["currency"], row["n"], _money(row["gross"]), _money(row["refunds"]))
     for period in figures.values():  # both periods list the same currencies, in order
         for currency in sorted(set(figures[True].money) | set(figures[False].money)):
             period.money.setdefault(currency, Money(currency))
@@ -342,7 +347,7 @@ def staff_overview(*, user: User, start: date, end: date, now: datetime | None =
         top_by_completed=[TopMentor(r["booking__slot__mentor_id"], r["booking__slot__mentor__user__full_name"],
                                     r["booking__slot__mentor__user__email"], r["n"]) for r in top_completed],
         top_by_net=[TopEarner(r["booking__slot__mentor_id"], r["booking__slot__mentor__user__full_name"],
-                              r["booking__slot__mentor__user__email"], r["currency"], r["net"]) for r in top_net],
+                              r["booking__slot__mentor__user__email"], r["currency"], _money(r["net"])) for r in top_net],
         applications=[Application(r["id"], r["user__full_name"], r["user__email"], r["title"], r["created_at"])
                       for r in waiting],
         applications_waiting=waiting[0]["total"] if waiting else 0,
