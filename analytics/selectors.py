@@ -347,7 +347,8 @@ def staff_overview(*, user: User, start: date, end: date, now: datetime | None =
         top_by_completed=[TopMentor(r["booking__slot__mentor_id"], r["booking__slot__mentor__user__full_name"],
                                     r["booking__slot__mentor__user__email"], r["n"]) for r in top_completed],
         top_by_net=[TopEarner(r["booking__slot__mentor_id"], r["booking__slot__mentor__user__full_name"],
-                              r["booking__slot__mentor__user__email"], r["currency"], _money(r["net"])) for r in top_net],
+                              r["booking__slot__mentor__user__email"], r["currency"], _money(r["net"]))
+                    for r in top_net],
         applications=[Application(r["id"], r["user__full_name"], r["user__email"], r["title"], r["created_at"])
                       for r in waiting],
         applications_waiting=waiting[0]["total"] if waiting else 0,

@@ -29,4 +29,4 @@ def funnel_count(*, step: str, now: datetime | None = None) -> None:
         with connection.cursor() as cursor:
             cursor.execute(sql, [field.get_db_prep_value(hour, connection), step])
     except DatabaseError:
-        logger.exception("Could not count the funnel step %r; the page was served anyway.", step)
+        logger.exception("Could not count the funnel step %s; the page was served anyway.", str(step))
