@@ -23,9 +23,11 @@ class Table:
     rows: list[list[Cell]]
 
     @property
-    def labelled_rows(self) -> list[list[tuple[str, Cell]]]:
-        """Each cell with its column's name (narrow screens print it beside the value)."""
-        return [list(zip(self.header, row, strict=True)) for row in self.rows]
+    def labelled_rows(self) -> list[list[tuple[str, Cell, bool]]]:
+        """Each cell with its column's name (narrow screens print it beside the value) and whether it is short
+        enough never to be split over two lines (numbers, days, currencies; not names and titles)."""
+        return [[(label, cell, not isinstance(cell, str) or len(cell) <= 16)
+                 for label, cell in zip(self.header, row, strict=True)] for row in self.rows]
 
 
 def minutes(value: timedelta | None) -> Decimal | None:

@@ -31,20 +31,24 @@ def _today(request):
     return timezone.localdate(timezone.now(), selectors.user_zone(request.user))
 
 
-def _short(day) -> str:
-    return f"{day.day} {day:%b}"
+def _short(day, *, days: int) -> str:
+    # Up to 12 labels share a phone-wide axis: a long period's get shorter so they never overlap.
+    return f"{day.day} {day:%b}" if days <= 14 else f"{day.day}/{day.month}"
 
 
 def _charts(overview: selectors.Overview) -> dict:
-    days = overview.days
+    days, count = overview.days, len(overview.days)
     return {
-        "bookings": charts.bar_chart([charts.Point(_short(d.day), d.created) for d in days],
+        "bookings": charts.bar_chart([charts.Point(_short(d.day, days=count), d.created) for d in days],
                                      title="Bookings created per day", unit="bookings"),
         "revenue": [(currency, charts.bar_chart(
-            [charts.Point(_short(day), m.gross) for day, m in zip(overview.current.days, money, strict=True)],
+            [charts.Point(_short(day, days=count), m.gross)
+             for day, m in zip(overview.current.days, money, strict=True)],
             title=f"Gross revenue per day in {currency}", unit=currency))
             for currency, money in overview.revenue_days.items()],
-        "funnel": charts.bar_chart([charts.Point(label, count) for label, count in funnel(overview.now)],
+        # Short labels: four under a phone-wide chart; the table beside it names each step in full.
+        "funnel": charts.bar_chart([charts.Point(label, count) for label, (_, count) in
+                                    zip(("Searches", "Profiles", "Holds", "Paid"), funnel(overview.now), strict=True)],
                                    title="Conversion funnel: searches, profile views, holds, paid"),
     }
 
