@@ -3,6 +3,7 @@ from datetime import date, timedelta
 from django import forms
 
 from analytics.selectors import period_problem
+from mentorhub.dates import DateField
 
 DEFAULT_DAYS = 30
 PRESETS = (7, 30, 90)
@@ -16,8 +17,9 @@ def last_days(days: int, today: date) -> tuple[date, date]:
 class PeriodForm(forms.Form):
     """The dashboard's period: two inclusive days in the viewer's zone (default: the last 30 days)."""
 
-    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    # The project's date fields: 1900..2200 only, so a period and the one before it never leave the calendar.
+    start = DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    end = DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, params, *, today: date):
         start, end = last_days(DEFAULT_DAYS, today)

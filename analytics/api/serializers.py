@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from analytics.selectors import period_problem
+from mentorhub.api.fields import DateField
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -13,11 +14,11 @@ MONEY = {"max_digits": 12, "decimal_places": 2}
 class OverviewInput(serializers.Serializer):
     """``?from=&to=``: inclusive days in my time zone; both default to the last 30 days."""
 
-    to = serializers.DateField(required=False)
+    to = DateField(required=False)  # 1900..2200, as every date of the API
 
     def get_fields(self):
         fields = super().get_fields()
-        fields["from"] = serializers.DateField(required=False)  # a Python keyword: declared here
+        fields["from"] = DateField(required=False)  # a Python keyword: declared here
         return fields
 
     def validate(self, attrs):

@@ -66,12 +66,14 @@ def test_without_dates_the_overview_covers_the_last_30_days(api, staff):
     ("from=24.10.2026", "from"),
     ("from=2026-10-26&to=2026-10-24", "from"),
     ("from=2025-01-01&to=2026-10-24", "to"),
+    ("to=0001-01-01", "to"),
+    ("from=0001-01-01&to=0001-01-01", "from to"),
 ])
 def test_a_period_that_cannot_be_shown_is_a_400_naming_the_field(api, staff, query, field):
     response = api(staff).get(f"{URL}?{query}")
     assert response.status_code == 400
     body = response.json()
-    assert body["status_code"] == 400 and [e["field"] for e in body["errors"]] == [field]
+    assert body["status_code"] == 400 and sorted(e["field"] for e in body["errors"]) == field.split()
 
 
 @pytest.mark.parametrize("size", [1, 30])

@@ -72,7 +72,7 @@ def test_the_page_defaults_to_the_last_30_days_and_offers_presets(client, staff)
 
 
 @pytest.mark.parametrize("query", ["from=2026-10-26&to=2026-10-24", "from=2025-01-01&to=2026-10-24",
-                                   "from=yesterday"])
+                                   "from=yesterday", "from=0001-01-01&to=0001-01-01"])
 def test_a_period_that_cannot_be_shown_is_explained_on_the_page(client, staff, query):
     client.force_login(staff)
     response = client.get(f"{PAGE}?{query}")
