@@ -157,3 +157,12 @@ def test_staff_find_the_dashboard_in_the_menu_and_on_the_admin_index(client, sta
     assert admin.status_code == 200 and b'href="/staff/"' in admin.content
     client.force_login(mentee)
     assert b'data-testid="nav-staff"' not in client.get("/profile/").content
+
+
+def test_past_the_25_oldest_applications_the_page_links_to_all_of_them_in_the_admin(client, staff):
+    MentorProfileFactory.create_batch(26, status="pending")
+    client.force_login(staff)
+    response = client.get(PAGE)
+    overview = response.context["overview"]
+    assert overview.applications_waiting == 26 and len(overview.applications) == 25
+    assert b'href="/admin/mentors/mentorprofile/?status__exact=pending"' in response.content
