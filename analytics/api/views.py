@@ -22,7 +22,8 @@ class OverviewView(APIView):
         parameters=[
             OpenApiParameter("from", OpenApiTypes.DATE, description="First day (YYYY-MM-DD); default: 29 days "
                                                                     "before `to`."),
-            OpenApiParameter("to", OpenApiTypes.DATE, description="Last day, inclusive; default: today."),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="Last day, inclusive; default: today (or `from` "
+                                                                  "when that is later)."),
         ],
         responses={200: s.OverviewOutput},
     )
