@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
+    "analytics.middleware.FunnelCountMiddleware",
 ]
 
 ROOT_URLCONF = "mentorhub.urls"

@@ -33,7 +33,7 @@ def test_the_search_page_lists_and_filters_mentors(client, profile):
 def test_the_search_page_keeps_a_flat_query_count(client, django_assert_max_num_queries):
     for _ in range(30):
         MentorProfileFactory(skills=["Python", "SQL"])
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):  # 6, and the search being counted (analytics.middleware)
         assert client.get("/mentors/").status_code == 200
 
 

@@ -28,6 +28,7 @@ STUDENT = "ivan.student@mentorhub.local"
 OTHER_STUDENT = "emma.student@mentorhub.local"
 MENTOR = "james.mentor@mentorhub.local"  # confirms each request: his inbox has some
 LIVE_MENTOR = "maria.mentor@mentorhub.local"  # books at once; has a session going on now
+STAFF = "admin@mentorhub.local"  # the staff dashboard's figures cover everyone's sessions above
 
 WIDE, NARROW = 1280, 390
 
@@ -164,4 +165,5 @@ def demo_sessions() -> list[MainPage]:
         MainPage("request-detail", MENTOR, f"/bookings/{request.pk}/"),
         MainPage("conversation-mentor", MENTOR, f"/messages/{chat.pk}/"),
         MainPage("room-mentor", LIVE_MENTOR, f"/sessions/{live.pk}/room/"),
+        MainPage("staff-dashboard", STAFF, "/staff/"),
     ]
