@@ -7,7 +7,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import Q
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
@@ -155,6 +157,16 @@ class BookingAdmin(admin.ModelAdmin):
         if term.isdigit():  # a booking id, as people quote it ("#42")
             queryset |= self.model.objects.filter(Q(pk=int(term)))
         return queryset, duplicates
+
+    def response_action(self, request, queryset):
+        """An action started from a booking's own page ends back on that page, not on the list."""
+        response = super().response_action(request, queryset)
+        back = request.POST.get("back", "")
+        selected = request.POST.getlist(ACTION_CHECKBOX_NAME)
+        if isinstance(response, HttpResponseRedirect) and len(selected) == 1 and \
+                back == reverse("admin:bookings_booking_change", args=[selected[0]]):
+            return HttpResponseRedirect(back)
+        return response
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         available = self.get_actions(request)

@@ -60,6 +60,7 @@ class Booking(models.Model):
             models.Index(fields=["mentee", "status"], name="booking_mentee_status"),
             models.Index(fields=["status", "hold_expires_at"], name="booking_hold_sweep"),
             models.Index(fields=["payment_status", "payment_due_at"], name="booking_unpaid_sweep"),
+            models.Index(fields=["created_at"], name="booking_created"),  # the staff dashboard's periods
         ]
         constraints = [
             models.UniqueConstraint(fields=["slot", "mentee"], condition=Q(status__in=["requested", "scheduled"]),
@@ -103,6 +104,8 @@ class BookingEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        # The staff dashboard and mentor analytics count status changes by period (analytics/).
+        indexes = [models.Index(fields=["created_at"], name="booking_event_created")]
 
     def __str__(self):
         return f"{self.booking_id}: {self.from_status or '∅'} → {self.to_status}"

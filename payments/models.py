@@ -38,7 +38,11 @@ class Payment(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["payer", "-created_at"], name="payment_history")]
+        indexes = [
+            models.Index(fields=["payer", "-created_at"], name="payment_history"),
+            # The staff dashboard reads money by period (analytics.selectors).
+            models.Index(fields=["created_at"], name="payment_created"),
+        ]
         constraints = [
             # One intent a payer can still complete per booking: a new one voids the old first.
             models.UniqueConstraint(fields=["booking"], condition=Q(status__in=["pending", "failed"]),

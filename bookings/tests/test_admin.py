@@ -237,3 +237,25 @@ def test_the_booking_list_and_page_take_the_same_number_of_queries_for_few_or_ma
         assert client.get(CHANGELIST, {"q": "example.com", "status": "scheduled"}).status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get(f"/admin/bookings/booking/{bookings[0].pk}/change/").status_code == 200
+
+
+def test_an_action_started_from_the_bookings_page_comes_back_to_that_page(client, staff, booking, tomorrow_10):
+    client.force_login(staff)
+    page = f"{CHANGELIST}{booking.pk}/change/"
+    assert f'name="back" value="{page}"'.encode() in client.get(page).content
+
+    response = client.post(CHANGELIST, {"action": "cancel_by_policy", "_selected_action": [booking.pk],
+                                        "back": page})
+    assert response.status_code == 302 and response["Location"] == page
+
+    # An answer asked first (a new start) carries the way back through its form.
+    form = client.post(CHANGELIST, {"action": "reschedule", "_selected_action": [booking.pk], "back": page})
+    assert f'name="back" value="{page}"'.encode() in form.content
+
+
+def test_the_way_back_leads_only_to_the_page_of_the_booking_acted_on(client, staff, booking):
+    client.force_login(staff)
+    for elsewhere in ("https://evil.example/", f"{CHANGELIST}{booking.pk + 1}/change/", "/admin/"):
+        response = client.post(CHANGELIST, {"action": "cancel_by_policy", "_selected_action": [booking.pk],
+                                            "back": elsewhere})
+        assert response.status_code == 302 and response["Location"] == CHANGELIST
