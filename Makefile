@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PIP := $(BIN)/python -m pip --disable-pip-version-check --no-input --quiet
 
-.PHONY: run test install install-dev lint migrate worker beat bench screenshots client clean
+.PHONY: run test install install-dev lint migrate worker beat bench screenshots client backup restore clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,16 @@ client: install-dev
 	$(BIN)/python manage.py spectacular --format openapi-json --file $(TS_CLIENT)/openapi.json
 	$(TS_CLIENT)/node_modules/.bin/openapi-typescript $(TS_CLIENT)/openapi.json --default-non-nullable false \
 		--output $(TS_CLIENT)/schema.d.ts
+
+# The configured database (DATABASE_URL, else the embedded SQLite) into backups/mentorhub-<UTC time>.<dump|sqlite3>,
+# or BACKUP=path; safe while the site runs. `make restore BACKUP=path` puts one back (site stopped); it asks
+# nothing and refuses a database that has tables unless FORCE=1, as that loses everything written since.
+backup: install
+	$(BIN)/python manage.py backup $(if $(BACKUP),--output "$(BACKUP)")
+
+restore: install
+	@test -n "$(BACKUP)" || { echo "make restore needs BACKUP=path/to/backup (see README, Backups)" >&2; exit 2; }
+	$(BIN)/python manage.py restore "$(BACKUP)" $(if $(filter 1 true yes,$(FORCE)),--force)
 
 worker: install
 	$(BIN)/celery -A mentorhub worker -l info
