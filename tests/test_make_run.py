@@ -2,6 +2,7 @@
 an overdue hold expires and a due reminder goes out while no request touches either booking, and
 stopping the runner stops the web server and the worker with it."""
 
+import json
 import os
 import socket
 import sqlite3
@@ -89,6 +90,8 @@ def embedded_env(tmp_path):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "VAR_DIR": str(tmp_path / "var"),
         "BEAT_INTERVAL_SECONDS": "2",
+        # Beat's heartbeat counts as stale after three missed beats (6 s here); a loaded machine may lag more.
+        "BEAT_STALE_SECONDS": "60",
         "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
         "PYTHONUNBUFFERED": "1",
     })
@@ -130,6 +133,11 @@ def test_make_run_expires_an_overdue_hold_and_sends_a_due_reminder_with_no_reque
             assert f"http://127.0.0.1:{port}/bookings/{due_id}/" in output
             # The web server came up with them, and stops with them.
             assert urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5).status == 200
+            # Readiness sees the worker's beat through the heartbeat it writes to the shared database.
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/ready", timeout=10) as response:
+                readiness = json.loads(response.read())
+            assert readiness["status"] == "ok", readiness
+            assert readiness["checks"]["beat"] == "ok", readiness
             processes = _descendants(runner.pid)
             assert len(processes) >= 2, processes  # the worker (with beat's process) and the web server
         finally:

@@ -8,7 +8,7 @@ from django.utils import timezone
 from mentorhub import health
 from mentorhub.models import Heartbeat
 from mentorhub.tasks import beat_heartbeat
-from mentorhub.testing import requires_redis
+from mentorhub.testing import requires_postgresql, requires_redis
 
 pytestmark = pytest.mark.django_db
 READY = "/health/ready"
@@ -173,6 +173,18 @@ def test_the_readiness_verdict_is_reused_within_the_window_and_refreshed_after(c
     assert len(runs) == 2
 
 
+def test_while_one_thread_checks_the_others_get_the_last_verdict_instead_of_piling_up(settings, monkeypatch):
+    settings.READINESS_CACHE_SECONDS = 5
+    now = [1000.0]
+    monkeypatch.setattr(health, "clock", lambda: now[0])
+    monkeypatch.setitem(health.CHECKS, "beat", lambda: "ok")
+    last = health.verdict.get()
+    now[0] += 60  # stale: the next caller would check
+    monkeypatch.setitem(health.CHECKS, "database", _fail(AssertionError("checked twice at once")))
+    with health.verdict.lock:  # another thread is in the middle of a (slow) check
+        assert health.verdict.get() is last
+
+
 def test_a_cached_readiness_verdict_takes_no_query(client, django_assert_num_queries):
     client.get(READY)
     with django_assert_num_queries(0):
@@ -190,6 +202,11 @@ def test_readiness_answers_over_plain_http_in_production(settings, client):
     settings.SECURE_SSL_REDIRECT = True
     assert client.get(READY).status_code in (200, 503)
     assert client.get("/health").status_code == 200
+
+
+@requires_postgresql
+def test_a_postgresql_connection_gives_up_connecting_after_seconds():
+    assert connection.settings_dict["OPTIONS"]["connect_timeout"] == 5
 
 
 @requires_redis
