@@ -7,7 +7,7 @@ with a short timeout, and keeps its verdict in this process for ``READINESS_CACH
 probes costs one check per window per process. Not in the Django cache: Redis may be what is down.
 
     ok           200  everything answers
-    degraded     200  the database answers, Redis, the broker or beat does not (the product runs on PostgreSQL)
+    degraded     200  the database answers, Redis, the broker or beat does not (the data is there: stay in rotation)
     unavailable  503  the database does not
 """
 
@@ -176,8 +176,9 @@ PROBES = {"/health": live, "/health/ready": ready}
 class ProbeMiddleware:
     """Answers the two probes before sessions, authentication, CSRF, messages and the rest look at them.
 
-    Placed right after SecurityMiddleware (the plain-HTTP redirect exempts the probes; its headers still
-    apply). Host validation is skipped as well: a probe by the instance's address gets its answer.
+    Placed after SecurityMiddleware (the plain-HTTP redirect exempts the probes; its headers still apply)
+    and the body-size limit. Host validation is skipped as well: a probe by the instance's address gets
+    its answer.
     """
 
     def __init__(self, get_response):

@@ -75,6 +75,12 @@ def test_liveness_stays_ok_while_the_database_is_down(client, monkeypatch):
     assert client.get("/health").status_code == 200
 
 
+def test_probes_answer_a_load_balancer_that_asks_by_the_instance_address(client):
+    assert client.get("/", HTTP_HOST="10.0.0.7").status_code == 400  # not one of ALLOWED_HOSTS
+    assert client.get("/health", HTTP_HOST="10.0.0.7").status_code == 200
+    assert client.get(READY, HTTP_HOST="10.0.0.7").status_code in (200, 503)
+
+
 def test_liveness_answers_only_get_and_head(client):
     assert client.post("/health").status_code == 405
 
