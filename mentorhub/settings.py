@@ -84,6 +84,8 @@ MIDDLEWARE = [
     # First, so every API answer (a redirect, a 413, a 429) carries the CORS headers a browser needs to show it.
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # /health and /health/ready answered here: load balancers' probes skip sessions, auth and the rest.
+    "mentorhub.health.ProbeMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -138,6 +140,10 @@ if DATABASE_URL:
             conn_health_checks=True,
         )
     }
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        # libpq waits for a connection forever by default: an unreachable database must fail a request
+        # (and the readiness probe) in seconds, not hang it.
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5))
 else:
     DATABASES = {
         "default": {
@@ -195,12 +201,18 @@ CELERY_BEAT_SCHEDULE: dict = {
     "cancel-unpaid-bookings": {"task": "bookings.tasks.cancel_unpaid_bookings", "schedule": 60.0},
     "send-reminders": {"task": "notifications.tasks.send_reminders", "schedule": 300.0},
     "send-message-digests": {"task": "messaging.tasks.send_message_digests", "schedule": 60.0},
+    # Not a sweep: records that beat and a worker are running, for /health/ready (mentorhub/health.py).
+    "beat-heartbeat": {"task": "mentorhub.tasks.beat_heartbeat", "schedule": 60.0},
 }
 # Every sweep at this one interval instead (a demo that wants to see them, a test that cannot wait minutes).
 BEAT_INTERVAL_SECONDS = env_int("BEAT_INTERVAL_SECONDS", 0)
 if BEAT_INTERVAL_SECONDS > 0:
     for _entry in CELERY_BEAT_SCHEDULE.values():
         _entry["schedule"] = float(BEAT_INTERVAL_SECONDS)
+# /health/ready calls beat "down" (status "degraded") when its heartbeat is older than this: three missed beats.
+BEAT_STALE_SECONDS = env_int("BEAT_STALE_SECONDS", int(3 * CELERY_BEAT_SCHEDULE["beat-heartbeat"]["schedule"]))
+# /health/ready keeps its verdict this long in each process, so a probe storm costs one check per window.
+READINESS_CACHE_SECONDS = env_int("READINESS_CACHE_SECONDS", 5)
 
 # --- Accounts and authentication ------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -434,7 +446,7 @@ STORAGES = {
 # Only a trusted proxy may say the client spoke HTTPS.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if NUM_PROXIES > 0 else None
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^health$"]  # load balancers probe over plain HTTP
+SECURE_REDIRECT_EXEMPT = [r"^health(/ready)?$"]  # load balancers probe over plain HTTP
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)

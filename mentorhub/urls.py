@@ -49,7 +49,9 @@ api_patterns = [
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("health", health.health, name="health"),
+    # Answered by health.ProbeMiddleware before the rest of the middleware; routed too, so they can be reversed.
+    path("health", health.live, name="health"),
+    path("health/ready", health.ready, name="health-ready"),
     path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),

@@ -2,6 +2,7 @@
 an overdue hold expires and a due reminder goes out while no request touches either booking, and
 stopping the runner stops the web server and the worker with it."""
 
+import json
 import os
 import socket
 import sqlite3
@@ -80,6 +81,11 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+def _readiness(port: int) -> dict:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/ready", timeout=10) as response:
+        return json.loads(response.read())
+
+
 @pytest.fixture
 def embedded_env(tmp_path):
     env = {key: os.environ[key] for key in KEPT if key in os.environ}
@@ -89,6 +95,9 @@ def embedded_env(tmp_path):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "VAR_DIR": str(tmp_path / "var"),
         "BEAT_INTERVAL_SECONDS": "2",
+        # Beat's heartbeat counts as stale after three missed beats (6 s here); a loaded machine may lag more.
+        "BEAT_STALE_SECONDS": "60",
+        "READINESS_CACHE_SECONDS": "0",  # each probe below checks afresh
         "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
         "PYTHONUNBUFFERED": "1",
     })
@@ -130,6 +139,14 @@ def test_make_run_expires_an_overdue_hold_and_sends_a_due_reminder_with_no_reque
             assert f"http://127.0.0.1:{port}/bookings/{due_id}/" in output
             # The web server came up with them, and stops with them.
             assert urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5).status == 200
+            # Readiness sees the worker's beat through the heartbeat it writes to the shared database (the
+            # heartbeat may queue behind the sweeps' first run: "not running" until it has run once).
+            readiness, beat_deadline = _readiness(port), time.monotonic() + 30
+            while readiness["checks"]["beat"] == "not running" and time.monotonic() < beat_deadline:
+                time.sleep(1)
+                readiness = _readiness(port)
+            assert readiness["status"] == "ok", readiness
+            assert readiness["checks"]["beat"] == "ok", readiness
             processes = _descendants(runner.pid)
             assert len(processes) >= 2, processes  # the worker (with beat's process) and the web server
         finally:
