@@ -3,14 +3,18 @@
 Correctness comes from a version number, not from expiry: every change to
 anything a card or a profile shows bumps the catalogue version after its
 transaction commits, and the version is part of every key, so a changed
-mentor is never served from an old entry. The current minute is in the key
-too, because bookable times depend on the clock (minimum notice, times
-passing). Entries are the rendered JSON bytes; the ETag is derived from the
-key alone, so a revalidation (If-None-Match) costs one cache read.
+mentor is never served from an old entry. Pages also go out of date with the
+clock (minimum notice, times passing), so each entry carries the minute it
+was built in and is rebuilt in the next minute; at that rollover one request
+rebuilds while the others get the previous minute's page, instead of every
+concurrent request rebuilding the same page at once. Entries are the rendered
+JSON bytes; the ETag is derived from the page and its minute alone, so a
+revalidation (If-None-Match) costs no page read.
 """
 
 import hashlib
 import time
+import uuid
 
 from django.core.cache import cache
 from django.db import transaction
@@ -19,7 +23,12 @@ from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 
 VERSION_KEY = "mentors:catalog:version"
-ENTRY_SECONDS = 90
+# The last good page of each page identity lives this long: a page requested at least once a minute is
+# always there to serve while its next minute is rebuilt.
+ENTRY_SECONDS = 180
+LOCK_SECONDS = 5  # a rebuild takes tens of ms; a winner that died stops others rebuilding this long at most
+WAIT_SECONDS = 0.2  # with nothing to serve, how long the others wait for the winner before building themselves
+POLL_SECONDS = 0.02
 
 
 def catalog_version() -> int:
@@ -50,17 +59,69 @@ def invalidate_catalog() -> None:
 
 
 def cached_json(request, *, scope: str, zone: str, build) -> HttpResponse:
-    """Serve ``build()`` (JSON-able data) through the shared cache, with an ETag and 304s."""
+    """Serve ``build()`` (JSON-able data) through the shared cache, with an ETag and 304s.
+
+    One request rebuilds a page whose minute has rolled over; the others are served the page of the
+    previous minute meanwhile (see ``_page_body``).
+    """
     minute = int(timezone.now().timestamp() // 60)
     query = "&".join(sorted(f"{k}={v}" for k, values in request.query_params.lists() for v in values))
-    identity = f"{catalog_version()}:{minute}:{zone}:{scope}:{query}"
-    digest = hashlib.blake2b(identity.encode(), digest_size=16).hexdigest()  # raw query text is no safe cache key
-    key, etag = f"mentors:catalog:{digest}", f'"{digest}"'
-    headers = {"ETag": etag, "Cache-Control": "private, no-cache", "Vary": "Authorization, Cookie"}
-    if etag in request.headers.get("If-None-Match", ""):
+    page = f"{catalog_version()}:{zone}:{scope}:{query}"
+    headers = {"Cache-Control": "private, no-cache", "Vary": "Authorization, Cookie"}
+    if _etag(page, minute) in request.headers.get("If-None-Match", ""):
+        return HttpResponse(status=304, headers={**headers, "ETag": _etag(page, minute)})
+    served_minute, body = _page_body(page, minute, build)
+    headers["ETag"] = _etag(page, served_minute)  # a previous minute's page keeps that minute's ETag
+    if served_minute != minute and headers["ETag"] in request.headers.get("If-None-Match", ""):
         return HttpResponse(status=304, headers=headers)
-    body = cache.get(key)
-    if body is None:
-        body = JSONRenderer().render(build())
-        cache.set(key, body, ENTRY_SECONDS)
     return HttpResponse(body, content_type="application/json", headers=headers)
+
+
+def _etag(page: str, minute: int) -> str:
+    return '"' + hashlib.blake2b(f"{page}:{minute}".encode(), digest_size=16).hexdigest() + '"'
+
+
+def _page_body(page: str, minute: int, build) -> tuple[int, bytes]:
+    """The page's (minute, rendered JSON): this minute's, or the previous one's while another request rebuilds.
+
+    One entry per page holds the last good page with the minute it was built in. The catalogue version
+    is part of the page's identity, so a page of an older version is never served, not even as stale:
+    a version bump means somebody just wrote (booked a slot, changed a price), and serving them the
+    catalogue from before their write would contradict it. Only the minute rollover, where nothing
+    was written and only the clock moved (minimum notice, times passing), is served stale, for as long
+    as one rebuild takes.
+
+    Whoever wins an atomic ``cache.add`` of the page's lock rebuilds; with no page at all yet (a cold
+    start or just after a bump) the others poll for the winner's result for up to ``WAIT_SECONDS``
+    and then build it themselves: nobody blocks for long, and a winner that died (its lock expires
+    after ``LOCK_SECONDS``) holds nobody up for more than that.
+    """
+    digest = hashlib.blake2b(page.encode(), digest_size=16).hexdigest()  # raw query text is no safe cache key
+    key, lock = f"mentors:catalog:page:{digest}", f"mentors:catalog:lock:{digest}"
+    entry = cache.get(key)
+    if entry is not None and entry[0] == minute:
+        return entry
+    deadline = time.monotonic() + WAIT_SECONDS
+    while True:
+        token = uuid.uuid4().hex
+        if cache.add(lock, token, timeout=LOCK_SECONDS):
+            try:
+                return _rebuild(key, minute, build)
+            finally:
+                if cache.get(lock) == token:  # not a later winner's lock, if ours expired meanwhile
+                    cache.delete(lock)
+        if entry is not None:
+            return entry  # the previous minute's page, while the winner rebuilds
+        if time.monotonic() >= deadline:
+            return _rebuild(key, minute, build)  # the last resort: better a duplicate build than a long wait
+        time.sleep(POLL_SECONDS)
+        entry = cache.get(key)
+        if entry is not None and entry[0] == minute:
+            return entry
+        entry = None  # only the page a winner stored this minute ends the wait
+
+
+def _rebuild(key: str, minute: int, build) -> tuple[int, bytes]:
+    entry = (minute, JSONRenderer().render(build()))
+    cache.set(key, entry, ENTRY_SECONDS)
+    return entry
