@@ -65,8 +65,7 @@ def cached_json(request, *, scope: str, zone: str, build) -> HttpResponse:
     previous minute meanwhile (see ``_page_body``).
     """
     minute = int(timezone.now().timestamp() // 60)
-    query = "&".join(sorted(f"{k}={v}" for k, values in request.query_params.lists() for v in values))
-    page = f"{catalog_version()}:{zone}:{scope}:{query}"
+    page = page_identity(request, scope=scope, zone=zone)
     headers = {"Cache-Control": "private, no-cache", "Vary": "Authorization, Cookie"}
     if _etag(page, minute) in request.headers.get("If-None-Match", ""):
         return HttpResponse(status=304, headers={**headers, "ETag": _etag(page, minute)})
@@ -75,6 +74,27 @@ def cached_json(request, *, scope: str, zone: str, build) -> HttpResponse:
     if served_minute != minute and headers["ETag"] in request.headers.get("If-None-Match", ""):
         return HttpResponse(status=304, headers=headers)
     return HttpResponse(body, content_type="application/json", headers=headers)
+
+
+def page_identity(request, *, scope: str, zone: str) -> str:
+    """What makes two requests the same page: catalogue version, zone, scope and query (not the minute)."""
+    query = "&".join(sorted(f"{k}={v}" for k, values in request.query_params.lists() for v in values))
+    return f"{catalog_version()}:{zone}:{scope}:{query}"
+
+
+def page_keys(page: str) -> tuple[str, str]:
+    """The cache keys of a page's entry and of its rebuild lock."""
+    digest = hashlib.blake2b(page.encode(), digest_size=16).hexdigest()  # raw query text is no safe cache key
+    return f"mentors:catalog:page:{digest}", f"mentors:catalog:lock:{digest}"
+
+
+def take_rebuild_lock(lock: str) -> str | None:
+    """The token of the lock if this caller won it (atomic in locmem and Redis), else None.
+
+    It expires by itself, so a request that died while rebuilding holds the others up for a while only.
+    """
+    token = uuid.uuid4().hex
+    return token if cache.add(lock, token, timeout=LOCK_SECONDS) else None
 
 
 def _etag(page: str, minute: int) -> str:
@@ -96,15 +116,14 @@ def _page_body(page: str, minute: int, build) -> tuple[int, bytes]:
     and then build it themselves: nobody blocks for long, and a winner that died (its lock expires
     after ``LOCK_SECONDS``) holds nobody up for more than that.
     """
-    digest = hashlib.blake2b(page.encode(), digest_size=16).hexdigest()  # raw query text is no safe cache key
-    key, lock = f"mentors:catalog:page:{digest}", f"mentors:catalog:lock:{digest}"
+    key, lock = page_keys(page)
     entry = cache.get(key)
-    if entry is not None and entry[0] == minute:
+    if entry is not None and entry[0] >= minute:  # (a later minute: another process's clock is a bit ahead)
         return entry
     deadline = time.monotonic() + WAIT_SECONDS
     while True:
-        token = uuid.uuid4().hex
-        if cache.add(lock, token, timeout=LOCK_SECONDS):
+        token = take_rebuild_lock(lock)
+        if token:
             try:
                 return _rebuild(key, minute, build)
             finally:
@@ -116,7 +135,7 @@ def _page_body(page: str, minute: int, build) -> tuple[int, bytes]:
             return _rebuild(key, minute, build)  # the last resort: better a duplicate build than a long wait
         time.sleep(POLL_SECONDS)
         entry = cache.get(key)
-        if entry is not None and entry[0] == minute:
+        if entry is not None and entry[0] >= minute:
             return entry
         entry = None  # only the page a winner stored this minute ends the wait
 
