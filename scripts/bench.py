@@ -1,23 +1,33 @@
-"""`make bench`: load the hottest public endpoints against a bare DRF view on the same server.
+"""`make bench`: load the hottest public endpoints and compare each with a stock Django + DRF project.
 
 Seeds the data set (idempotent), starts the app as production runs it
-(DEBUG off, gunicorn with 2 worker processes), drives each target with wrk
-(16 connections) and prints req/s, p50/p99 latency, the ratio to the bare
-view and the workers' memory before and after. Then the chat part
-(scripts/bench_chat.py): messages per second over /ws/chat on Daphne against
-a bare Channels relay consumer, with 200 WebSockets.
+(DEBUG off, gunicorn with 2 worker processes) and beside it, with the same
+Python and gunicorn settings, the ceiling: bench/ceiling, a minimal Django +
+DRF project whose APIView returns {"ok": true} (Security and Common middleware
+only; no database, authentication or throttles). Each target, the ceiling
+included, is driven with wrk (16 connections) in BENCH_ROUNDS short rounds; in
+every round the ceiling runs right before each target, so drift on a busy
+machine hits both alike. It prints a Markdown table of the median req/s,
+p50/p99 latency, the ratio to the ceiling's median req/s and the workers'
+memory, then req/s per round. Then the chat part (scripts/bench_chat.py):
+messages per second over /ws/chat on Daphne against a bare Channels relay
+consumer, with 200 WebSockets.
 
 Environment: DATABASE_URL (PostgreSQL, as the target is defined there),
 REDIS_URL (optional; shared cache and channel layer), BENCH_MENTORS (10000),
-BENCH_DURATION seconds per target (30; 300 for the soak), BENCH_SLICES (1;
-e.g. 5 to see latency and memory over time), BENCH_PORT (8765),
-BENCH_SOCKETS (200), BENCH_ONLY (http or chat: one part only).
+BENCH_DURATION seconds per target over all rounds (30; 300 for the soak),
+BENCH_ROUNDS (3; e.g. 5 to see latency and memory over time), BENCH_WARMUP
+seconds per target before measuring (3), BENCH_CONNECTIONS (16), BENCH_PORT
+(8765) and BENCH_CEILING_PORT (BENCH_PORT + 1), BENCH_JSON (a file to write
+the figures to), BENCH_SOCKETS (200), BENCH_ONLY (http or chat: one part only).
 """
 
+import json
 import os
 import re
 import secrets
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -27,11 +37,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
+CEILING_PORT = int(os.environ.get("BENCH_CEILING_PORT", str(PORT + 1)))
 BASE = f"http://127.0.0.1:{PORT}"
+CEILING_BASE = f"http://127.0.0.1:{CEILING_PORT}"
 MENTORS = int(os.environ.get("BENCH_MENTORS", "10000"))
 DURATION = int(os.environ.get("BENCH_DURATION", "30"))
-SLICES = max(1, int(os.environ.get("BENCH_SLICES", "1")))
-CONNECTIONS = 16
+ROUNDS = max(1, int(os.environ.get("BENCH_ROUNDS", "3")))
+WARMUP = int(os.environ.get("BENCH_WARMUP", "3"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+CEILING = "ceiling: stock Django + DRF APIView {ok: true}"
 
 
 def say(text: str) -> None:
@@ -74,6 +88,7 @@ def manage(*args: str, env: dict) -> None:
 def server_env() -> dict:
     return {
         **os.environ,
+        "DJANGO_SETTINGS_MODULE": "mentorhub.settings",  # production settings, even when started from a test
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(48),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -88,17 +103,17 @@ def server_env() -> dict:
     }
 
 
-def wait_until_up(process: subprocess.Popen) -> None:
+def wait_until_up(process: subprocess.Popen, url: str) -> None:
     for _ in range(120):
         if process.poll() is not None:
-            sys.exit("The server exited during start-up.")
+            sys.exit(f"The server for {url} exited during start-up.")
         try:
-            with urllib.request.urlopen(f"{BASE}/health", timeout=2) as response:
+            with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
                     return
         except OSError:
             time.sleep(0.5)
-    sys.exit("The server did not become healthy in 60 seconds.")
+    sys.exit(f"{url} did not answer 200 in 60 seconds.")
 
 
 def worker_pids(parent: int) -> list[int]:
@@ -129,17 +144,20 @@ def to_ms(text: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def load(wrk: str, path: str, seconds: int) -> dict:
+def load(wrk: str, url: str, seconds: int) -> dict:
     output = subprocess.run(
-        [wrk, "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", f"{BASE}{path}"],
+        [wrk, "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", url],
         capture_output=True, text=True, check=True,
     ).stdout
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    # "Socket errors: connect 0, read 2, write 0, timeout 5": requests that got no answer count as errors too.
+    socket_errors = re.search(r"Socket errors:([^\n]+)", output)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
         "p50": to_ms(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1)),
         "p99": to_ms(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1)),
-        "errors": int(non_2xx.group(1)) if non_2xx else 0,
+        "errors": (int(non_2xx.group(1)) if non_2xx else 0)
+        + (sum(map(int, re.findall(r"\d+", socket_errors.group(1)))) if socket_errors else 0),
     }
 
 
@@ -157,6 +175,56 @@ def main() -> None:
         subprocess.run([PYTHON, str(ROOT / "scripts" / "bench_chat.py")], cwd=ROOT, env=env, check=True)
 
 
+def gunicorn(app: str, port: int, *, cwd: Path, env: dict) -> subprocess.Popen:
+    """The one way both servers are started, so the app and the ceiling differ only in the project."""
+    return subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}", "--workers", "2", "--log-level", "warning"],
+        cwd=cwd, env=env,
+    )
+
+
+def stop(server: subprocess.Popen) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=10)
+
+
+def schedule(targets: list[tuple[str, str]], rounds: int) -> list[list[tuple[str, str]]]:
+    """Each round: the ceiling, then a target, for every target, starting one target later each round."""
+    ceiling = targets[0]
+    others = targets[1:]
+    plan = []
+    for number in range(rounds):
+        shift = number % len(others)
+        plan.append([run for target in others[shift:] + others[:shift] for run in (ceiling, target)])
+    return plan
+
+
+def summarise(name: str, runs: list[dict], ceiling_rps: float | None) -> dict:
+    rps = statistics.median(run["rps"] for run in runs)
+    return {
+        "target": name,
+        "rps": rps,
+        "ratio": rps / ceiling_rps if ceiling_rps else 1.0,
+        "p50_ms": statistics.median(run["p50"] for run in runs),
+        "p99_ms": statistics.median(run["p99"] for run in runs),
+        "errors": sum(run["errors"] for run in runs),
+        "rps_per_run": [round(run["rps"], 1) for run in runs],
+    }
+
+
+def markdown(rows: list[dict]) -> str:
+    lines = ["| target | req/s | ratio to ceiling | p50 ms | p99 ms | errors | worker RSS MiB |",
+             "|---|---:|---:|---:|---:|---:|---|"]
+    for row in rows:
+        lines.append(f"| {row['target']} | {row['rps']:.0f} | {row['ratio']:.2f} | {row['p50_ms']:.2f} | "
+                     f"{row['p99_ms']:.2f} | {row['errors']} | {row['rss_before']:.0f} → {row['rss_after']:.0f} |")
+    return "\n".join(lines)
+
+
 def bench_http(env: dict) -> None:
     wrk = ensure_wrk()
     say(f"Preparing the data set ({MENTORS} approved mentors)...")
@@ -166,45 +234,61 @@ def bench_http(env: dict) -> None:
         [PYTHON, "-c", "import django; django.setup(); from mentors.models import MentorProfile; "
          "q = MentorProfile.objects.filter(user__email__endswith='@bench.mentorhub.local').order_by('pk'); "
          "print(q.values_list('pk', flat=True)[q.count() // 2])"],
-        cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "mentorhub.settings"}, capture_output=True, text=True,
-        check=True,
+        cwd=ROOT, env=env, capture_output=True, text=True, check=True,
     ).stdout.strip()
     targets = [
-        ("bare DRF view {ok: true}", "/bench/ok"),
-        ("GET mentors?skill=python&min_price=1000", "/api/v1/mentors?skill=python&min_price=1000"),
-        (f"GET mentors/{detail_id}", f"/api/v1/mentors/{detail_id}"),
+        (CEILING, f"{CEILING_BASE}/hello"),
+        ("app: bare DRF view /bench/ok {ok: true}", f"{BASE}/bench/ok"),
+        ("GET /health", f"{BASE}/health"),
+        ("GET mentors?skill=python&min_price=1000", f"{BASE}/api/v1/mentors?skill=python&min_price=1000"),
+        (f"GET mentors/{detail_id}", f"{BASE}/api/v1/mentors/{detail_id}"),
     ]
-    server = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "mentorhub.wsgi:application", "--bind", f"127.0.0.1:{PORT}", "--workers", "2",
-         "--log-level", "warning"],
-        cwd=ROOT, env=env,
-    )
+    # Nothing of the app's environment reaches the ceiling but the interpreter's own.
+    ceiling_env = {key: value for key, value in os.environ.items() if key in ("PATH", "HOME", "LANG", "TMPDIR")}
+    ceiling_env["DJANGO_SETTINGS_MODULE"] = "ceiling.settings"
+    servers = {
+        BASE: gunicorn("mentorhub.wsgi:application", PORT, cwd=ROOT, env=env),
+        CEILING_BASE: gunicorn("ceiling.wsgi:application", CEILING_PORT, cwd=ROOT / "bench", env=ceiling_env),
+    }
     try:
-        wait_until_up(server)
+        wait_until_up(servers[BASE], f"{BASE}/health")
+        wait_until_up(servers[CEILING_BASE], f"{CEILING_BASE}/hello")
         time.sleep(2)
-        pids = worker_pids(server.pid)
-        for _, path in targets:  # warm every worker's connections and caches
-            load(wrk, path, 3)
-        rows = []
-        for name, path in targets:
-            for index in range(SLICES):
-                before = rss_mib(pids)
-                result = load(wrk, path, max(5, DURATION // SLICES))
-                rows.append((name if SLICES == 1 else f"{name} [{index + 1}/{SLICES}]", result, before, rss_mib(pids)))
-        bare = rows[0][1]["rps"]
-        say("")
-        say(f"{'target':<48} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'vs bare':>8} {'errors':>7} {'RSS MiB':>15}")
-        for name, result, before, after in rows:
-            say(f"{name:<48} {result['rps']:>9.0f} {result['p50']:>8.2f} {result['p99']:>8.2f} "
-                f"{result['rps'] / bare:>8.2f} {result['errors']:>7} {before:>7.0f}->{after:<7.0f}")
-        say(f"\n{MENTORS} mentors, {CONNECTIONS} connections, gunicorn with 2 workers, {DURATION}s per target, "
-            f"{os.cpu_count()} CPUs (wrk shares them).")
+        pids = {base: worker_pids(server.pid) for base, server in servers.items()}
+        if WARMUP:
+            for _, url in targets:  # warm every worker's connections and caches
+                load(wrk, url, WARMUP)
+        rss_before = {base: rss_mib(pids[base]) for base in servers}
+        seconds = max(1, DURATION // ROUNDS)
+        runs = {name: [] for name, _ in targets}
+        rss_per_round = {base: [] for base in servers}
+        for plan in schedule(targets, ROUNDS):
+            for name, url in plan:
+                runs[name].append(load(wrk, url, seconds))
+            for base in servers:
+                rss_per_round[base].append(round(rss_mib(pids[base]), 1))
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        for server in servers.values():
+            stop(server)
+    ceiling = summarise(CEILING, runs[CEILING], None)
+    rows = [ceiling] + [summarise(name, runs[name], ceiling["rps"]) for name, _ in targets[1:]]
+    for row, (_, url) in zip(rows, targets, strict=True):
+        base = CEILING_BASE if url.startswith(CEILING_BASE) else BASE
+        row.update(rss_before=rss_before[base], rss_after=rss_per_round[base][-1], rss_per_round=rss_per_round[base])
+    say("")
+    say(markdown(rows))
+    say(f"\n{MENTORS} mentors, {CONNECTIONS} connections, gunicorn with 2 workers each, {ROUNDS} rounds of "
+        f"{seconds}s per target (the ceiling before each target in every round; medians shown), "
+        f"{os.cpu_count()} CPUs shared with wrk and the other server, load average {os.getloadavg()[0]:.1f}.")
+    say("\nreq/s per run, in order:")
+    for row in rows:
+        say(f"  {row['target']}: {', '.join(f'{rps:.0f}' for rps in row['rps_per_run'])}")
+    say(f"Worker RSS MiB after each round: app {rss_per_round[BASE]}, ceiling {rss_per_round[CEILING_BASE]}")
+    if os.environ.get("BENCH_JSON"):
+        Path(os.environ["BENCH_JSON"]).write_text(json.dumps({
+            "mentors": MENTORS, "connections": CONNECTIONS, "rounds": ROUNDS, "seconds_per_run": seconds,
+            "cpus": os.cpu_count(), "targets": rows,
+        }, indent=2))
 
 
 if __name__ == "__main__":
