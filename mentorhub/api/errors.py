@@ -11,6 +11,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -89,6 +90,12 @@ def exception_handler(exc, context):
             body = error_body(code, summarise(errors), errors)
         else:
             body = error_body(code, str(exc.detail))
+    elif isinstance(exc, (OperationalError, InterfaceError)):
+        # The database is unreachable (or dropped the connection): nothing the client did, and worth a retry.
+        logger.error("Database unavailable in %s: %s", context.get("view").__class__.__name__, exc)
+        code = status.HTTP_503_SERVICE_UNAVAILABLE
+        headers["Retry-After"] = "30"
+        body = error_body(code, "The service is temporarily unavailable. Please try again shortly.")
     else:
         logger.exception("Unhandled error in %s", context.get("view").__class__.__name__)
         code = status.HTTP_500_INTERNAL_SERVER_ERROR
