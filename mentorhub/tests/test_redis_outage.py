@@ -139,3 +139,41 @@ def test_an_unreachable_database_answers_503_in_the_error_shape(api, monkeypatch
         "detail": "The service is temporarily unavailable. Please try again shortly.",
         "status_code": 503, "errors": []}
     assert response["Retry-After"] == "30"
+
+
+@pytest.fixture
+def broker_down(redis_down_later, monkeypatch):
+    """Celery publishes to the (stopped) Redis of ``redis_down_later`` instead of running tasks in-process."""
+    from mentorhub.celery import app
+
+    redis_down_later.stop()
+    # Celery reads the Django-namespaced key first, so both spellings.
+    for key, value in {"task_always_eager": False, "broker_url": f"redis://127.0.0.1:{PORT}/1"}.items():
+        monkeypatch.setitem(app.conf, key, value)
+        monkeypatch.setitem(app.conf, f"CELERY_{key.upper()}", value)
+    monkeypatch.setattr(app, "_pool", None)  # no connection pool to an earlier broker
+    yield
+    if app._pool is not None:
+        app._pool.force_close_all()
+
+
+def test_a_booking_hold_is_saved_and_answered_201_when_its_notice_cannot_be_queued(
+        api, mentee, mentor, broker_down, django_capture_on_commit_callbacks, caplog):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from bookings.models import Booking
+    from mentors.tests.factories import MentorProfileFactory, SlotFactory
+
+    profile = MentorProfileFactory(user=mentor, timezone="UTC", min_notice_minutes=0)
+    start = (timezone.now() + timedelta(days=1)).replace(hour=10, minute=0, second=0, microsecond=0)
+    slot = SlotFactory(mentor=profile, start=start, end=start + timedelta(hours=1), capacity=1)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = api(mentee).post("/api/v1/booking/hold", {"slotId": str(slot.pk)})
+
+    assert response.status_code == 201, response.content
+    assert Booking.objects.filter(mentee=mentee, slot=slot).exists()
+    assert callbacks  # the notice was due after commit...
+    assert any("on_commit" in r.getMessage() and r.levelno == logging.ERROR for r in caplog.records)  # ...and failed
