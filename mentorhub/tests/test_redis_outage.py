@@ -3,6 +3,7 @@
 Each test runs a Redis of its own on port 6390, points the cache at it, and stops it mid-test.
 """
 
+import json
 import logging
 import shutil
 import socket
@@ -177,3 +178,28 @@ def test_a_booking_hold_is_saved_and_answered_201_when_its_notice_cannot_be_queu
     assert Booking.objects.filter(mentee=mentee, slot=slot).exists()
     assert callbacks  # the notice was due after commit...
     assert any("on_commit" in r.getMessage() and r.levelno == logging.ERROR for r in caplog.records)  # ...and failed
+
+
+def test_an_unreachable_database_answers_pages_with_a_plain_503_not_a_traceback(client, monkeypatch):
+    def unreachable(**kwargs):
+        raise OperationalError("could not connect to server")
+
+    monkeypatch.setattr("mentorhub.views.next_open_times", lambda: unreachable())
+    client.raise_request_exception = False
+    response = client.get("/")
+    assert response.status_code == 503
+    assert b"Temporarily unavailable" in response.content and b"Traceback" not in response.content
+    assert response["Retry-After"] == "30"
+
+
+def test_an_unreachable_database_outside_drf_answers_503_in_the_api_error_shape(rf):
+    from mentorhub.views import server_error
+
+    try:  # as Django calls handler500: inside the except block of whatever escaped (a middleware, say)
+        raise OperationalError("could not connect to server")
+    except OperationalError:
+        response = server_error(rf.get("/api/v1/me"))
+    assert response.status_code == 503
+    assert json.loads(response.content) == {
+        "detail": "The service is temporarily unavailable. Please try again shortly.",
+        "status_code": 503, "errors": []}
