@@ -152,7 +152,9 @@ def broker_down(redis_down_later, monkeypatch):
     for key, value in {"task_always_eager": False, "broker_url": f"redis://127.0.0.1:{PORT}/1"}.items():
         monkeypatch.setitem(app.conf, key, value)
         monkeypatch.setitem(app.conf, f"CELERY_{key.upper()}", value)
-    monkeypatch.setattr(app, "_pool", None)  # no connection pool to an earlier broker
+    # No connection or producer pool to an earlier broker (the shared Redis, when REDIS_URL is set).
+    monkeypatch.setattr(app, "_pool", None)
+    monkeypatch.setattr(app.amqp, "_producer_pool", None)
     yield
     if app._pool is not None:
         app._pool.force_close_all()
