@@ -6,7 +6,13 @@ network round trip on hot paths such as rate limiting. This keeps one client
 per pool. ``redis.Redis`` objects are thread-safe over their pool.
 """
 
+import logging
+import threading
+import time
+
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 
 class ReusingRedisCacheClient(RedisCacheClient):
@@ -26,3 +32,151 @@ class ReusingRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+
+
+# --- Redis outages degrade, they do not take requests down (issue 15) ---------------------------------
+#
+# PostgreSQL is the source of truth; Redis holds only what can be recomputed (cached pages, counters).
+# ``SoftRedisCache`` answers a connection failure as a miss or a no-op, so a request goes on without the
+# cache, and logs one warning per interval per process instead of one per request. ``incr`` is the
+# exception: a counter that silently restarted at 1 would switch rate limits off, so it raises
+# ``CacheUnavailable`` and ``count_in_window`` counts in this process instead.
+
+logger = logging.getLogger("mentorhub.cache")
+
+OUTAGE_ERRORS = (RedisConnectionError, RedisTimeoutError)
+WARN_INTERVAL = 60.0  # seconds between two warnings of one process about the same outage
+
+
+def no_retry():
+    """For the client's ``retry`` option: redis-py retries a failed call three times with backoff by
+    default, seconds per call while Redis is down; the soft layer answers instead."""
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    return Retry(NoBackoff(), 0)
+
+
+class CacheUnavailable(ValueError):
+    """The cache could not be reached. A ValueError so code that restarts a missing counter goes on."""
+
+
+class _Warner:
+    def __init__(self, message: str):
+        self.message = message
+        self._last = None
+        self._lock = threading.Lock()
+
+    def __call__(self, exc: BaseException) -> None:
+        now = time.monotonic()
+        with self._lock:
+            if self._last is not None and now - self._last < WARN_INTERVAL:
+                return
+            self._last = now
+        logger.warning(self.message, exc)
+
+
+warn_cache_down = _Warner("Redis cache unreachable, going on without it (%s)")
+warn_counting_locally = _Warner("Redis unreachable, rate limits count per process (%s)")
+
+
+class SoftRedisCache(ReusingRedisCache):
+    """``ReusingRedisCache`` that treats an unreachable Redis as an empty cache.
+
+    ``add`` answers True ("stored, you go first"): a caller that uses it as a lock computes the value
+    itself, which is what bypassing the cache means. ``incr`` raises ``CacheUnavailable`` (see above).
+    """
+
+    def _soft(self, name, default, *args, **kwargs):
+        try:
+            return getattr(super(), name)(*args, **kwargs)
+        except OUTAGE_ERRORS as exc:
+            warn_cache_down(exc)
+            return default
+
+    def get(self, key, default=None, version=None):
+        return self._soft("get", default, key, default, version)
+
+    def get_many(self, keys, version=None):
+        return self._soft("get_many", {}, keys, version)
+
+    def has_key(self, key, version=None):
+        return self._soft("has_key", False, key, version)
+
+    def add(self, key, value, timeout=None, version=None):
+        return self._soft("add", True, key, value, timeout if timeout is not None else self.default_timeout,
+                          version)
+
+    def set(self, key, value, timeout=None, version=None):
+        return self._soft("set", None, key, value, timeout if timeout is not None else self.default_timeout,
+                          version)
+
+    def set_many(self, data, timeout=None, version=None):
+        return self._soft("set_many", [], data, timeout if timeout is not None else self.default_timeout,
+                          version)
+
+    def touch(self, key, timeout=None, version=None):
+        return self._soft("touch", False, key, timeout if timeout is not None else self.default_timeout,
+                          version)
+
+    def delete(self, key, version=None):
+        return self._soft("delete", False, key, version)
+
+    def delete_many(self, keys, version=None):
+        return self._soft("delete_many", None, keys, version)
+
+    def incr(self, key, delta=1, version=None):
+        try:
+            return super().incr(key, delta, version)
+        except OUTAGE_ERRORS as exc:
+            warn_cache_down(exc)
+            raise CacheUnavailable(str(exc)) from exc
+
+
+class _LocalWindows:
+    """Fixed-window counters in this process: the fallback while the shared counters are unreachable."""
+
+    def __init__(self):
+        self._counts: dict[str, tuple[float, int]] = {}
+        self._lock = threading.Lock()
+
+    def incr(self, key: str, timeout: float) -> int:
+        now = time.monotonic()
+        with self._lock:
+            if len(self._counts) > 10_000:  # drop ended windows so a long outage cannot grow this forever
+                self._counts = {k: v for k, v in self._counts.items() if v[0] > now}
+            expires, count = self._counts.get(key, (0.0, 0))
+            if expires <= now:
+                expires, count = now + timeout, 0
+            self._counts[key] = (expires, count + 1)
+            return count + 1
+
+    def clear(self) -> None:
+        with self._lock:
+            self._counts.clear()
+
+
+local_windows = _LocalWindows()
+
+
+def count_in_window(key: str, *, timeout: float) -> int:
+    """Add one to the fixed-window counter ``key`` (the caller puts the window in it) and return it.
+
+    Shared by every process through the cache; while Redis is down, counted per process at the same
+    rate, so a limit still holds (per process) instead of vanishing.
+    """
+    from django.core.cache import cache
+
+    try:
+        try:
+            return cache.incr(key)
+        except CacheUnavailable:
+            raise
+        except ValueError:  # first count of the window (or the key was evicted)
+            return 1 if cache.add(key, 1, timeout=timeout) else cache.incr(key)
+    except CacheUnavailable as exc:
+        warn_counting_locally(exc)
+        return local_windows.incr(key, timeout)
+    except OUTAGE_ERRORS as exc:  # a cache without the soft layer
+        warn_counting_locally(exc)
+        return local_windows.incr(key, timeout)

@@ -157,12 +157,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache, Celery broker, channel layer -------------------------------
 REDIS_URL = env_str("REDIS_URL")
+
 if REDIS_URL:
+    from mentorhub.cache import no_retry
+
     CACHES = {
         "default": {
-            "BACKEND": "mentorhub.cache.ReusingRedisCache",
+            # An unreachable Redis reads as an empty cache (mentorhub/cache.py), and fails fast: short
+            # socket timeouts and no retry, so a down Redis costs a request milliseconds, not seconds.
+            "BACKEND": "mentorhub.cache.SoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "mentorhub"),
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry": no_retry()},
         }
     }
     CHANNEL_LAYERS = {

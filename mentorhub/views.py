@@ -1,8 +1,10 @@
+import sys
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db import InterfaceError, OperationalError
 from django.db.models import Prefetch
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils import timezone
@@ -69,7 +71,18 @@ def page_not_found(request, exception=None):
     return render(request, "errors/404.html", status=404)
 
 
+def _database_unavailable() -> bool:
+    # Django calls handler500 inside its except block, so the exception at hand is still current.
+    return isinstance(sys.exc_info()[1], (OperationalError, InterfaceError))
+
+
 def server_error(request):
+    if _database_unavailable():  # an outage, not a bug: 503 and "try again", in the usual shapes
+        if _is_api(request):
+            return json_error(503, headers={"Retry-After": "30"})
+        response = HttpResponse(loader.get_template("errors/503.html").render(), status=503)
+        response["Retry-After"] = "30"
+        return response
     if _is_api(request):
         return json_error(500)
     # Rendered without context processors: the failure may be in one of them.

@@ -15,7 +15,6 @@ import time
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
@@ -24,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from mentorhub.cache import count_in_window
 from mentorhub.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from messaging import live
 from messaging.models import Conversation, Message, Presence
@@ -57,11 +57,7 @@ def count_send(*, user_id: int) -> None:
     limit = settings.MESSAGES_PER_MINUTE
     window = rate_window()
     key = f"messages:sent:{user_id}:{window}"
-    try:
-        count = cache.incr(key)
-    except ValueError:  # first send of the window (or the key was evicted)
-        count = 1 if cache.add(key, 1, timeout=61) else cache.incr(key)
-    if count > limit:
+    if count_in_window(key, timeout=61) > limit:
         raise RateLimited()
 
 

@@ -11,6 +11,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -22,6 +23,7 @@ from mentorhub.errors import DomainError
 logger = logging.getLogger("mentorhub.api")
 
 NON_FIELD_KEYS = {"non_field_errors", "__all__"}
+DATABASE_UNAVAILABLE = "The service is temporarily unavailable. Please try again shortly."
 
 
 def error_body(status_code: int, detail: str, errors: list[dict] | None = None) -> dict:
@@ -89,6 +91,12 @@ def exception_handler(exc, context):
             body = error_body(code, summarise(errors), errors)
         else:
             body = error_body(code, str(exc.detail))
+    elif isinstance(exc, (OperationalError, InterfaceError)):
+        # The database is unreachable (or dropped the connection): nothing the client did, and worth a retry.
+        logger.error("Database unavailable in %s: %s", context.get("view").__class__.__name__, exc)
+        code = status.HTTP_503_SERVICE_UNAVAILABLE
+        headers["Retry-After"] = "30"
+        body = error_body(code, DATABASE_UNAVAILABLE)
     else:
         logger.exception("Unhandled error in %s", context.get("view").__class__.__name__)
         code = status.HTTP_500_INTERNAL_SERVER_ERROR
@@ -103,8 +111,9 @@ _DEFAULT_DETAILS = {
     403: "You do not have permission to perform this action.",
     404: "Not found.",
     500: "Internal server error. The problem has been logged.",
+    503: DATABASE_UNAVAILABLE,
 }
 
 
-def json_error(status_code: int) -> JsonResponse:
-    return JsonResponse(error_body(status_code, _DEFAULT_DETAILS[status_code]), status=status_code)
+def json_error(status_code: int, headers: dict | None = None) -> JsonResponse:
+    return JsonResponse(error_body(status_code, _DEFAULT_DETAILS[status_code]), status=status_code, headers=headers)

@@ -5,18 +5,19 @@ Fixed-window counters: one atomic INCR per request in the shared cache (Redis
 when ``REDIS_URL`` is set), so every web process counts together and the cost
 does not grow with the rate. (DRF's stock throttles keep a list of every
 request time in the window and rewrite it on each request: slow at premium
-rates, and racy across processes.) Rates are read from
+rates, and racy across processes.) While Redis is down they count per process at
+the same rates (``mentorhub.cache.count_in_window``): degraded, never off. Rates are read from
 ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`` on each request, so deployments
 and tests can tune them.
 """
 
 import time
 
-from django.core.cache import cache
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
 from mentorhub.addresses import client_ip
+from mentorhub.cache import count_in_window
 
 _parse_rate = SimpleRateThrottle.parse_rate
 
@@ -45,11 +46,7 @@ class _WindowThrottle(BaseThrottle):
         window = int(now // duration)
         self.retry_after = duration - (now - window * duration)
         key = f"throttle:{scope}:{self.ident_for(request)}:{window}"
-        try:
-            count = cache.incr(key)
-        except ValueError:  # first request of the window (or the key was evicted)
-            count = 1 if cache.add(key, 1, timeout=duration + 1) else cache.incr(key)
-        return count <= limit
+        return count_in_window(key, timeout=duration + 1) <= limit
 
     def wait(self):
         return self.retry_after
