@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 
 from bookings import services
 from bookings.models import Booking, BookingEvent
+from mentorhub.admin_readonly import ReadOnlyAdmin, ReadOnlyInline
 from mentorhub.errors import DomainError
 from mentors.models import MentorProfile
 from notifications.models import Reminder
@@ -22,20 +23,6 @@ from payments import services as payment_services
 from payments.models import Payment
 from sessions_app import services as session_services
 from sessions_app.models import Attendance, Meeting
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class BookingEventInline(ReadOnlyInline):
@@ -110,7 +97,7 @@ def _action_form_page(model_admin, request, queryset, *, form, action: str, titl
 
 
 @admin.register(Booking)
-class BookingAdmin(admin.ModelAdmin):
+class BookingAdmin(ReadOnlyAdmin):  # made by the product, changed by the actions below
     list_display = ("id", "slot_start", "mentee", "mentor", "status", "payment_status", "price", "currency",
                     "created_at")
     list_display_links = ("id", "slot_start")
@@ -135,17 +122,6 @@ class BookingAdmin(admin.ModelAdmin):
     inlines = [BookingEventInline, PaymentInline, ReminderInline]
     actions = ["cancel_by_policy", "cancel_with_full_refund", "refund_part", "mark_no_show", "reschedule"]
     change_form_template = "admin/bookings/booking/change_form.html"
-
-    # --- No hand edits: bookings are made by the product and changed by the actions below ---------
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("mentee", "slot__mentor__user", "service",

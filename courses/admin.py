@@ -5,20 +5,12 @@ from django.contrib import admin, messages
 
 from courses import services
 from courses.models import Course, CourseReview, Enrollment, Lesson
+from mentorhub import admin_readonly as readonly
 from mentorhub.errors import DomainError
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(readonly.ReadOnlyAdmin):
     """Every change goes through an action (a service); the rows themselves are not edited by hand."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def _run(self, request, queryset, action, done: str):
         for obj in queryset:

@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.shortcuts import render
 
+from mentorhub.admin_readonly import ReadOnlyAdmin
 from mentorhub.admin_reason import ask_reason_then, run_for_each
 from mentorhub.errors import DomainError
 from mentors import services
@@ -117,7 +118,7 @@ class SlotMentorFilter(admin.SimpleListFilter):
 
 
 @admin.register(Slot)
-class SlotAdmin(admin.ModelAdmin):
+class SlotAdmin(ReadOnlyAdmin):
     """Slots are looked at here, not edited.
 
     Every change to a slot touches the bookings in it (seats taken must equal its live bookings; moving it
@@ -142,15 +143,6 @@ class SlotAdmin(admin.ModelAdmin):
     @admin.display(description="live bookings", ordering="live_bookings")
     def live_bookings(self, obj):
         return obj.live_bookings
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(DateOverride)

@@ -2,20 +2,10 @@
 
 from django.contrib import admin
 
+from mentorhub.admin_readonly import ReadOnlyAdmin
 from messaging.models import Conversation, Message
 
 PARTICIPANT_SEARCH = ("user_low__email", "user_low__full_name", "user_high__email", "user_high__full_name")
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class MessageInline(admin.TabularInline):

@@ -2,19 +2,8 @@
 
 from django.contrib import admin
 
+from mentorhub.admin_readonly import ReadOnlyAdmin
 from notifications.models import Notification, Reminder
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    # The record of what was sent: editing it would re-send, suppress or rewrite notices.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class Unread(admin.SimpleListFilter):

@@ -3,26 +3,19 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.template.response import TemplateResponse
 
+from mentorhub.admin_readonly import ReadOnlyAdmin, ReadOnlyInline
 from mentorhub.errors import DomainError
 from payments import services
 from payments.models import Payment, PaymentEvent
 
 
-class PaymentEventInline(admin.TabularInline):
+class PaymentEventInline(ReadOnlyInline):
     """The payment's history: provider events (replays and mismatches included) and staff refunds."""
 
     model = PaymentEvent
     verbose_name_plural = "history (provider events and staff refunds)"
-    extra = 0
     fields = ("received_at", "type", "event_id", "outcome")
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class NeedsAttention(admin.SimpleListFilter):
@@ -48,7 +41,7 @@ class RefundForm(forms.Form):
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(ReadOnlyAdmin):
     list_display = ("id", "provider_intent_id", "payer", "booking", "amount", "refunded_amount", "currency", "status",
                     "provider", "flagged", "created_at")
     list_filter = (NeedsAttention, "status", "provider", "currency")
@@ -60,15 +53,6 @@ class PaymentAdmin(admin.ModelAdmin):
     exclude = ("client_secret",)  # a checkout credential, of no use to staff
     inlines = [PaymentEventInline]
     actions = ["refund_in_full", "refund"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("payer", "booking", "enrollment")
@@ -103,18 +87,10 @@ class PaymentAdmin(admin.ModelAdmin):
 
 
 @admin.register(PaymentEvent)
-class PaymentEventAdmin(admin.ModelAdmin):
+class PaymentEventAdmin(ReadOnlyAdmin):
     list_display = ("event_id", "type", "provider", "payment", "outcome", "received_at")
     list_filter = ("type", "provider")
     search_fields = ("event_id",)
     list_select_related = ("payment",)
     readonly_fields = [f.name for f in PaymentEvent._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from messaging.admin import ReadOnlyAdmin
+from mentorhub.admin_readonly import ReadOnlyAdmin
 from sessions_app.models import SessionMessage
 
 
