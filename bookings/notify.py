@@ -7,12 +7,12 @@ sides a calendar invite (``invite.ics``: METHOD REQUEST, or CANCEL) so their cal
 import logging
 
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
 from bookings.calendar import booking_ics
 from bookings.models import Booking
+from mentorhub.queue import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -34,9 +34,7 @@ WORDS = {
 def booking_changed_on_commit(booking_id: int, from_status: str, to_status: str) -> None:
     from bookings.tasks import notify_booking_changed
 
-    # robust: the change is saved by now; a broker that is down (or an in-process task that fails) is logged,
-    # never answered to the user as a failure of the change itself.
-    transaction.on_commit(lambda: notify_booking_changed.delay(booking_id, from_status, to_status), robust=True)
+    enqueue_on_commit(notify_booking_changed, booking_id, from_status, to_status)
 
 
 def booking_changed(booking: Booking, from_status: str, to_status: str) -> None:

@@ -2,9 +2,8 @@
 
 import logging
 
-from django.db import transaction
-
 from courses.models import Enrollment
+from mentorhub.queue import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -22,8 +21,7 @@ STILL = {"active": Enrollment.Status.ACTIVE, "completed": Enrollment.Status.ACTI
 def enrollment_changed_on_commit(enrollment_id: int, event: str) -> None:
     from courses.tasks import notify_enrollment_changed
 
-    # robust: the change is saved by now; a broker that is down is logged, never a failure of the change.
-    transaction.on_commit(lambda: notify_enrollment_changed.delay(enrollment_id, event), robust=True)
+    enqueue_on_commit(notify_enrollment_changed, enrollment_id, event)
 
 
 def enrollment_changed(enrollment: Enrollment, event: str) -> None:

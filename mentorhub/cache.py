@@ -10,6 +10,7 @@ import logging
 import threading
 import time
 
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -61,9 +62,12 @@ class CacheUnavailable(ValueError):
     """The cache could not be reached. A ValueError so code that restarts a missing counter goes on."""
 
 
-class _Warner:
-    def __init__(self, message: str):
+class Warner:
+    """Logs ``message`` at most once per ``WARN_INTERVAL``: one line per outage per process, not per request."""
+
+    def __init__(self, message: str, log: logging.Logger = logger):
         self.message = message
+        self.log = log
         self._last = None
         self._lock = threading.Lock()
 
@@ -73,11 +77,18 @@ class _Warner:
             if self._last is not None and now - self._last < WARN_INTERVAL:
                 return
             self._last = now
-        logger.warning(self.message, exc)
+        self.log.warning(self.message, exc)
 
 
-warn_cache_down = _Warner("Redis cache unreachable, going on without it (%s)")
-warn_counting_locally = _Warner("Redis unreachable, rate limits count per process (%s)")
+warn_cache_down = Warner("Redis cache unreachable, going on without it (%s)")
+warn_counting_locally = Warner("Redis unreachable, rate limits count per process (%s)")
+
+
+# Keys whose values are limits rather than copies: allauth's login, signup and password-reset limits
+# (``allauth:rl:<action>:...``) keep their history lists in the cache, so an empty cache would switch
+# them off. While Redis is down these keys live in this process's memory instead.
+LOCAL_FALLBACK_PREFIXES = ("allauth:rl:",)
+local_fallback = LocMemCache("mentorhub-outage-fallback", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
 
 
 class SoftRedisCache(ReusingRedisCache):
@@ -85,12 +96,16 @@ class SoftRedisCache(ReusingRedisCache):
 
     ``add`` answers True ("stored, you go first"): a caller that uses it as a lock computes the value
     itself, which is what bypassing the cache means. ``incr`` raises ``CacheUnavailable`` (see above).
+    Keys under ``LOCAL_FALLBACK_PREFIXES`` are kept per process meanwhile, like ``count_in_window``'s.
     """
 
-    def _soft(self, name, default, *args, **kwargs):
+    def _soft(self, name, default, key, *args, **kwargs):
         try:
-            return getattr(super(), name)(*args, **kwargs)
+            return getattr(super(), name)(key, *args, **kwargs)
         except OUTAGE_ERRORS as exc:
+            if isinstance(key, str) and key.startswith(LOCAL_FALLBACK_PREFIXES):
+                warn_counting_locally(exc)
+                return getattr(local_fallback, name)(key, *args, **kwargs)
             warn_cache_down(exc)
             return default
 

@@ -193,6 +193,9 @@ if not REDIS_URL:
         "control_folder": str(VAR_DIR / "celery" / "control"),
     }
 CELERY_RESULT_BACKEND = REDIS_URL or None
+# While a publish has just failed, tasks run in the committing process for this long before the broker is
+# asked again (mentorhub/queue.py).
+BROKER_RETRY_SECONDS = env_int("BROKER_RETRY_SECONDS", 30)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -11,6 +11,7 @@ from django.utils.text import slugify
 
 from accounts.models import User
 from mentorhub.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from mentorhub.queue import enqueue_on_commit
 from mentors import tasks
 from mentors.availability import AvailabilityError, parse_weekly
 from mentors.models import (
@@ -67,9 +68,7 @@ def _replace_weekly_rules(profile: MentorProfile, weekly) -> None:
 
 
 def _tell_applicant_on_commit(profile_id: int) -> None:
-    # robust: staff's decision is saved by then; a mail server (or broker) that is down is logged, not a 500.
-    # A lambda, not a partial: Django names a failing robust callback by its __qualname__.
-    transaction.on_commit(lambda: tasks.send_application_decision.delay(profile_id), robust=True)
+    enqueue_on_commit(tasks.send_application_decision, profile_id)
 
 
 @transaction.atomic

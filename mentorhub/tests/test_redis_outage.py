@@ -66,6 +66,7 @@ def redis_down_later(settings, request):
     for warner in (mentorhub_cache.warn_cache_down, mentorhub_cache.warn_counting_locally):
         warner._last = None
     mentorhub_cache.local_windows.clear()
+    mentorhub_cache.local_fallback.clear()
     return server
 
 
@@ -145,9 +146,14 @@ def test_an_unreachable_database_answers_503_in_the_error_shape(api, monkeypatch
 @pytest.fixture
 def broker_down(redis_down_later, monkeypatch):
     """Celery publishes to the (stopped) Redis of ``redis_down_later`` instead of running tasks in-process."""
+    from kombu import pools
+
+    from mentorhub import queue
     from mentorhub.celery import app
 
     redis_down_later.stop()
+    queue.breaker.reset()
+    queue.warn_broker_down._last = None
     # Celery reads the Django-namespaced key first, so both spellings.
     for key, value in {"task_always_eager": False, "broker_url": f"redis://127.0.0.1:{PORT}/1"}.items():
         monkeypatch.setitem(app.conf, key, value)
@@ -156,30 +162,77 @@ def broker_down(redis_down_later, monkeypatch):
     monkeypatch.setattr(app, "_pool", None)
     monkeypatch.setattr(app.amqp, "_producer_pool", None)
     yield
-    if app._pool is not None:
-        app._pool.force_close_all()
+    queue.breaker.reset()
+    # kombu keeps connection and producer pools per broker address in registries of its own: close and
+    # drop those of this Redis, so no later test is handed a closed pool.
+    for registry in (pools.producers, pools.connections):
+        for key, pool in list(registry.items()):
+            if getattr(pool, "connections", pool).connection.port == PORT:  # a producer pool has .connections
+                registry.pop(key).force_close_all()
 
 
-def test_a_booking_hold_is_saved_and_answered_201_when_its_notice_cannot_be_queued(
-        api, mentee, mentor, broker_down, django_capture_on_commit_callbacks, caplog):
+def _hold(api, mentee, capacity=1):
     from datetime import timedelta
 
     from django.utils import timezone
 
-    from bookings.models import Booking
     from mentors.tests.factories import MentorProfileFactory, SlotFactory
 
-    profile = MentorProfileFactory(user=mentor, timezone="UTC", min_notice_minutes=0)
+    profile = MentorProfileFactory(timezone="UTC", min_notice_minutes=0)
     start = (timezone.now() + timedelta(days=1)).replace(hour=10, minute=0, second=0, microsecond=0)
-    slot = SlotFactory(mentor=profile, start=start, end=start + timedelta(hours=1), capacity=1)
+    slot = SlotFactory(mentor=profile, start=start, end=start + timedelta(hours=1), capacity=capacity)
+    return slot, api(mentee).post("/api/v1/booking/hold", {"slotId": str(slot.pk)})
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = api(mentee).post("/api/v1/booking/hold", {"slotId": str(slot.pk)})
+
+def test_a_hold_whose_notice_cannot_be_queued_is_saved_and_its_notice_still_delivered(
+        api, mentee, broker_down, django_capture_on_commit_callbacks, caplog):
+    from bookings.models import Booking
+    from notifications.models import Notification
+
+    caplog.set_level(logging.WARNING, logger="mentorhub.queue")
+    with django_capture_on_commit_callbacks(execute=True):
+        slot, response = _hold(api, mentee)
 
     assert response.status_code == 201, response.content
     assert Booking.objects.filter(mentee=mentee, slot=slot).exists()
-    assert callbacks  # the notice was due after commit...
-    assert any("on_commit" in r.getMessage() and r.levelno == logging.ERROR for r in caplog.records)  # ...and failed
+    # The task ran in this process instead: both sides have their notice, nothing failed after commit.
+    assert Notification.objects.filter(user=mentee).exists()
+    assert Notification.objects.filter(user=slot.mentor.user).exists()
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], [r.getMessage() for r in caplog.records]
+    assert [r.name for r in caplog.records if "broker unreachable" in r.getMessage()] == ["mentorhub.queue"]
+
+
+def test_after_a_failed_publish_the_broker_is_not_asked_again_until_the_retry_interval_ends(
+        api, mentee, other_user, broker_down, django_capture_on_commit_callbacks, monkeypatch, settings):
+    from bookings.tasks import notify_booking_changed
+    from mentorhub import queue
+
+    asked = []
+    publish = notify_booking_changed.apply_async
+    monkeypatch.setattr(notify_booking_changed, "apply_async", lambda *a, **kw: asked.append(1) or publish(*a, **kw))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _hold(api, mentee)[1].status_code == 201
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _hold(api, other_user)[1].status_code == 201
+    assert len(asked) == 1  # the second notice went straight to this process: no second wait on the broker
+
+    later = time.monotonic() + settings.BROKER_RETRY_SECONDS + 1
+    monkeypatch.setattr(queue.time, "monotonic", lambda: later)
+    assert not queue.breaker.is_open  # the next task asks the broker again
+
+
+def test_failed_logins_are_still_limited_per_process_while_redis_is_down(client, mentee, redis_down_later, settings):
+    from accounts.tests.factories import TEST_PASSWORD
+
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login_failed": "3/5m/key"}
+    redis_down_later.stop()
+    for _ in range(3):
+        assert b"Too many failed login attempts" not in client.post(
+            "/accounts/login/", {"login": mentee.email, "password": "wrong"}).content
+    locked = client.post("/accounts/login/", {"login": mentee.email, "password": TEST_PASSWORD})
+    assert b"Too many failed login attempts" in locked.content
+    assert mentorhub_cache.local_fallback._cache  # counted in this process, as the warning says
 
 
 def test_an_unreachable_database_answers_pages_with_a_plain_503_not_a_traceback(client, monkeypatch):
