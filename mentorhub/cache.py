@@ -7,6 +7,7 @@ per pool. ``redis.Redis`` objects are thread-safe over their pool.
 """
 
 import logging
+import math
 import threading
 import time
 
@@ -140,6 +141,22 @@ class SoftRedisCache(ReusingRedisCache):
     def delete_many(self, keys, version=None):
         return self._soft("delete_many", None, keys, version)
 
+    def count_in_window(self, key: str, *, timeout: float) -> int:
+        """Start the window's counter at 0 if new (with its expiry), add one, return it: one round trip.
+
+        Django's ``incr`` costs two (EXISTS, then INCRBY) and ``add`` a third on a window's first count;
+        this is on every API request (the throttles), so both commands go in one pipeline.
+        """
+        made = self.make_and_validate_key(key)
+        try:
+            with self._cache.get_client(made, write=True).pipeline(transaction=False) as pipe:
+                pipe.set(made, 0, ex=max(1, math.ceil(timeout)), nx=True)
+                pipe.incr(made)
+                return pipe.execute()[1]
+        except OUTAGE_ERRORS as exc:
+            warn_cache_down(exc)
+            raise CacheUnavailable(str(exc)) from exc
+
     def incr(self, key, delta=1, version=None):
         try:
             return super().incr(key, delta, version)
@@ -180,9 +197,12 @@ def count_in_window(key: str, *, timeout: float) -> int:
     Shared by every process through the cache; while Redis is down, counted per process at the same
     rate, so a limit still holds (per process) instead of vanishing.
     """
-    from django.core.cache import cache
+    from django.core.cache import caches
 
+    cache = caches["default"]  # the backend itself, not django.core.cache.cache's proxy, for isinstance
     try:
+        if isinstance(cache, SoftRedisCache):
+            return cache.count_in_window(key, timeout=timeout)
         try:
             return cache.incr(key)
         except CacheUnavailable:

@@ -3,6 +3,8 @@ import time
 import pytest
 from freezegun import freeze_time
 
+from mentorhub.testing import requires_redis
+
 # Windows are aligned to the clock; start each test at a window's start so none straddles two.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("window_start")]
 
@@ -83,3 +85,26 @@ def test_a_window_is_one_integer_counter_however_high_the_rate(api, mentee, rate
             api(mentee).get("/api/v1/users/me")
         window = int(time.time() // 3600)
     assert cache.get(f"throttle:user:{mentee.pk}:{window}") == 50
+
+
+@requires_redis
+def test_counting_a_request_on_redis_is_one_round_trip_and_the_counter_ends_with_its_window(api, rates,
+                                                                                            monkeypatch):
+    from django.core.cache import cache
+    from redis.connection import Connection
+
+    rates(anon="1000/minute")
+    trips = []
+    send = Connection.send_packed_command
+    monkeypatch.setattr(Connection, "send_packed_command",
+                        lambda self, *a, **kw: trips.append(repr(a)) or send(self, *a, **kw))
+
+    for expected in (1, 2):
+        trips.clear()
+        assert api().get("/api/v1/courses").status_code == 200
+        # SET NX EX and INCR in one pipeline; Django's incr would be EXISTS, then INCRBY (then SET NX).
+        assert len([trip for trip in trips if "throttle:anon" in trip]) == 1
+        key = f"throttle:anon:127.0.0.1:{int(time.time() // 60)}"
+        assert cache.get(key) == expected
+    ttl = cache._cache.get_client(write=True).ttl(cache.make_key(key))
+    assert 0 < ttl <= 61
