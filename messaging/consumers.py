@@ -32,8 +32,8 @@ from django.conf import settings
 
 from mentorhub.api.errors import error_body
 from mentorhub.errors import DomainError, InvalidInput
-from messaging import services
-from messaging.frames import HANDLERS, frame_int, register_frame
+from messaging import frames, services
+from messaging.frames import frame_int
 from messaging.live import chat_group
 from messaging.presence import PONG, PresenceMixin
 
@@ -66,9 +66,12 @@ def _error(status: int, detail: str, *, field: str | None = None, echo: dict | N
     return {"type": "error", **(echo or {}), **error_body(status, detail, errors)}
 
 
-register_frame("message", _send_message)
-register_frame("read", _read)
-register_frame("typing", _typing)
+# messaging's own frames; apps above it add theirs to messaging.frames.HANDLERS (sessions_app: session_message).
+HANDLERS = {"message": _send_message, "read": _read, "typing": _typing}
+
+
+def _handlers() -> dict:
+    return {**HANDLERS, **{kind: handler for kind, handler in frames.HANDLERS.items() if kind not in HANDLERS}}
 
 
 class ChatConsumer(PresenceMixin, AsyncJsonWebsocketConsumer):
@@ -111,9 +114,10 @@ class ChatConsumer(PresenceMixin, AsyncJsonWebsocketConsumer):
         echo = {"client_id": client_id} if isinstance(client_id, (str, int)) and len(str(client_id)) <= 100 else {}
         if frame.get("type") == "ping":
             return {**PONG, **echo}
-        handler = HANDLERS.get(frame.get("type")) if isinstance(frame.get("type"), str) else None
+        handlers = _handlers()
+        handler = handlers.get(frame.get("type")) if isinstance(frame.get("type"), str) else None
         if handler is None:
-            return _error(400, f"Unknown type; use one of {', '.join([*HANDLERS, 'ping'])}.", field="type",
+            return _error(400, f"Unknown type; use one of {', '.join([*handlers, 'ping'])}.", field="type",
                           echo=echo)
         try:
             answer = await database_sync_to_async(handler)(self.user, frame, self.channel_name)

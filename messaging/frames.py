@@ -1,7 +1,7 @@
 """The frame types ``/ws/chat`` answers, and the one rule for reading an id out of a frame.
 
-messaging's own frames (message, read, typing) are in messaging/consumers.py. An app above messaging
-that speaks over the same socket registers its frame type here in its ``AppConfig.ready()``
+messaging's own frames (message, read, typing) are in messaging/consumers.py and come first. An app
+above messaging that speaks over the same socket registers its frame type here in its ``AppConfig.ready()``
 (sessions_app: ``session_message``, the session chat), so messaging never imports it. A handler takes
 ``(user, frame, origin)`` and returns the ack to send back (or None); it raises ``DomainError`` to refuse.
 """

@@ -252,3 +252,11 @@ def test_a_reminders_text_part_is_plain_text_and_links_to_site_url(
     assert f"{settings.SITE_URL}/bookings/{booking.pk}/" in to_mentee.body
     html = to_mentee.alternatives[0][0]
     assert "&lt;i&gt;Kotlin&lt;/i&gt; &amp; coroutines" in html
+
+
+def test_the_reminder_sweep_keeps_the_task_name_the_beat_schedule_and_workers_know(settings):
+    from mentorhub.celery import app
+
+    assert send_reminders.name == "notifications.tasks.send_reminders"
+    assert settings.CELERY_BEAT_SCHEDULE["send-reminders"]["task"] == send_reminders.name
+    assert app.tasks[send_reminders.name].run.__module__ == "bookings.tasks"
