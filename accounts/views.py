@@ -37,3 +37,25 @@ def use_timezone(request):
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         back = "profile"
     return redirect(back)
+
+
+@login_required
+@require_POST
+def sms_preference(request):
+    """The notification centre's switch for SMS reminders (they also need a phone number on the profile);
+    back to the centre's tab it was posted from."""
+    wanted = request.POST.get("sms_opt_in") == "on"
+    if wanted and not request.user.phone:
+        messages.error(request, "Add a phone number to your profile first.")
+    else:
+        try:
+            services.user_update_profile(user=request.user, sms_opt_in=wanted)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "SMS reminders are on." if wanted else "SMS reminders are off.")
+    # Only a known tab is a return target: a free-form "next" would be an open redirect.
+    response = redirect("notifications:index")
+    if request.POST.get("tab") == "unread":
+        response["Location"] += "?tab=unread"
+    return response

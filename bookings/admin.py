@@ -11,18 +11,14 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 
-from bookings import services
+from bookings import ports, services
 from bookings.models import Booking, BookingEvent
 from mentorhub.admin_readonly import ReadOnlyAdmin, ReadOnlyInline
+from mentorhub.dates import local_time_text, user_zone
 from mentorhub.errors import DomainError
 from mentors.models import MentorProfile
 from notifications.models import Reminder
-from payments import services as payment_services
-from payments.models import Payment
-from sessions_app import services as session_services
-from sessions_app.models import Attendance, Meeting
 
 
 class BookingEventInline(ReadOnlyInline):
@@ -33,14 +29,6 @@ class BookingEventInline(ReadOnlyInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
-
-
-class PaymentInline(ReadOnlyInline):
-    model = Payment
-    fields = ("created_at", "amount", "refunded_amount", "currency", "status", "provider", "provider_intent_id",
-              "flagged")
-    readonly_fields = fields
-    show_change_link = True  # the payment's own page has its provider events and the refund action
 
 
 class ReminderInline(ReadOnlyInline):
@@ -119,9 +107,13 @@ class BookingAdmin(ReadOnlyAdmin):  # made by the product, changed by the action
         ("Calendar", {"fields": ("ical_uid", "ical_sequence", "created_at", "updated_at")}),
     ]
     readonly_fields = [f.name for f in Booking._meta.fields] + ["mentor", "slot_start", "meeting"]
-    inlines = [BookingEventInline, PaymentInline, ReminderInline]
+    # The payments inline comes from payments (bookings.ports), between the history and the reminders.
+    inlines = [BookingEventInline, ReminderInline]
     actions = ["cancel_by_policy", "cancel_with_full_refund", "refund_part", "mark_no_show", "reschedule"]
     change_form_template = "admin/bookings/booking/change_form.html"
+
+    def get_inlines(self, request, obj):
+        return [BookingEventInline, *ports.money().admin_inlines(), ReminderInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("mentee", "slot__mentor__user", "service",
@@ -154,7 +146,7 @@ class BookingAdmin(ReadOnlyAdmin):  # made by the product, changed by the action
     @admin.display(description="start", ordering="slot__start")
     def slot_start(self, obj):
         # In the viewer's zone (the middleware activates the staff member's own), saying which zone it is.
-        return session_services.local_time_text(obj.slot.start, timezone.get_current_timezone())
+        return local_time_text(obj.slot.start, timezone.get_current_timezone())
 
     @admin.display(description="mentor", ordering="slot__mentor__user__full_name")
     def mentor(self, obj):
@@ -162,15 +154,7 @@ class BookingAdmin(ReadOnlyAdmin):  # made by the product, changed by the action
 
     @admin.display(description="meeting")
     def meeting(self, obj):
-        meeting = Meeting.objects.filter(slot_id=obj.slot_id).first()
-        if meeting is None:
-            return "No room opened yet."
-        joined = Attendance.objects.filter(meeting=meeting).select_related("user").order_by("first_joined_at")
-        people = format_html_join(", ", "{} ({}× from {} UTC)",
-                                  ((a.user, a.joins, f"{a.first_joined_at:%Y-%m-%d %H:%M}") for a in joined))
-        done = f"completed {meeting.completed_at:%Y-%m-%d %H:%M} UTC" if meeting.completed_at else "not completed"
-        return format_html("{} room {}, {}; joined: {}", meeting.provider, meeting.room_name, done,
-                           people or "nobody")
+        return ports.sessions().meeting_text(obj)  # the room is sessions_app's
 
     # --- Actions: each one booking at a time, through the services; a refusal is a message ----------
 
@@ -210,12 +194,7 @@ class BookingAdmin(ReadOnlyAdmin):  # made by the product, changed by the action
         amount, reason = form.cleaned_data["amount"], form.cleaned_data["reason"]
 
         def refund(booking):
-            payment = (Payment.objects.filter(booking=booking, status__in=payment_services.KEPT)
-                       .order_by("-created_at", "-id").first())
-            if payment is None:
-                raise DomainError("It keeps no payment to refund.")
-            payment_services.payment_refund_by_staff(payment_id=payment.pk, staff=request.user, amount=amount,
-                                                     reason=reason)
+            ports.money().refund_part_by_staff(booking=booking, staff=request.user, amount=amount, reason=reason)
 
         self._each(request, queryset, refund, lambda b: f"refunded {amount} {b.currency}.")
         return None
@@ -223,7 +202,7 @@ class BookingAdmin(ReadOnlyAdmin):  # made by the product, changed by the action
     @admin.action(description="Mark as a no-show (the mentee did not come)")
     def mark_no_show(self, request, queryset):
         self._each(request, queryset,
-                   lambda b: session_services.session_no_show(booking_id=b.pk, user=request.user),
+                   lambda b: ports.sessions().no_show(booking_id=b.pk, user=request.user),
                    lambda b: "marked a no-show.")
 
     @admin.action(description="Reschedule (asks a new start)…")
@@ -231,7 +210,7 @@ class BookingAdmin(ReadOnlyAdmin):  # made by the product, changed by the action
         if queryset.count() != 1:
             self.message_user(request, "Pick exactly one booking to reschedule.", messages.ERROR)
             return None
-        zone = session_services.user_zone(request.user)
+        zone = user_zone(request.user)
         form = RescheduleForm(request.POST if "apply" in request.POST else None, zone=zone)
         if not form.is_valid():
             return _action_form_page(
@@ -241,5 +220,5 @@ class BookingAdmin(ReadOnlyAdmin):  # made by the product, changed by the action
         start = form.cleaned_data["start"]
         self._each(request, queryset,
                    lambda b: services.booking_reschedule(booking_id=b.pk, actor=request.user, start=start),
-                   lambda b: f"moved to {session_services.local_time_text(start, zone)}.")
+                   lambda b: f"moved to {local_time_text(start, zone)}.")
         return None

@@ -173,3 +173,9 @@ def booking_statistics(queryset: QuerySet[Booking]) -> dict:
     return {"total_sessions": counts["total"], "completed_sessions": counts["completed"],
             "upcoming_sessions": counts["upcoming"], "cancelled_sessions": counts["cancelled"],
             "total_hours": round(hours, 2), "favorite_session_types": sorted(uses, key=lambda k: (-uses[k], k))}
+
+
+def booking_between(sender: User, recipient: User) -> bool:
+    """Messaging's contact rule (registered in BookingsConfig.ready): a booking joins the two, either way round."""
+    booked = (Q(mentee=recipient, slot__mentor__user=sender) | Q(mentee=sender, slot__mentor__user=recipient))
+    return Booking.objects.filter(booked).exists()

@@ -16,7 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
-from bookings import notify
+from bookings import notify, ports
 from bookings.models import Booking, BookingEvent
 from mentorhub import realtime
 from mentorhub.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -366,9 +366,7 @@ def booking_decline(*, booking_id: int, actor: User, reason: str = "") -> Bookin
 
 
 def _refund_in_full(booking: Booking, *, reason: str) -> None:
-    from payments.services import refund_booking_in_full
-
-    refund_booking_in_full(booking=booking, reason=reason)
+    ports.money().refund_in_full(booking=booking, reason=reason)
 
 
 @transaction.atomic
@@ -397,13 +395,11 @@ def booking_cancel(
         raise InvalidInput(f"A {booking.get_status_display().lower()} booking cannot be cancelled.", field="status")
     if booking.slot.start <= now:
         raise InvalidInput("A session that has started cannot be cancelled.", field="status")
-    from payments.services import refund_for_cancellation
-
     booking.cancellation_reason = reason
     booking.cancelled_by = actor
     booking.hold_expires_at = None
     by = "mentor" if actor.pk == booking.slot.mentor.user_id else "staff" if actor.pk != booking.mentee_id else "mentee"
-    quote = refund_for_cancellation(booking=booking, actor=actor, now=now, full_refund=full_refund)
+    quote = ports.money().refund_for_cancellation(booking=booking, actor=actor, now=now, full_refund=full_refund)
     _transition(booking, to=S.CANCELLED, actor=actor,
                 reason=f"Cancelled by the {by}. {reason} Refund policy: {quote.rule}".replace("  ", " ").strip())
     _release_seat(booking.slot)
@@ -630,9 +626,9 @@ def _cancel_unpaid(*, booking_id: int, now: datetime) -> bool:
 
 
 def _end_unpaid(booking: Booking, *, now: datetime) -> None:
-    from payments.services import refund_for_cancellation
-
-    refund_for_cancellation(booking=booking, actor=booking.slot.mentor.user, now=now)  # voids its open intents
+    # Voids its open intents.
+    # Voids its open intents.
+    ports.money().refund_for_cancellation(booking=booking, actor=booking.slot.mentor.user, now=now)
     booking.cancellation_reason, booking.hold_expires_at = "Not paid by the payment deadline.", None
     _transition(booking, to=S.CANCELLED, actor=None, reason="Not paid by the payment deadline; the seat is free.")
     _release_seat(booking.slot)

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from bookings import forms, selectors, services
+from bookings import forms, ports, selectors, services
 from bookings.models import Booking
 from mentorhub.dates import week_from
 from mentorhub.errors import DomainError, NotFound
@@ -19,8 +19,6 @@ from mentorhub.pages import act_and_report
 from mentors import selectors as mentor_selectors
 from mentors.models import Service
 from messaging.services import conversation_link_booking, message_may_write
-from payments.policy import refund_quote, refund_terms
-from sessions_app.selectors import chat_transcript
 
 
 def _booking_or_404(request, pk: int) -> Booking:
@@ -48,7 +46,7 @@ def book(request, mentor_id: int):
         except DomainError as exc:
             messages.error(request, exc.message)
     if choice is not None:
-        terms = refund_terms(mentor=mentor, start=choice.start)
+        terms = ports.money().refund_terms(mentor=mentor, start=choice.start)
         if request.method == "POST":
             try:
                 booking = services.booking_hold(
@@ -93,7 +91,7 @@ def detail(request, pk: int):
     context = {
         "booking": booking, "is_mentor": is_mentor, "is_participant": is_mentor or booking.mentee_id == request.user.pk,
         "events": booking.events.select_related("actor"),
-        "refund": refund_quote(booking=booking, actor=request.user, now=timezone.now()),
+        "refund": ports.money().refund_quote(booking=booking, actor=request.user, now=timezone.now()),
         "can_change": _can_change(booking), "decline_form": forms.DeclineForm(),
     }
     other = booking.mentee if is_mentor else booking.slot.mentor.user
@@ -101,8 +99,8 @@ def detail(request, pk: int):
     # The session's chat, kept here to read (it is written in the room); ?chat_before= scrolls back.
     before = request.GET.get("chat_before", "")
     context["older_view"] = before.isdigit()
-    context["chat"] = chat_transcript(user=request.user, booking_id=booking.pk,
-                                      before_id=int(before) if before.isdigit() else None)
+    context["chat"] = ports.sessions().chat_transcript(user=request.user, booking_id=booking.pk,
+                                                       before_id=int(before) if before.isdigit() else None)
     return render(request, "bookings/detail.html", context)
 
 
@@ -121,7 +119,7 @@ def cancel(request, pk: int):
     if not _can_change(booking):
         messages.info(request, "This session can no longer be cancelled.")
         return redirect("bookings:detail", pk)
-    refund = refund_quote(booking=booking, actor=request.user, now=timezone.now())
+    refund = ports.money().refund_quote(booking=booking, actor=request.user, now=timezone.now())
     form = forms.CancelForm(request.POST or None,
                             initial={"expected_status": booking.status, "quoted_refund": refund.amount})
     if request.method == "POST" and form.is_valid():

@@ -14,7 +14,7 @@ from django.db.models import Avg, Count, F, Max
 from django.utils import timezone
 
 from accounts.models import User
-from courses import notify
+from courses import notify, ports
 from courses.models import Course, CourseReview, Enrollment, Lesson, LessonProgress, new_certificate_id
 from mentorhub.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from mentors.cache import invalidate_catalog
@@ -280,8 +280,6 @@ def course_enroll(*, course_id: int, user: User, now: datetime | None = None) ->
     """Join a published course. Free: active at once. Paid: pending until the payment arrives, with one open
     payment to complete. Enrolling again returns the same enrollment (and the same open payment), never a
     second charge."""
-    from payments import services as payment_services  # payments imports courses, not the other way at load
-
     now = now or timezone.now()
     course = (Course.objects.select_for_update(of=("self",)).select_related("author")
               .filter(pk=course_id, status=Course.Status.PUBLISHED).first())
@@ -296,8 +294,7 @@ def course_enroll(*, course_id: int, user: User, now: datetime | None = None) ->
     elif enrollment.status == E.ACTIVE:
         return EnrollResult(enrollment, None, False)
     elif enrollment.status == E.PENDING_PAYMENT:
-        return EnrollResult(enrollment, payment_services.payment_start_for_enrollment(enrollment=enrollment,
-                                                                                       now=now), False)
+        return EnrollResult(enrollment, ports.money().payment_start(enrollment=enrollment, now=now), False)
     # New, or back after a cancellation or refund: today's price, a fresh start date.
     enrollment.price, enrollment.currency, enrollment.enrolled_at = course.price, course.currency, now
     enrollment.status, enrollment.ended_at = E.PENDING_PAYMENT, None
@@ -305,7 +302,7 @@ def course_enroll(*, course_id: int, user: User, now: datetime | None = None) ->
     if course.is_free:
         _activate(enrollment, now)
         return EnrollResult(enrollment, None, created)
-    payment = payment_services.payment_start_for_enrollment(enrollment=enrollment, now=now)
+    payment = ports.money().payment_start(enrollment=enrollment, now=now)
     return EnrollResult(enrollment, payment, created)
 
 
@@ -330,14 +327,12 @@ def enrollment_end_refunded(*, enrollment: Enrollment, now: datetime | None = No
 @transaction.atomic
 def enrollment_cancel(*, enrollment_id: int, user: User, now: datetime | None = None) -> Enrollment:
     """Give up an enrollment still waiting for its payment: its open checkout is voided."""
-    from payments import services as payment_services
-
     enrollment = lock_enrollment(enrollment_id)
     if enrollment.user_id != user.pk and not user.is_staff:
         raise NotFound("No such enrollment.")
     if enrollment.status != E.PENDING_PAYMENT:
         raise Conflict("Only an enrollment waiting for payment can be cancelled; a paid one is refunded.")
-    payment_services.enrollment_void_open_payments(enrollment=enrollment)
+    ports.money().void_open_payments(enrollment=enrollment)
     enrollment.status, enrollment.ended_at = E.CANCELLED, now or timezone.now()
     enrollment.save(update_fields=["status", "ended_at", "updated_at"])
     return enrollment
@@ -345,9 +340,7 @@ def enrollment_cancel(*, enrollment_id: int, user: User, now: datetime | None = 
 
 def refund_quote(*, enrollment: Enrollment, actor: User, now: datetime) -> RefundQuote:
     """What refunding this enrollment now would give back, and why, in words shown to the learner."""
-    from payments.policy import paid_amount
-
-    paid = paid_amount(enrollment)
+    paid = ports.money().paid_amount(enrollment)
     if enrollment.status != E.ACTIVE:
         return RefundQuote(False, Decimal("0"), "Only an active enrollment can be refunded.")
     if paid <= 0:
@@ -368,8 +361,6 @@ def refund_quote(*, enrollment: Enrollment, actor: User, now: datetime) -> Refun
 @transaction.atomic
 def enrollment_refund(*, enrollment_id: int, user: User, now: datetime | None = None) -> RefundQuote:
     """Refund an enrollment by the policy (the learner) or in full (staff); access ends."""
-    from payments import services as payment_services
-
     now = now or timezone.now()
     enrollment = lock_enrollment(enrollment_id)
     if enrollment.user_id != user.pk and not user.is_staff:
@@ -377,7 +368,7 @@ def enrollment_refund(*, enrollment_id: int, user: User, now: datetime | None = 
     quote = refund_quote(enrollment=enrollment, actor=user, now=now)
     if not quote.allowed:
         raise Conflict(quote.rule)
-    payment_services.refund_enrollment_in_full(enrollment=enrollment, reason=quote.rule)
+    ports.money().refund_in_full(enrollment=enrollment, reason=quote.rule)
     enrollment_end_refunded(enrollment=enrollment, now=now)
     return quote
 

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from courses import forms, markdown, selectors, services
+from courses import forms, markdown, ports, selectors, services
 from courses.models import Course, Enrollment, Lesson
 from mentorhub.errors import DomainError
 from mentorhub.pages import act_and_report
@@ -129,15 +129,8 @@ def my_learning(request):
     enrollments = list(selectors.my_courses(user=request.user))
     for enrollment in enrollments:
         enrollment.percent = services.percent(enrollment.done, enrollment.total)
-    payments = {}
     pending = [e.pk for e in enrollments if e.status == Enrollment.Status.PENDING_PAYMENT]
-    if pending:
-        from payments.models import Payment  # payments imports courses: not at load time
-
-
-        for payment in (Payment.objects.filter(enrollment_id__in=pending, status__in=["pending", "failed"])
-                        .order_by("created_at")):
-            payments[payment.enrollment_id] = payment.pk
+    payments = ports.money().open_payment_ids(pending) if pending else {}
     for enrollment in enrollments:
         enrollment.payment_id = payments.get(enrollment.pk)
     return render(request, "courses/my.html", {"enrollments": enrollments})

@@ -14,7 +14,8 @@ strings; ``DateField`` / ``DateTimeField`` are the same rule for Django forms,
 and ``mentorhub.api.fields`` for DRF serializers.
 """
 
-from datetime import date, datetime, time, timedelta, tzinfo
+import zoneinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from django import forms
 
@@ -98,3 +99,23 @@ def _checked(value):
         return check_date(value)
     except DateInputError as exc:
         raise forms.ValidationError(exc.message, code="out_of_range") from None
+
+
+# --- Showing a moment to a reader -----------------------------------------------------------------
+
+def user_zone(user) -> tzinfo:
+    """The zone a user reads times in: their profile's, else UTC."""
+    try:
+        return zoneinfo.ZoneInfo(user.timezone) if user.timezone else UTC
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return UTC
+
+
+def local_time_text(moment: datetime, zone: tzinfo) -> str:
+    """A moment as a reader in ``zone`` reads it, saying which zone: "2025-06-01 23:46 Europe/Moscow (UTC+03:00)"."""
+    local = moment.astimezone(zone)
+    name = getattr(zone, "key", None) or local.tzname() or "UTC"
+    if local.utcoffset() == timedelta(0) and name in ("UTC", "Etc/UTC"):
+        return f"{local:%Y-%m-%d %H:%M} UTC"
+    offset = local.strftime("%z")
+    return f"{local:%Y-%m-%d %H:%M} {name} (UTC{offset[:3]}:{offset[3:]})"

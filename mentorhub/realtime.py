@@ -14,6 +14,10 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
+# The keep-alive of the signed-in sockets (/ws/chat, /ws/notifications): pages send PING every minute.
+PING = {"type": "ping"}
+PONG = {"type": "pong"}
+
 
 def slot_group(slot_id: int) -> str:
     return f"slot.{slot_id}"

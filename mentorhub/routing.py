@@ -11,14 +11,21 @@ from django.conf import settings
 from django.urls import path, re_path
 
 from messaging.consumers import ChatConsumer
+from messaging.presence import PresenceMixin
 from notifications.consumers import NotificationConsumer
 from sessions_app.consumers import MeetingConsumer
 
 NOT_FOUND = 4404
 
+
+class NotificationSocket(PresenceMixin, NotificationConsumer):
+    """``/ws/notifications`` counting its user as present (messaging): composed here because
+    notifications, a leaf, imports no domain app."""
+
+
 websocket_urlpatterns: list = [
     path("ws/meetings/<str:room_name>/", MeetingConsumer.as_asgi()),
-    re_path(r"^ws/notifications/?$", NotificationConsumer.as_asgi()),
+    re_path(r"^ws/notifications/?$", NotificationSocket.as_asgi()),
     re_path(r"^ws/chat/?$", ChatConsumer.as_asgi()),
 ]
 

@@ -5,13 +5,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
 from mentors.availability import LocalRange, bookable_starts, parse_range
 from mentors.models import DateOverride, MentorProfile, Service, Skill, Slot, WeeklyRule
-from reviews.models import Review
 
 ORDERINGS = {
     "price": ("price_per_hour", "id"),
@@ -124,15 +124,17 @@ def mentor_for_viewer(*, mentor_id: int, viewer: User | None) -> MentorProfile |
     return queryset.filter(pk=mentor_id).first()
 
 
-def latest_reviews(*, mentor: MentorProfile, limit: int = DETAIL_REVIEWS) -> list[Review]:
-    return list(Review.objects.visible().filter(mentor=mentor).select_related("author")[:limit])
+# Reviews are read through the relation (``mentor.reviews``, reviews.Review's queryset): reviews builds
+# on mentors, so mentors never imports it (docs/ARCHITECTURE.md, "Layers").
+def latest_reviews(*, mentor: MentorProfile, limit: int = DETAIL_REVIEWS) -> list:
+    return list(mentor.reviews.visible().select_related("author")[:limit])
 
 
-def reviews_to_answer(*, mentor: MentorProfile) -> QuerySet[Review]:
+def reviews_to_answer(*, mentor: MentorProfile) -> QuerySet:
     """The mentor's reviews for their dashboard: those still without a reply first, then the newest."""
     unanswered_first = Case(When(mentor_reply="", then=Value(0)), default=Value(1))
     # Hidden reviews are out of the rating and cannot be answered; the mentor was told when one was hidden.
-    return (Review.objects.visible().filter(mentor=mentor).select_related("author", "booking__slot")
+    return (mentor.reviews.visible().select_related("author", "booking__slot")
             .order_by(unanswered_first, "-created_at", "-id"))
 
 
@@ -280,3 +282,16 @@ def mentor_ids_bookable_on(queryset: QuerySet[MentorProfile], *, day: date, tz, 
         if _times(mentor, calendars[mentor.pk], window_start=window_start, window_end=window_end, service=None,
                   now=now, limit=1)
     ]
+
+
+# --- what messaging asks (registered in MentorsConfig.ready; messaging/contacts.py) -----------------
+
+def is_approved_mentor(sender: User, recipient: User) -> bool:
+    """Messaging's contact rule: anyone may write to an approved mentor."""
+    return MentorProfile.objects.filter(user=recipient, status=MentorProfile.Status.APPROVED).exists()
+
+
+def approved_profile_url(user: User) -> str | None:
+    """The public page of ``user`` when they are an approved mentor (shown beside a conversation)."""
+    mentor = MentorProfile.objects.filter(user=user, status=MentorProfile.Status.APPROVED).only("pk").first()
+    return reverse("mentors:detail", args=[mentor.pk]) if mentor else None

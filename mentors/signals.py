@@ -11,9 +11,10 @@ from django.dispatch import receiver
 from accounts.models import User
 from mentors.cache import invalidate_catalog
 from mentors.models import DateOverride, MentorProfile, Service, Slot, WeeklyRule
-from reviews.models import Review
 
-CATALOGUE_MODELS = (MentorProfile, Service, WeeklyRule, DateOverride, Slot, Review)
+# Reviews change the cards too (rating, latest reviews); reviews/signals.py connects them to the same
+# invalidate_catalog, since reviews builds on mentors and not the other way round.
+CATALOGUE_MODELS = (MentorProfile, Service, WeeklyRule, DateOverride, Slot)
 # Fields of a user that appear on mentor cards and profiles.
 USER_CARD_FIELDS = {"full_name", "avatar_url", "email"}
 

@@ -13,7 +13,8 @@ Client frames (JSON objects):
   ``read``; the other side gets ``{"type": "read", "conversation_id", "up_to_id", "read_at", "reader_id"}``.
 - ``{"type": "typing", "conversation_id"}``: the other side gets ``{"type": "typing", ...}``.
 - ``{"type": "session_message", "booking_id", "text", "client_id"?}``: a session's chat
-  (sessions_app.chat, the rules of ``POST bookings/{id}/chat``); answered ``{"type": "ack", "client_id"?,
+  (sessions_app.chat, the rules of ``POST bookings/{id}/chat``; registered by sessions_app in
+  messaging/frames.py); answered ``{"type": "ack", "client_id"?,
   "slot_id", "booking_id", "message": {...}}``; the other participants get ``{"type": "session_message",
   "slot_id", ...the message}``.
 - ``{"type": "ping"}``: answered ``{"type": "pong"}``. The page sends one every minute: every frame
@@ -31,7 +32,8 @@ from django.conf import settings
 
 from mentorhub.api.errors import error_body
 from mentorhub.errors import DomainError, InvalidInput
-from messaging import services
+from messaging import frames, services
+from messaging.frames import frame_int
 from messaging.live import chat_group
 from messaging.presence import PONG, PresenceMixin
 
@@ -39,44 +41,24 @@ UNAUTHENTICATED = 4401
 FRAME_OVERHEAD = 1024  # room for the keys and JSON escapes around the longest allowed text
 
 
-def _int(frame: dict, name: str, *, required: bool = True) -> int | None:
-    value = frame.get(name)
-    if value is None and not required:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidInput("Must be a positive whole number.", field=name)
-    return value
-
-
 def _send_message(user, frame: dict, origin: str) -> dict:
     text = frame.get("text")
     if not isinstance(text, str):
         raise InvalidInput("Must be a string.", field="text")
-    message = services.message_send(sender=user, recipient_id=_int(frame, "recipient_id"), text=text, origin=origin)
+    recipient_id = frame_int(frame, "recipient_id")
+    message = services.message_send(sender=user, recipient_id=recipient_id, text=text, origin=origin)
     return {"type": "ack", "conversation_id": message.conversation_id, "message": services.message_output(message)}
 
 
-def _send_session_message(user, frame: dict, origin: str) -> dict:
-    from sessions_app import chat
-
-    text = frame.get("text")
-    if not isinstance(text, str):
-        raise InvalidInput("Must be a string.", field="text")
-    booking_id = _int(frame, "booking_id")
-    message = chat.session_message_send(user=user, booking_id=booking_id, text=text, origin=origin)
-    return {"type": "ack", "slot_id": message.slot_id, "booking_id": booking_id,
-            "message": chat.session_message_output(message)}
-
-
 def _read(user, frame: dict, origin: str) -> dict:
-    receipt = services.conversation_mark_read(user=user, conversation_id=_int(frame, "conversation_id"),
-                                              up_to_id=_int(frame, "up_to_id", required=False), origin=origin)
+    receipt = services.conversation_mark_read(user=user, conversation_id=frame_int(frame, "conversation_id"),
+                                              up_to_id=frame_int(frame, "up_to_id", required=False), origin=origin)
     read_at = receipt["read_at"].isoformat().replace("+00:00", "Z")
     return {"type": "ack", "read": {**receipt, "read_at": read_at}}
 
 
 def _typing(user, frame: dict, origin: str) -> None:
-    services.typing_relayed(user=user, conversation_id=_int(frame, "conversation_id"))
+    services.typing_relayed(user=user, conversation_id=frame_int(frame, "conversation_id"))
 
 
 def _error(status: int, detail: str, *, field: str | None = None, echo: dict | None = None) -> dict:
@@ -84,7 +66,12 @@ def _error(status: int, detail: str, *, field: str | None = None, echo: dict | N
     return {"type": "error", **(echo or {}), **error_body(status, detail, errors)}
 
 
-HANDLERS = {"message": _send_message, "read": _read, "typing": _typing, "session_message": _send_session_message}
+# messaging's own frames; apps above it add theirs to messaging.frames.HANDLERS (sessions_app: session_message).
+HANDLERS = {"message": _send_message, "read": _read, "typing": _typing}
+
+
+def _handlers() -> dict:
+    return {**HANDLERS, **{kind: handler for kind, handler in frames.HANDLERS.items() if kind not in HANDLERS}}
 
 
 class ChatConsumer(PresenceMixin, AsyncJsonWebsocketConsumer):
@@ -127,9 +114,10 @@ class ChatConsumer(PresenceMixin, AsyncJsonWebsocketConsumer):
         echo = {"client_id": client_id} if isinstance(client_id, (str, int)) and len(str(client_id)) <= 100 else {}
         if frame.get("type") == "ping":
             return {**PONG, **echo}
-        handler = HANDLERS.get(frame.get("type")) if isinstance(frame.get("type"), str) else None
+        handlers = _handlers()
+        handler = handlers.get(frame.get("type")) if isinstance(frame.get("type"), str) else None
         if handler is None:
-            return _error(400, f"Unknown type; use one of {', '.join([*HANDLERS, 'ping'])}.", field="type",
+            return _error(400, f"Unknown type; use one of {', '.join([*handlers, 'ping'])}.", field="type",
                           echo=echo)
         try:
             answer = await database_sync_to_async(handler)(self.user, frame, self.channel_name)

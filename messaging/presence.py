@@ -1,6 +1,7 @@
 """Presence for the WebSocket consumers: each open socket of a user is counted in ``messaging.Presence``.
 
-Both ``/ws/chat`` and ``/ws/notifications`` use this mixin: connecting counts the socket, closing
+Both ``/ws/chat`` and ``/ws/notifications`` use this mixin (the second through mentorhub/routing.py, since
+notifications is a leaf that imports no domain app): connecting counts the socket, closing
 uncounts it, and every frame received (at least the ``{"type": "ping"}`` the pages send every minute,
 answered ``{"type": "pong"}``) refreshes ``last_seen_at``. A socket that sends nothing for
 ``PRESENCE_STALE_SECONDS`` no longer proves its user is here (messaging.services.presence_away).
@@ -10,12 +11,10 @@ import time
 
 from channels.db import database_sync_to_async
 
+from mentorhub.realtime import PING, PONG  # noqa: F401  (the keep-alive frames; imported from here too)
 from messaging import services
 
 TOUCH_EVERY_SECONDS = 30  # other frames (typing, messages) refresh at most this often; a ping always does
-
-PING = {"type": "ping"}
-PONG = {"type": "pong"}
 
 
 class PresenceMixin:

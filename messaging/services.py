@@ -1,7 +1,8 @@
 """Messaging use cases: send a message, mark a conversation read, block and unblock it.
 
 Who may write to whom: staff to anyone; anyone to an approved mentor; a mentor (or anyone) to a
-person who booked them or whom they booked, or who already wrote to them in the conversation.
+person who booked them or whom they booked, or who already wrote to them in the conversation. The
+mentor and booking rules are registered by mentors and bookings (messaging/contacts.py).
 Nobody to themselves. A conversation blocked by either side refuses both sides' sends; a third
 party never learns of it (their own conversations are separate). Sends are limited per user to
 ``MESSAGES_PER_MINUTE`` (REST and WebSocket count together).
@@ -25,7 +26,7 @@ from django.utils import timezone
 from accounts.models import User
 from mentorhub.cache import count_in_window
 from mentorhub.errors import DomainError, InvalidInput, NotFound, PermissionDenied
-from messaging import live
+from messaging import contacts, live
 from messaging.models import Conversation, Message, Presence
 
 
@@ -62,15 +63,9 @@ def count_send(*, user_id: int) -> None:
 
 
 def _may_start(sender: User, recipient: User, conversation: Conversation) -> bool:
-    from bookings.models import Booking
-    from mentors.models import MentorProfile
-
     if sender.is_staff:
         return True
-    if MentorProfile.objects.filter(user=recipient, status=MentorProfile.Status.APPROVED).exists():
-        return True
-    booked = (Q(mentee=recipient, slot__mentor__user=sender) | Q(mentee=sender, slot__mentor__user=recipient))
-    if Booking.objects.filter(booked).exists():
+    if contacts.contact_allowed(sender, recipient):  # an approved mentor, a booking between them
         return True
     return conversation.pk is not None and conversation.messages.filter(sender=recipient).exists()
 

@@ -13,8 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from mentorhub.errors import DomainError, NotFound
-from mentors.models import MentorProfile
-from messaging import selectors, services
+from messaging import contacts, selectors, services
 from messaging.models import Conversation
 
 PAGE_SIZE = 30
@@ -65,12 +64,12 @@ def conversation(request, pk: int):
     shown.reverse()  # oldest at the top, like any chat
     mine_blocked = getattr(chat, f"{chat.side(request.user.pk)}_blocked")
     theirs_blocked = getattr(chat, f"{chat.side(other.pk)}_blocked")
-    mentor = MentorProfile.objects.filter(user=other, status=MentorProfile.Status.APPROVED).first()
+    profile_url = contacts.profile_link(other) if request.user.pk != other.pk else None
     context = {
         "chat": chat, "other": other, "shown": shown, "has_older": has_older,
         "oldest_id": shown[0].pk if shown else None, "older_view": before is not None,
         "text": text, "error": error, "mine_blocked": mine_blocked, "theirs_blocked": theirs_blocked,
-        "mentor": mentor if mentor and request.user.pk != other.pk else None,
+        "profile_url": profile_url,
     }
     return render(request, "messaging/conversation.html", context, status=400 if error else 200)
 

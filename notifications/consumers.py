@@ -7,6 +7,10 @@ user's group; services send to that group after commit (notifications.live). The
 listens, except for ``{"type": "ping"}`` (answered ``{"type": "pong"}``), which the bell sends every
 minute to keep its user counted as present (messaging.presence: it holds back the e-mail digest of
 unread messages); anything else it sends is answered with an error, never acted on.
+
+notifications is a leaf (docs/ARCHITECTURE.md, "Layers"): it cannot import messaging, so the socket
+calls three presence hooks that do nothing here; mentorhub/routing.py serves ``NotificationSocket``,
+this consumer with messaging's ``PresenceMixin`` mixed in, which counts the socket.
 """
 
 import json
@@ -14,8 +18,7 @@ import json
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from mentorhub.realtime import user_group
-from messaging.presence import PING, PONG, PresenceMixin
+from mentorhub.realtime import PING, PONG, user_group
 from notifications import selectors
 
 UNAUTHENTICATED = 4401
@@ -30,7 +33,17 @@ def _is_ping(text_data: str | None) -> bool:
         return False
 
 
-class NotificationConsumer(PresenceMixin, AsyncJsonWebsocketConsumer):
+class NotificationConsumer(AsyncJsonWebsocketConsumer):
+    # Presence hooks: overridden by messaging.presence.PresenceMixin where the routes compose the socket.
+    async def presence_connected(self, user) -> None:
+        pass
+
+    async def presence_disconnected(self) -> None:
+        pass
+
+    async def presence_heard(self, *, ping: bool = False) -> None:
+        pass
+
     async def connect(self):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:

@@ -1,8 +1,8 @@
 """Reads of a user's notifications, scoped to that user by construction."""
 
+from django.contrib.auth.base_user import AbstractBaseUser as User
 from django.db.models import QuerySet
 
-from accounts.models import User
 from notifications.models import Notification
 
 

@@ -8,5 +8,4 @@ urlpatterns = [
     path("notifications/", views.index, name="index"),
     path("notifications/<int:pk>/read/", views.mark_read, name="read"),
     path("notifications/read-all/", views.mark_all_read, name="read_all"),
-    path("notifications/sms/", views.sms_preference, name="sms"),
 ]

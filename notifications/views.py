@@ -8,8 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from accounts.services import user_update_profile
-from mentorhub.errors import DomainError, NotFound
+from mentorhub.errors import NotFound
 from notifications import selectors, services
 
 TABS = ("all", "unread")
@@ -57,21 +56,4 @@ def mark_all_read(request):
     marked = services.notification_mark_all_read(user=request.user)
     if marked:
         messages.success(request, f"Marked {marked} notification{'s' if marked != 1 else ''} as read.")
-    return _back(request)
-
-
-@login_required
-@require_POST
-def sms_preference(request):
-    """Turn SMS reminders on or off (they also need a phone number on the profile)."""
-    wanted = request.POST.get("sms_opt_in") == "on"
-    if wanted and not request.user.phone:
-        messages.error(request, "Add a phone number to your profile first.")
-        return _back(request)
-    try:
-        user_update_profile(user=request.user, sms_opt_in=wanted)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "SMS reminders are on." if wanted else "SMS reminders are off.")
     return _back(request)

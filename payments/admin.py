@@ -9,6 +9,16 @@ from payments import services
 from payments.models import Payment, PaymentEvent
 
 
+class BookingPaymentInline(ReadOnlyInline):
+    """The payments of a booking, on the booking's admin page (given to bookings through bookings.ports)."""
+
+    model = Payment
+    fields = ("created_at", "amount", "refunded_amount", "currency", "status", "provider", "provider_intent_id",
+              "flagged")
+    readonly_fields = fields
+    show_change_link = True  # the payment's own page has its provider events and the refund action
+
+
 class PaymentEventInline(ReadOnlyInline):
     """The payment's history: provider events (replays and mismatches included) and staff refunds."""
 

@@ -18,7 +18,7 @@ from bookings import services as booking_services
 from bookings.models import Booking
 from courses import services as course_services
 from courses.models import Enrollment
-from mentorhub.errors import Conflict, InvalidInput, NotFound
+from mentorhub.errors import Conflict, DomainError, InvalidInput, NotFound
 from payments import policy
 from payments.models import Payment, PaymentEvent
 from payments.providers import from_minor, get_provider, to_minor
@@ -357,6 +357,14 @@ def refund_booking_in_full(*, booking: Booking, reason: str) -> None:
     _give_back(booking, policy.paid_amount(booking), reason)
 
 
+def refund_part_for_booking(*, booking: Booking, staff: User, amount: Decimal, reason: str) -> Decimal:
+    """Staff give back ``amount`` of what the booking's latest kept payment holds (the booking admin's action)."""
+    payment = Payment.objects.filter(booking=booking, status__in=KEPT).order_by("-created_at", "-id").first()
+    if payment is None:
+        raise DomainError("It keeps no payment to refund.")
+    return payment_refund_by_staff(payment_id=payment.pk, staff=staff, amount=amount, reason=reason)
+
+
 def refund_enrollment_in_full(*, enrollment: Enrollment, reason: str) -> Decimal:
     """Everything the enrollment kept goes back and its open checkouts are voided (enrollment locked).
 
@@ -371,6 +379,15 @@ def refund_enrollment_in_full(*, enrollment: Enrollment, reason: str) -> Decimal
 def enrollment_void_open_payments(*, enrollment: Enrollment) -> None:
     for payment in enrollment.payments.select_for_update().filter(status__in=OPEN):
         _void(payment)
+
+
+def open_enrollment_payment_ids(enrollment_ids) -> dict[int, int]:
+    """For the learner's course list: each enrollment's payment still to complete (pending or failed), by id."""
+    found = {}
+    for payment in (Payment.objects.filter(enrollment_id__in=enrollment_ids, status__in=OPEN)
+                    .order_by("created_at")):
+        found[payment.enrollment_id] = payment.pk
+    return found
 
 
 def payment_start_for_enrollment(*, enrollment: Enrollment, now: datetime) -> Payment:

@@ -27,6 +27,7 @@ from django.utils import timezone
 from accounts.models import User
 from mentorhub.errors import InvalidInput, PermissionDenied
 from messaging import live
+from messaging.frames import frame_int
 from messaging.services import count_send
 from sessions_app.models import SessionMessage
 from sessions_app.selectors import chat_access, chat_participant_ids
@@ -63,3 +64,14 @@ def session_message_send(*, user: User, booking_id: int, text: str, origin: str 
     event = {"type": FRAME_TYPE, "slot_id": access.slot.pk, **session_message_output(message)}
     live.chat_event_on_commit(user_ids=chat_participant_ids(slot=access.slot), event=event, origin=origin)
     return message
+
+
+def session_message_frame(user: User, frame: dict, origin: str) -> dict:
+    """Answer a ``session_message`` frame of ``/ws/chat`` (registered in SessionsAppConfig.ready)."""
+    text = frame.get("text")
+    if not isinstance(text, str):
+        raise InvalidInput("Must be a string.", field="text")
+    booking_id = frame_int(frame, "booking_id")
+    message = session_message_send(user=user, booking_id=booking_id, text=text, origin=origin)
+    return {"type": "ack", "slot_id": message.slot_id, "booking_id": booking_id,
+            "message": session_message_output(message)}

@@ -1,6 +1,5 @@
 """Holding the session: joining its room, attendance, notes, completion and no-shows."""
 
-import zoneinfo
 from datetime import UTC, datetime, timedelta, tzinfo
 
 from django.conf import settings
@@ -11,6 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 from bookings import services as booking_services
 from bookings.models import Booking
+from mentorhub.dates import local_time_text, user_zone
 from mentorhub.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from mentors.models import MentorProfile
 from sessions_app.models import Attendance, Meeting
@@ -21,24 +21,6 @@ S = Booking.Status
 
 def join_window(booking: Booking) -> tuple[datetime, datetime]:
     return booking.slot.start - timedelta(minutes=settings.JOIN_EARLY_MINUTES), booking.slot.end
-
-
-def user_zone(user: User) -> tzinfo:
-    """The zone a user reads times in: their profile's, else UTC."""
-    try:
-        return zoneinfo.ZoneInfo(user.timezone) if user.timezone else UTC
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return UTC
-
-
-def local_time_text(moment: datetime, zone: tzinfo) -> str:
-    """A moment as a reader in ``zone`` reads it, saying which zone: "2025-06-01 23:46 Europe/Moscow (UTC+03:00)"."""
-    local = moment.astimezone(zone)
-    name = getattr(zone, "key", None) or local.tzname() or "UTC"
-    if local.utcoffset() == timedelta(0) and name in ("UTC", "Etc/UTC"):
-        return f"{local:%Y-%m-%d %H:%M} UTC"
-    offset = local.strftime("%z")
-    return f"{local:%Y-%m-%d %H:%M} {name} (UTC{offset[:3]}:{offset[3:]})"
 
 
 def _participant_booking(booking_id: int, user: User) -> tuple[Booking, bool]:

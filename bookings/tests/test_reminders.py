@@ -1,22 +1,38 @@
 import logging
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 from freezegun import freeze_time
 
+from bookings import reminders as reminder_services
 from bookings import services as booking_services
 from bookings.models import Booking
+from bookings.tasks import send_reminders
+from bookings.tests.factories import BookingFactory
 from mentorhub.testing import requires_postgresql
-from mentors.tests.factories import ServiceFactory
-from notifications import services
+from mentors.tests.factories import ServiceFactory, SlotFactory
 from notifications.models import Notification, Reminder
-from notifications.tasks import send_reminders
-from notifications.tests.conftest import SESSION_START
 
 pytestmark = pytest.mark.django_db
+
+# A Tuesday, well in the future, inside the test mentor's hours (09:00-17:00 UTC).
+SESSION_START = datetime(2031, 3, 4, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def booking_at(profile, mentee):
+    """``booking_at(start, **fields)``: a paid, scheduled one-hour booking of ``mentee`` with ``mentor``."""
+
+    def make(start: datetime = SESSION_START, **fields) -> Booking:
+        slot = SlotFactory(mentor=profile, start=start, end=start + timedelta(hours=1), seats_taken=1)
+        fields = {"mentee": mentee, "payment_status": Booking.PaymentStatus.PAID, **fields}
+        return BookingFactory(slot=slot, **fields)
+
+    return make
 
 
 def reminders(user=None) -> list[str]:
@@ -132,7 +148,7 @@ def test_a_reminder_someone_else_recorded_is_not_sent_again(booking_at):
     booking = booking_at(SESSION_START)
     Reminder.objects.create(booking=booking, kind="1h", slot_start=SESSION_START, sent_at=timezone.now())
     now = SESSION_START - timedelta(minutes=50)
-    assert services.reminder_send(booking_id=booking.pk, kind="1h", now=now) is False
+    assert reminder_services.reminder_send(booking_id=booking.pk, kind="1h", now=now) is False
     assert reminders() == []
     assert Reminder.objects.count() == 1  # and the transaction is still usable after the refused insert
 
@@ -205,7 +221,7 @@ def test_sweeps_running_at_once_send_each_reminder_exactly_once(booking_at, prof
     def sweep():
         try:
             barrier.wait()
-            results.append(services.reminders_send_due(now=now))
+            results.append(reminder_services.reminders_send_due(now=now))
         except Exception as exc:  # noqa: BLE001 - reported by the assertion below
             errors.append(exc)
         finally:
@@ -221,3 +237,26 @@ def test_sweeps_running_at_once_send_each_reminder_exactly_once(booking_at, prof
     assert Reminder.objects.count() == len(bookings)
     assert Notification.objects.filter(kind__startswith="reminder.").count() == 2 * len(bookings)
     assert sorted(Reminder.objects.values_list("kind", flat=True)) == ["1h"] + ["24h"] * 5
+
+
+def test_a_reminders_text_part_is_plain_text_and_links_to_site_url(
+        booking_at, mentee, mentor, mailoutbox, django_capture_on_commit_callbacks):
+    mentor.full_name = "Siobhán O'Brien"
+    mentor.save(update_fields=["full_name"])
+    booking = booking_at(SESSION_START, topic="<i>Kotlin</i> & coroutines")
+    with django_capture_on_commit_callbacks(execute=True), freeze_time(SESSION_START - timedelta(minutes=58)):
+        send_reminders()
+    [to_mentee] = [message for message in mailoutbox if message.to == [mentee.email]]
+    assert "Reminder: session with Siobhán O'Brien in 58 minutes" in to_mentee.body
+    assert "<i>Kotlin</i> & coroutines" in to_mentee.body
+    assert f"{settings.SITE_URL}/bookings/{booking.pk}/" in to_mentee.body
+    html = to_mentee.alternatives[0][0]
+    assert "&lt;i&gt;Kotlin&lt;/i&gt; &amp; coroutines" in html
+
+
+def test_the_reminder_sweep_keeps_the_task_name_the_beat_schedule_and_workers_know(settings):
+    from mentorhub.celery import app
+
+    assert send_reminders.name == "notifications.tasks.send_reminders"
+    assert settings.CELERY_BEAT_SCHEDULE["send-reminders"]["task"] == send_reminders.name
+    assert app.tasks[send_reminders.name].run.__module__ == "bookings.tasks"
