@@ -1,5 +1,6 @@
 """Markers for tests that need a real service (they skip, with the reason, where it is absent), and real
-server processes (Daphne, Gunicorn) on the test database for tests that cross process boundaries."""
+processes on the test database (Daphne, Gunicorn, Celery worker and beat) for tests that cross process
+boundaries."""
 
 import contextlib
 import os
