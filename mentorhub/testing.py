@@ -182,9 +182,13 @@ class Celery:
             time.sleep(0.2)
 
     def pool(self) -> list[int]:
-        """The worker's pool processes (its children)."""
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        return [int(pid) for pid in children.read_text().split()]
+        """The worker's pool processes (its children), from each process's parent in /proc."""
+        children = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            with contextlib.suppress(OSError, IndexError):
+                if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == self.process.pid:
+                    children.append(int(stat.parent.name))
+        return children
 
     def kill(self) -> None:
         """SIGKILL to the whole process group: no warm shutdown, no acknowledgement, no cleanup."""
@@ -195,7 +199,7 @@ class Celery:
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
             return
-        os.killpg(self.process.pid, signal.SIGTERM)
+        self.process.terminate()  # the main process only: a warm shutdown, its pool finishing what it runs
         try:
             self.process.wait(timeout=15)
         except subprocess.TimeoutExpired:
