@@ -7,6 +7,7 @@ sides a calendar invite (``invite.ics``: METHOD REQUEST, or CANCEL) so their cal
 import logging
 
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -31,13 +32,15 @@ WORDS = {
 }
 
 
-def booking_changed_on_commit(booking_id: int, from_status: str, to_status: str) -> None:
+def booking_changed_on_commit(booking_id: int, from_status: str, to_status: str, *, event_id: int) -> None:
     from bookings.tasks import notify_booking_changed
 
-    enqueue_on_commit(notify_booking_changed, booking_id, from_status, to_status)
+    enqueue_on_commit(notify_booking_changed, booking_id, from_status, to_status, event_id)
 
 
-def booking_changed(booking: Booking, from_status: str, to_status: str) -> None:
+def booking_changed(booking: Booking, from_status: str, to_status: str, *, event_id: int | None = None) -> None:
+    """Tell the mentee and the mentor. Each notice is keyed by the change's audit event (``event_id``), so
+    announcing the same change again (its task run twice) tells nobody twice."""
     mentor_user = booking.slot.mentor.user
     names = {"mentor": mentor_user.display_name, "mentee": booking.mentee.display_name}
     mentee_title, mentor_title = WORDS.get(to_status, ("Booking updated", "Booking updated"))
@@ -49,12 +52,13 @@ def booking_changed(booking: Booking, from_status: str, to_status: str) -> None:
     link = f"/bookings/{booking.pk}/"
     body = f"{booking.topic or 'Session'} — {when:%a %d %b %Y, %H:%M} ({booking.mentee.timezone})."
     method = INVITE_METHODS.get(to_status)
+    key = f"booking-event:{event_id}" if event_id else ""
     _notify_or_log(booking, user=booking.mentee, kind=f"booking.{to_status}", title=mentee_title.format(**names),
-                   body=body, link=link, method=method)
+                   body=body, link=link, method=method, key=key)
     mentor_when = timezone.localtime(booking.slot.start, timezone=_zone(mentor_user.timezone))
     _notify_or_log(booking, user=mentor_user, kind=f"booking.{to_status}", title=mentor_title.format(**names),
                    body=f"{booking.topic or 'Session'} — {mentor_when:%a %d %b %Y, %H:%M} ({mentor_user.timezone}).",
-                   link=link, method=method)
+                   link=link, method=method, key=key)
 
 
 def _notify_or_log(booking: Booking, *, user: User, kind: str, **notice) -> None:
@@ -65,13 +69,17 @@ def _notify_or_log(booking: Booking, *, user: User, kind: str, **notice) -> None
         logger.exception("Could not notify user %s of %s on booking %s", user.pk, kind, booking.pk)
 
 
-def _notify(booking: Booking, *, user: User, kind: str, title: str, body: str, link: str, method: str | None) -> None:
-    """The in-app notice; its e-mail comes from notifications, or from here when it carries an invite."""
+@transaction.atomic
+def _notify(booking: Booking, *, user: User, kind: str, title: str, body: str, link: str, method: str | None,
+            key: str) -> None:
+    """The in-app notice; its e-mail comes from notifications, or from here when it carries an invite (sent
+    after the notice commits, and not at all when the notice was already sent)."""
     from notifications.emails import render_notice, send_after_commit, subject_line
     from notifications.services import notification_send
 
-    notification_send(user=user, kind=kind, title=title, body=body, link=link, email=method is None)
-    if method is None or not user.email:
+    notice = notification_send(user=user, kind=kind, title=title, body=body, link=link, email=method is None,
+                               key=key)
+    if notice is None or method is None or not user.email:
         return
     ics = booking_ics(booking=booking, method=method, viewer=user)
     content_type = f"text/calendar; method={method}"

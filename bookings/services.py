@@ -47,8 +47,9 @@ def _transition(booking: Booking, *, to: str, actor: User | None, reason: str = 
     booking.save(update_fields=["status", "payment_status", "payment_due_at", "hold_expires_at",
                                 "cancellation_reason", "cancelled_by", "slot", "rescheduled_from", "ical_sequence",
                                 "updated_at"])
-    BookingEvent.objects.create(booking=booking, actor=actor, from_status=source, to_status=to, reason=reason, **event)
-    notify.booking_changed_on_commit(booking.pk, source, to)
+    audit = BookingEvent.objects.create(booking=booking, actor=actor, from_status=source, to_status=to, reason=reason,
+                                        **event)
+    notify.booking_changed_on_commit(booking.pk, source, to, event_id=audit.pk)
     if source in JOINABLE:
         realtime.room_access_changed_on_commit(slot_id=booking.slot_id)
     return booking
@@ -302,9 +303,9 @@ def booking_hold(
         hold_expires_at=min(now + timedelta(minutes=mentor.hold_minutes), slot.start) if requested else None,
         topic=topic, notes=notes, agenda=agenda,
     )
-    BookingEvent.objects.create(booking=booking, actor=mentee, from_status="", to_status=booking.status,
-                                reason="Requested; waiting for the mentor." if requested else "Booked.")
-    notify.booking_changed_on_commit(booking.pk, "", booking.status)
+    audit = BookingEvent.objects.create(booking=booking, actor=mentee, from_status="", to_status=booking.status,
+                                        reason="Requested; waiting for the mentor." if requested else "Booked.")
+    notify.booking_changed_on_commit(booking.pk, "", booking.status, event_id=audit.pk)
     return booking
 
 

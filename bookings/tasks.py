@@ -6,12 +6,13 @@ from bookings.models import Booking
 
 
 @shared_task(acks_late=True)
-def notify_booking_changed(booking_id: int, from_status: str, to_status: str) -> bool:
-    """Tell both sides about a change. Skips a booking that has since moved on (a later notice covers it)."""
+def notify_booking_changed(booking_id: int, from_status: str, to_status: str, event_id: int | None = None) -> bool:
+    """Tell both sides about a change. Skips a booking that has since moved on (a later notice covers it);
+    run twice, tells each side once (notices keyed by the change's audit event)."""
     booking = Booking.objects.select_related("slot__mentor__user", "mentee").filter(pk=booking_id).first()
     if booking is None or booking.status != to_status:
         return False
-    notify.booking_changed(booking, from_status, to_status)
+    notify.booking_changed(booking, from_status, to_status, event_id=event_id)
     return True
 
 

@@ -192,6 +192,13 @@ if not REDIS_URL:
         "data_folder_out": str(VAR_DIR / "celery" / "queue"),
         "control_folder": str(VAR_DIR / "celery" / "control"),
     }
+else:
+    # A message a worker took but never acknowledged (the worker died) goes back to the queue after this
+    # long. Longer than any task runs (sweeps take seconds); nothing is queued with an ETA, which Redis would
+    # also redeliver after it. The sweeps do not wait for it: beat's next run redoes what a lost one left.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 600)}
+# One queue for every task; another name keeps an instance's (or a test's) workers and beat to themselves.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 CELERY_RESULT_BACKEND = REDIS_URL or None
 # While a publish has just failed, tasks run in the committing process for this long before the broker is
 # asked again (mentorhub/queue.py).
@@ -199,7 +206,11 @@ BROKER_RETRY_SECONDS = env_int("BROKER_RETRY_SECONDS", 30)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_EAGER_PROPAGATES = True
+# Every task takes ids, re-reads its rows and is safe to run twice (docs/ARCHITECTURE.md, "Across processes"),
+# so a task is acknowledged only once it has run, and one whose worker process died (killed, out of memory)
+# is queued again rather than dropped: a crash costs a rerun, never the work.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

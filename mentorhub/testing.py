@@ -1,9 +1,11 @@
-"""Markers for tests that need a real service (they skip, with the reason, where it is absent), and a Daphne
-server process for tests of sockets."""
+"""Markers for tests that need a real service (they skip, with the reason, where it is absent), and real
+processes on the test database (Daphne, Gunicorn, Celery worker and beat) for tests that cross process
+boundaries."""
 
 import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -41,31 +43,39 @@ def database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-class Daphne:
-    """A Daphne process serving mentorhub.asgi (HTTP and WebSocket) on the test database; restartable.
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
-    pytest-django's live server speaks WSGI only, so tests of sockets start one of these. It sees committed
-    rows only: use it with ``transactional_db``. ``extra_env`` adds or overrides settings for the process.
+
+class Server:
+    """A web server process on the test database and a free port; restartable. Subclasses name the program.
+
+    pytest-django's live server is one thread of the test process; tests that need real, separate processes
+    start these. They see committed rows only: use them with ``transactional_db``. ``extra_env`` adds or
+    overrides settings for the process.
     """
 
     START_SECONDS = 30
+    NAME = "server"
 
     def __init__(self, log, **extra_env: str):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.log = log  # a file, not a pipe: nobody reads a pipe while the test runs, and a full one blocks Daphne
+        self.log = log  # a file, not a pipe: nobody reads a pipe while the test runs, and a full one blocks it
         self.env = {**os.environ, "DATABASE_URL": database_url(), "DJANGO_SETTINGS_MODULE": "mentorhub.test_settings",
                     "DEBUG": "true", "ALLOWED_HOSTS": "127.0.0.1,localhost", "CELERY_TASK_ALWAYS_EAGER": "true",
                     **extra_env}
         self.process = None
 
+    def command(self) -> list[str]:
+        raise NotImplementedError
+
     def launch(self) -> None:
         """Start the process without waiting for it (start several, then wait for each)."""
-        self.process = subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port),
-                                         "mentorhub.asgi:application"], cwd=ROOT, env=self.env,
-                                        stdout=subprocess.DEVNULL, stderr=self.log)
+        self.process = subprocess.Popen(self.command(), cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL,
+                                        stderr=self.log)
 
     def wait_until_up(self) -> None:
         deadline = time.monotonic() + self.START_SECONDS
@@ -78,7 +88,7 @@ class Daphne:
                     break
                 time.sleep(0.2)
         self.log.seek(0)
-        pytest.fail(f"Daphne on port {self.port} did not come up:\n{self.log.read().decode(errors='replace')}")
+        pytest.fail(f"{self.NAME} on port {self.port} did not come up:\n{self.log.read().decode(errors='replace')}")
 
     def start(self) -> None:
         self.launch()
@@ -91,6 +101,109 @@ class Daphne:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(timeout=10)
+
+
+class Daphne(Server):
+    """Daphne serving mentorhub.asgi (HTTP and WebSocket): the server for tests of sockets."""
+
+    NAME = "Daphne"
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), "mentorhub.asgi:application"]
+
+
+class Gunicorn(Server):
+    """Gunicorn serving mentorhub.wsgi as deployed: ``workers`` processes of ``threads`` threads each."""
+
+    NAME = "Gunicorn"
+
+    def __init__(self, log, *, workers: int = 2, threads: int = 4, **extra_env: str):
+        super().__init__(log, **extra_env)
+        self.workers, self.threads = workers, threads
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "gunicorn", "mentorhub.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
+                "--workers", str(self.workers), "--threads", str(self.threads), "--worker-class", "gthread",
+                "--graceful-timeout", "5"]
+
+
+@contextlib.contextmanager
+def servers(kind: type[Server], count: int, **options):
+    """``count`` started servers of ``kind`` for the length of a ``with`` block, started in parallel, each
+    with its log in a temporary file."""
+    with contextlib.ExitStack() as stack:
+        started = [kind(stack.enter_context(tempfile.TemporaryFile()), **options) for _ in range(count)]
+        try:
+            for server in started:
+                server.launch()
+            for server in started:
+                server.wait_until_up()
+            yield started
+        finally:
+            for server in started:
+                if server.process is not None:
+                    server.stop()
+
+
+class Celery:
+    """A Celery worker or beat (``python -m celery -A mentorhub worker|beat ...``) as deployed: the production
+    settings, tasks from the broker (not eager), on the test database and the suite's Redis, on ``queue`` so that
+    nothing else on that Redis feeds it. Its own process group: ``kill`` ends it with its pool, as a crash does.
+    """
+
+    READY_SECONDS = 60
+
+    def __init__(self, log, *args: str, queue: str, var_dir, **extra_env: str):
+        from django.conf import settings
+
+        self.args, self.log = args, log
+        Path(var_dir).mkdir(parents=True, exist_ok=True)  # beat keeps its schedule there
+        self.env = {**os.environ, "DATABASE_URL": database_url(), "DJANGO_SETTINGS_MODULE": "mentorhub.settings",
+                    "DEBUG": "true", "SECRET_KEY": settings.SECRET_KEY, "VAR_DIR": str(var_dir),
+                    "CELERY_TASK_ALWAYS_EAGER": "false", "CELERY_QUEUE": queue, "PYTHONUNBUFFERED": "1",
+                    "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend", **extra_env}
+        self.process = None
+
+    def start(self) -> "Celery":
+        self.process = subprocess.Popen([sys.executable, "-m", "celery", "-A", "mentorhub", *self.args], cwd=ROOT,
+                                        env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+        return self
+
+    def output(self) -> str:
+        self.log.flush()
+        return Path(self.log.name).read_text(errors="replace")
+
+    def wait_for(self, text: str) -> None:
+        """Wait until the process logs ``text`` (a worker logs "ready." once it consumes)."""
+        deadline = time.monotonic() + self.READY_SECONDS
+        while text not in self.output():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"celery {' '.join(self.args)} did not log {text!r}:\n{self.output()[-4000:]}")
+            time.sleep(0.2)
+
+    def pool(self) -> list[int]:
+        """The worker's pool processes (its children), from each process's parent in /proc."""
+        children = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            with contextlib.suppress(OSError, IndexError):
+                if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == self.process.pid:
+                    children.append(int(stat.parent.name))
+        return children
+
+    def kill(self) -> None:
+        """SIGKILL to the whole process group: no warm shutdown, no acknowledgement, no cleanup."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()  # the main process only: a warm shutdown, its pool finishing what it runs
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.kill()
 
 
 @contextlib.contextmanager

@@ -12,10 +12,16 @@ class Notification(models.Model):
     link = models.CharField(max_length=300, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    key = models.CharField(max_length=64, blank=True, default="",
+                           help_text="Names what this notice announces, so a task run twice sends it once.")
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "read_at", "-created_at"], name="notification_inbox")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], condition=~models.Q(key=""),
+                                    name="one_notice_per_user_and_key"),
+        ]
 
     def __str__(self):
         return f"{self.user_id}: {self.title}"

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from django.contrib.auth.base_user import AbstractBaseUser as User
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from mentorhub.errors import NotFound
@@ -20,9 +20,19 @@ from notifications.models import Notification
 
 @transaction.atomic
 def notification_send(*, user: User, kind: str, title: str, body: str = "", link: str = "",
-                      email: bool = True) -> Notification:
-    """Record an in-app notice; after commit, push it to the user's open sockets and mail the same text."""
-    notice = Notification.objects.create(user=user, kind=kind, title=title, body=body, link=link)
+                      email: bool = True, key: str = "") -> Notification | None:
+    """Record an in-app notice; after commit, push it to the user's open sockets and mail the same text.
+
+    With a ``key`` (what the notice announces), a second call with the same key for the same user does
+    nothing and returns None: a task that runs again after a crash tells nobody twice.
+    """
+    try:
+        with transaction.atomic():  # a savepoint: losing the race must not spoil the caller's transaction
+            notice = Notification.objects.create(user=user, kind=kind, title=title, body=body, link=link, key=key)
+    except IntegrityError:
+        if not key:
+            raise
+        return None
     live.notification_pushed_on_commit(notice=notice)
     if email and user.email:
         text, html = render_notice(user=user, title=title, body=body, link=link)

@@ -9,13 +9,12 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 
 import pytest
 
-from mentorhub.testing import ROOT, database_url
+from mentorhub.testing import ROOT, database_url, free_port
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -24,12 +23,6 @@ pytestmark = [
 ]
 
 APP_TARGETS = ("app: bare DRF view /bench/ok", "GET /health", "GET mentors?skill=python", "GET mentors/")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_a_tiny_bench_run_reports_every_target_as_a_ratio_to_the_ceiling_measured_in_the_same_run(tmp_path):

@@ -89,3 +89,21 @@ def test_one_recipients_failing_notice_does_not_lose_the_others(api, mentee, men
     assert Notification.objects.filter(user=mentor).count() == 2
     assert sorted(m.to[0] for m in mail.outbox) == [mentor.email, mentor.email]
     assert "notice store unavailable" in caplog.text
+
+
+def test_the_notice_task_run_again_after_a_crash_tells_each_side_once(api, mentee, mentor, profile, tomorrow_10):
+    from bookings.models import BookingEvent
+    from bookings.tasks import notify_booking_changed
+
+    booking = book_and_cancel(api, mentee, profile, tomorrow_10)
+    sent = sorted((m.to[0], m.subject) for m in mail.outbox)
+    cancel = BookingEvent.objects.get(booking=booking, to_status="cancelled")
+
+    # A worker that died after telling one side has its task run again (acks_late): nothing is repeated.
+    assert notify_booking_changed(booking.pk, "scheduled", "cancelled", cancel.pk) is True
+    notify_booking_changed(booking.pk, "scheduled", "cancelled", cancel.pk)
+
+    assert sorted((m.to[0], m.subject) for m in mail.outbox) == sent
+    for user in (mentee, mentor):
+        assert sorted(Notification.objects.filter(user=user).values_list("kind", flat=True)) == [
+            "booking.cancelled", "booking.scheduled"]

@@ -7,7 +7,6 @@ and only the Redis channel layer joins them up. Two real Daphne processes serve 
 
 import asyncio
 import json
-import tempfile
 import urllib.request
 
 import pytest
@@ -16,6 +15,7 @@ from rest_framework_simplejwt.tokens import AccessToken
 
 from mentorhub import ws_client
 from mentorhub.testing import Daphne, requires_postgresql, requires_redis
+from mentorhub.testing import servers as started_servers
 from messaging.models import Message
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow, requires_redis, requires_postgresql]
@@ -39,17 +39,8 @@ class Server(Daphne):
 
 @pytest.fixture
 def servers(transactional_db):
-    with tempfile.TemporaryFile() as log_a, tempfile.TemporaryFile() as log_b:
-        started = [Server(log_a), Server(log_b)]
-        for server in started:
-            server.launch()  # both start at once; each is then waited for
-        try:
-            for server in started:
-                server.wait_until_up()
-            yield started
-        finally:
-            for server in started:
-                server.stop()
+    with started_servers(Server, 2) as both:  # both start at once; each is then waited for
+        yield both
 
 
 def test_a_message_sent_to_process_a_reaches_the_recipients_socket_on_process_b(servers, mentee, listed_mentor):
