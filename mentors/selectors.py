@@ -156,7 +156,7 @@ class _Calendar:
 
     weekly: dict[int, list[LocalRange]] = field(default_factory=dict)
     overrides: dict[date, list[LocalRange]] = field(default_factory=dict)
-    live: list[Slot] = field(default_factory=list)
+    live: list = field(default_factory=list)  # rows of _live_slots
 
 
 def _weekly(rules) -> dict[int, list[LocalRange]]:
@@ -171,8 +171,10 @@ def _dated(overrides) -> dict[date, list[LocalRange]]:
 
 
 def _live_slots(queryset: QuerySet[Slot], *, window_start: datetime, window_end: datetime, margin: timedelta):
+    # Named tuples, not model instances: a busy mentor has hundreds of slots in a 62-day window, and building
+    # a Slot for each cost more than computing the bookable times themselves.
     return (queryset.filter(is_active=True, start__lt=window_end + margin, end__gt=window_start - margin)
-            .only("id", "mentor_id", "start", "end", "capacity", "seats_taken", "service_id"))
+            .values_list("id", "mentor_id", "start", "end", "capacity", "seats_taken", "service_id", named=True))
 
 
 def _times(
@@ -190,7 +192,7 @@ def _times(
              for s in starts]
     # Seats still open in live slots: group slots, and one-seat slots the mentor published.
     times += [
-        BookableTime(s.start, s.end, s.pk, s.capacity - s.seats_taken, s.service_id)
+        BookableTime(s.start, s.end, s.id, s.capacity - s.seats_taken, s.service_id)
         for s in calendar.live
         if s.seats_taken < s.capacity and max(window_start, earliest) <= s.start < window_end
         and (service is None or s.service_id in (None, service.pk))

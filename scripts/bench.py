@@ -9,7 +9,8 @@ included, is driven with wrk (16 connections) in BENCH_ROUNDS short rounds; in
 every round the ceiling runs right before each target, so drift on a busy
 machine hits both alike. It prints a Markdown table of the median req/s,
 p50/p99 latency, the ratio to the ceiling's median req/s and the workers'
-memory, then req/s per round. Then the chat part (scripts/bench_chat.py):
+memory, then req/s per round. Then the booking part (scripts/bench_booking.py: holds
+under contention, bookable times, a long history) and the chat part (scripts/bench_chat.py):
 messages per second over /ws/chat on Daphne against a bare Channels relay
 consumer, with 200 WebSockets.
 
@@ -19,7 +20,7 @@ BENCH_DURATION seconds per target over all rounds (30; 300 for the soak),
 BENCH_ROUNDS (3; e.g. 5 to see latency and memory over time), BENCH_WARMUP
 seconds per target before measuring (3), BENCH_CONNECTIONS (16), BENCH_PORT
 (8765) and BENCH_CEILING_PORT (BENCH_PORT + 1), BENCH_JSON (a file to write
-the figures to), BENCH_SOCKETS (200), BENCH_ONLY (http or chat: one part only).
+the figures to), BENCH_SOCKETS (200), BENCH_ONLY (http, booking or chat: one part only).
 """
 
 import json
@@ -168,9 +169,14 @@ def main() -> None:
         say("Note: DATABASE_URL is not PostgreSQL; the target is defined on PostgreSQL.")
     ensure_database()
     manage("migrate", "--noinput", "-v0", env=env)
-    if only != "chat":
+    if only in ("", "http"):
         bench_http(env)
-    if only != "http":
+    if only in ("", "booking"):
+        if only:
+            manage("seed_bench", f"--mentors={MENTORS}", env=env)
+        say("")
+        subprocess.run([PYTHON, str(ROOT / "scripts" / "bench_booking.py")], cwd=ROOT, env=env, check=True)
+    if only in ("", "chat"):
         say("")
         subprocess.run([PYTHON, str(ROOT / "scripts" / "bench_chat.py")], cwd=ROOT, env=env, check=True)
 

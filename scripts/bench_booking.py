@@ -164,7 +164,7 @@ def timed(url: str, bearer: str) -> dict:
 
 
 def main() -> int:
-    env = bench.server_env()
+    env = {**bench.server_env(), "LOG_LEVEL": "ERROR"}  # not a "Conflict" line per refused hold
     setup_django(env)
     from django.db import connection
 

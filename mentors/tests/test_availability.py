@@ -4,6 +4,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mentors.availability import (
     AvailabilityError,
@@ -454,3 +456,17 @@ def test_parse_range_on_its_own_reports_a_generic_field():
 def test_a_local_range_cannot_be_built_backwards():
     with pytest.raises(ValueError, match="must end after it starts"):
         LocalRange(time(12), time(10))
+
+
+@given(
+    busy=st.lists(st.tuples(st.integers(0, 2000), st.integers(1, 300)), max_size=40),
+    start=st.integers(-100, 2200), buffer=st.integers(0, 60), duration=st.integers(1, 120),
+)
+def test_the_fast_clash_check_agrees_with_comparing_every_busy_interval(busy, start, buffer, duration):
+    from mentors.availability import _clash_check
+
+    base = datetime(2026, 11, 23, tzinfo=UTC)
+    minutes = [(base + timedelta(minutes=b), base + timedelta(minutes=b + length)) for b, length in busy]
+    at, gap, length = base + timedelta(minutes=start), timedelta(minutes=buffer), timedelta(minutes=duration)
+    naive = any(at < be + gap and at + length + gap > bs for bs, be in minutes)
+    assert _clash_check(minutes, gap, length)(at) == naive
