@@ -111,8 +111,9 @@ def _lock_slot(slot_id: int) -> Slot:
     return slot
 
 
-def _seat_in_existing_slot(*, slot_id: int, mentee: User, now: datetime, ignore: int | None = None) -> Slot:
-    slot = _lock_slot(slot_id)
+def _seat_in_existing_slot(*, slot_id: int, mentee: User, now: datetime, ignore: int | None = None,
+                           locked: Slot | None = None) -> Slot:
+    slot = locked or _lock_slot(slot_id)  # ``locked``: the caller holds this slot's lock already
     _check_bookable_mentor(slot.mentor, mentee)
     if slot.start <= now + timedelta(minutes=slot.mentor.min_notice_minutes):
         raise InvalidInput("That time is too soon (or already past) to book.", field="slot_id")
@@ -270,8 +271,9 @@ def booking_hold(
     """
     now = now or timezone.now()
     if slot_id is not None:
-        service = service_for_slot(slot=_lock_slot(slot_id), service_id=service_id)
-        slot = _seat_in_existing_slot(slot_id=slot_id, mentee=mentee, now=now)
+        locked = _lock_slot(slot_id)
+        service = service_for_slot(slot=locked, service_id=service_id)
+        slot = _seat_in_existing_slot(slot_id=slot_id, mentee=mentee, now=now, locked=locked)
         field = "slot_id"
     else:
         if mentor_id is None or start is None:
