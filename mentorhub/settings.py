@@ -86,13 +86,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # /health and /health/ready answered here: load balancers' probes skip sessions, auth and the rest.
     "mentorhub.health.ProbeMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "mentorhub.middleware.CSPMiddleware",  # django-csp, with the settings' policy built once
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "mentorhub.middleware.LazyMessageMiddleware",  # storage made on first use
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",

@@ -3,9 +3,10 @@ and a strict per-address limit on the endpoints that take passwords or tokens.
 
 Fixed-window counters: one atomic INCR per request in the shared cache (Redis
 when ``REDIS_URL`` is set, pipelined with the window's SET NX EX: one round trip),
-so every web process counts together and the cost does not grow with the rate. (DRF's stock throttles keep a list of every
-request time in the window and rewrite it on each request: slow at premium
-rates, and racy across processes.) While Redis is down they count per process at
+so every web process counts together and the cost does not grow with the rate.
+(DRF's stock throttles keep a list of every request time in the window and
+rewrite it on each request: slow at premium rates, and racy across processes.)
+While Redis is down they count per process at
 the same rates (``mentorhub.cache.count_in_window``): degraded, never off. Rates are read from
 ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`` on each request, so deployments
 and tests can tune them.
