@@ -52,6 +52,12 @@ dev: migrate
 	@echo "MentorHub (development): $(SITE_URL)/  (API docs /docs, admin /admin)"
 	$(BIN)/python scripts/run.py --dev --host $(HOST) --port $(PORT)
 
+# The scaled-out shape on this machine's PostgreSQL and Redis (README, Running it scaled out): nginx on PORT
+# (8080 unless given) in front of two gunicorn servers and Daphne for /ws/, two Celery workers and one beat,
+# from deploy/Procfile.stack under honcho. It creates the database if needed, migrates and collects static first.
+stack: install
+	$(BIN)/python scripts/stack.py --host $(HOST) --port $(if $(filter command environment,$(firstword $(origin PORT))),$(PORT),8080)
+
 lint: install-dev
 	$(BIN)/ruff check .
 
