@@ -20,7 +20,7 @@ from stat import S_IMODE
 
 import pytest
 
-from mentorhub import ws_client
+from mentorhub.testing import post_login_form, websocket_close_code
 
 ROOT = Path(__file__).resolve().parents[1]
 WAIT_SECONDS = 90
@@ -95,12 +95,6 @@ def _get(url: str):
         return error
 
 
-async def _close_code(url: str) -> int:
-    socket_ = await ws_client.connect(url)
-    assert await socket_.receive(timeout=10) is ws_client.CLOSED
-    return socket_.close_code
-
-
 def _assert_served_in_production_mode(port: int, tmp_path: Path) -> None:
     site = f"http://127.0.0.1:{port}"
     missing = _get(f"{site}/no-such-page/")
@@ -115,11 +109,13 @@ def _assert_served_in_production_mode(port: int, tmp_path: Path) -> None:
     css = _get(f"{site}{stylesheets[0]}")
     assert css.status == 200 and css.headers["Content-Type"].startswith("text/css")
     assert "immutable" in css.headers["Cache-Control"]
+    # Plain HTTP: no redirect to HTTPS, and cookies a browser keeps over http:// (CSRF passes, the form answers).
+    assert post_login_form(site).status == 200
     # The key generated into VAR_DIR, readable by its owner only.
     key_file = tmp_path / "var" / "secret_key"
     assert len(key_file.read_text().strip()) >= 50 and S_IMODE(key_file.stat().st_mode) == 0o600
     # Daphne answers WebSockets on the same port: a socket without a token is accepted, then closed with 4401.
-    assert asyncio.run(_close_code(f"ws://127.0.0.1:{port}/ws/notifications")) == 4401
+    assert asyncio.run(websocket_close_code(f"ws://127.0.0.1:{port}/ws/notifications")) == 4401
 
 
 def _readiness(port: int) -> dict:

@@ -2,7 +2,6 @@
 serves static files itself and hands /ws/ to Daphne; two Celery workers and a beat run; Ctrl+C stops it all."""
 
 import asyncio
-import http.cookiejar
 import json
 import os
 import re
@@ -13,15 +12,13 @@ import subprocess
 import sys
 import time
 import urllib.error
-import urllib.parse
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from mentorhub import ws_client
-from mentorhub.testing import ROOT, requires_postgresql, requires_redis
+from mentorhub.testing import ROOT, post_login_form, requires_postgresql, requires_redis, websocket_close_code
 
 pytestmark = [requires_postgresql, requires_redis, pytest.mark.slow]
 
@@ -124,26 +121,6 @@ def _up(url: str) -> bool:
         return False
 
 
-def _post_login_form(site: str):
-    """A browser's sign-in through nginx: the form's CSRF token and cookie, and an Origin header with the port."""
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-    form = opener.open(f"{site}/accounts/login/", timeout=10).read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
-    body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "login": "nobody@example.com",
-                                   "password": "not-the-password"}).encode()
-    request = urllib.request.Request(f"{site}/accounts/login/", data=body, headers={"Origin": site})
-    try:
-        return opener.open(request, timeout=10)
-    except urllib.error.HTTPError as error:
-        return error
-
-
-async def _close_code(url: str) -> int:
-    socket_ = await ws_client.connect(url)
-    assert await socket_.receive(timeout=10) is ws_client.CLOSED
-    return socket_.close_code
-
-
 def test_make_stack_runs_the_scaled_out_shape_behind_nginx_and_stops_it_all_on_ctrl_c(stack_database, tmp_path):
     port = _free_ports()
     site = f"http://127.0.0.1:{port}"
@@ -170,7 +147,7 @@ def test_make_stack_runs_the_scaled_out_shape_behind_nginx_and_stops_it_all_on_c
             assert _wait_for(lambda: _upstreams(log, "GET / ") == web, "both gunicorn servers answering /", log)
 
             # Forms pass Django's CSRF origin check through the proxy: a wrong password is the form's own answer.
-            signed_in = _post_login_form(site)
+            signed_in = post_login_form(site)
             assert signed_in.status == 200, signed_in.read()[:2000]
 
             # Static files: hashed names, served by nginx itself (no upstream), even with every gunicorn stopped.
@@ -189,7 +166,7 @@ def test_make_stack_runs_the_scaled_out_shape_behind_nginx_and_stops_it_all_on_c
             assert _wait_for(lambda: _upstreams(log, f"GET {stylesheet} ") == {"-"}, "nginx serving static", log)
 
             # WebSockets: upgraded through nginx to Daphne (a socket without a token is accepted, then closed 4401).
-            assert asyncio.run(_close_code(f"ws://127.0.0.1:{port}/ws/notifications")) == 4401
+            assert asyncio.run(websocket_close_code(f"ws://127.0.0.1:{port}/ws/notifications")) == 4401
             assert _wait_for(lambda: _upstreams(log, "GET /ws/notifications ") == {f"127.0.0.1:{port + 3}"},
                              "Daphne answering /ws/", log)
 
