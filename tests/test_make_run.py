@@ -244,3 +244,21 @@ def test_make_dev_serves_debug_pages_and_make_run_the_production_profile():
     assert run.environment({}, "127.0.0.1", 8000, dev=True)["DEBUG"] == "true"
     assert "SECRET_KEY_GENERATE" not in run.environment({}, "127.0.0.1", 8000, dev=True)
     assert "runserver" in run.commands("127.0.0.1", 8000, dev=True, reload=True)["web"]
+
+
+@pytest.mark.parametrize(("variables", "from_environment", "runner_args"), [
+    ({}, {}, "--host 127.0.0.1 --port 8080"),
+    ({"PORT": "9123"}, {}, "--host 127.0.0.1 --port 9123"),
+    ({}, {"PORT": "9124"}, "--host 127.0.0.1 --port 9124"),
+])
+def test_make_stack_serves_on_8080_unless_port_is_given(tmp_path, variables, from_environment, runner_args):
+    calls = tmp_path / "calls"
+    python = tmp_path / "venv" / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    python.write_text(f'#!/bin/sh\necho "$*" >> {calls}\n')
+    python.chmod(0o755)
+    (tmp_path / "venv" / ".installed-runtime").touch()
+    env = {**{key: os.environ[key] for key in KEPT if key in os.environ}, **from_environment}
+    subprocess.run(["make", "-s", "stack", f"VENV={tmp_path / 'venv'}", *(f"{k}={v}" for k, v in variables.items())],
+                   cwd=ROOT, env=env, check=True, timeout=60, capture_output=True)
+    assert calls.read_text().splitlines() == [f"scripts/stack.py {runner_args}"]
