@@ -1,8 +1,8 @@
 """`make run` and `make dev`: the web server and a Celery worker with beat, started together and stopped together.
 
 `make run` serves the product as it runs in production, on this machine over plain HTTP: DEBUG off (the
-site's own error pages, never Django's debug page), Daphne (the production ASGI server, HTTP and WebSocket
-in one process: the in-memory channel layer needs both in one process), static files collected first and
+site's own error pages, never Django's debug page), Daphne (the production ASGI server: HTTP and WebSocket
+in one process, which the in-memory channel layer needs), static files collected first and
 served by WhiteNoise under hashed names. ``SERVED_HERE`` lists the settings that profile adds, each
 overridable from the environment. `make dev` (``--dev``) is the developer's server instead: Django's
 runserver (Daphne's: HTTP and WebSocket), reloading on code changes, with DEBUG on.

@@ -3,7 +3,7 @@ an overdue hold expires and a due reminder goes out while no request touches eit
 stopping the runner stops the web server and the worker with it. The site is served in production mode:
 the app's own error pages, hashed static files from WhiteNoise, the generated key, WebSockets on Daphne."""
 
-import asyncio
+
 import json
 import os
 import re
@@ -19,6 +19,7 @@ from pathlib import Path
 from stat import S_IMODE
 
 import pytest
+from asgiref.sync import async_to_sync
 
 from mentorhub.testing import post_login_form, websocket_close_code
 
@@ -115,7 +116,7 @@ def _assert_served_in_production_mode(port: int, tmp_path: Path) -> None:
     key_file = tmp_path / "var" / "secret_key"
     assert len(key_file.read_text().strip()) >= 50 and S_IMODE(key_file.stat().st_mode) == 0o600
     # Daphne answers WebSockets on the same port: a socket without a token is accepted, then closed with 4401.
-    assert asyncio.run(websocket_close_code(f"ws://127.0.0.1:{port}/ws/notifications")) == 4401
+    assert async_to_sync(websocket_close_code)(f"ws://127.0.0.1:{port}/ws/notifications") == 4401
 
 
 def _readiness(port: int) -> dict:
@@ -153,7 +154,7 @@ def test_make_run_expires_an_overdue_hold_and_sends_a_due_reminder_with_no_reque
     port = _free_port()
     processes: set[int] = set()
     with open(tmp_path / "run.log", "w+") as log:
-        runner = subprocess.Popen([sys.executable, "scripts/run.py", "--port", str(port), "--noreload"], cwd=ROOT,
+        runner = subprocess.Popen([sys.executable, "scripts/run.py", "--port", str(port)], cwd=ROOT,
                                   env=embedded_env, stdout=log, stderr=subprocess.STDOUT)
         try:
             deadline = time.monotonic() + WAIT_SECONDS

@@ -1,7 +1,7 @@
 """`make stack` (scripts/stack.py): on PostgreSQL and Redis, nginx routes pages to the two gunicorn servers in turn,
 serves static files itself and hands /ws/ to Daphne; two Celery workers and a beat run; Ctrl+C stops it all."""
 
-import asyncio
+
 import json
 import os
 import re
@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from asgiref.sync import async_to_sync
 
 from mentorhub.testing import ROOT, post_login_form, requires_postgresql, requires_redis, websocket_close_code
 
@@ -166,7 +167,7 @@ def test_make_stack_runs_the_scaled_out_shape_behind_nginx_and_stops_it_all_on_c
             assert _wait_for(lambda: _upstreams(log, f"GET {stylesheet} ") == {"-"}, "nginx serving static", log)
 
             # WebSockets: upgraded through nginx to Daphne (a socket without a token is accepted, then closed 4401).
-            assert asyncio.run(websocket_close_code(f"ws://127.0.0.1:{port}/ws/notifications")) == 4401
+            assert async_to_sync(websocket_close_code)(f"ws://127.0.0.1:{port}/ws/notifications") == 4401
             assert _wait_for(lambda: _upstreams(log, "GET /ws/notifications ") == {f"127.0.0.1:{port + 3}"},
                              "Daphne answering /ws/", log)
 
