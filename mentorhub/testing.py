@@ -126,13 +126,23 @@ def post_login_form(site: str):
         return error
 
 
-async def websocket_close_code(url: str) -> int:
-    """The code a server closes ``url``'s socket with, right after accepting it (a refusal of a token-less one)."""
+def websocket_close_code(url: str) -> int:
+    """The code a server closes ``url``'s socket with, right after accepting it (a refusal of a token-less one).
+
+    Its event loop runs in a thread of its own: a browser test earlier in the run may leave one running in this
+    thread, where neither asyncio.run nor async_to_sync may start another."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
     from mentorhub import ws_client
 
-    socket_ = await ws_client.connect(url)
-    assert await socket_.receive(timeout=10) is ws_client.CLOSED
-    return socket_.close_code
+    async def close_code() -> int:
+        socket_ = await ws_client.connect(url)
+        assert await socket_.receive(timeout=10) is ws_client.CLOSED
+        return socket_.close_code
+
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, close_code()).result(timeout=30)
 
 
 def socket_for(path: str, *, user=None, token: str | None = None):

@@ -3,7 +3,6 @@ an overdue hold expires and a due reminder goes out while no request touches eit
 stopping the runner stops the web server and the worker with it. The site is served in production mode:
 the app's own error pages, hashed static files from WhiteNoise, the generated key, WebSockets on Daphne."""
 
-
 import json
 import os
 import re
@@ -19,7 +18,6 @@ from pathlib import Path
 from stat import S_IMODE
 
 import pytest
-from asgiref.sync import async_to_sync
 
 from mentorhub.testing import post_login_form, websocket_close_code
 
@@ -116,7 +114,7 @@ def _assert_served_in_production_mode(port: int, tmp_path: Path) -> None:
     key_file = tmp_path / "var" / "secret_key"
     assert len(key_file.read_text().strip()) >= 50 and S_IMODE(key_file.stat().st_mode) == 0o600
     # Daphne answers WebSockets on the same port: a socket without a token is accepted, then closed with 4401.
-    assert async_to_sync(websocket_close_code)(f"ws://127.0.0.1:{port}/ws/notifications") == 4401
+    assert websocket_close_code(f"ws://127.0.0.1:{port}/ws/notifications") == 4401
 
 
 def _readiness(port: int) -> dict:

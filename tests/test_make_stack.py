@@ -17,7 +17,6 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-from asgiref.sync import async_to_sync
 
 from mentorhub.testing import ROOT, post_login_form, requires_postgresql, requires_redis, websocket_close_code
 
@@ -167,7 +166,7 @@ def test_make_stack_runs_the_scaled_out_shape_behind_nginx_and_stops_it_all_on_c
             assert _wait_for(lambda: _upstreams(log, f"GET {stylesheet} ") == {"-"}, "nginx serving static", log)
 
             # WebSockets: upgraded through nginx to Daphne (a socket without a token is accepted, then closed 4401).
-            assert async_to_sync(websocket_close_code)(f"ws://127.0.0.1:{port}/ws/notifications") == 4401
+            assert websocket_close_code(f"ws://127.0.0.1:{port}/ws/notifications") == 4401
             assert _wait_for(lambda: _upstreams(log, "GET /ws/notifications ") == {f"127.0.0.1:{port + 3}"},
                              "Daphne answering /ws/", log)
 
