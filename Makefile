@@ -1,5 +1,6 @@
-# MentorHub: `make run` serves the site with demo data; `make test` lints and runs the suite.
-# Both create .venv on first use and never prompt.
+# MentorHub: `make run` serves the site with demo data; `make test` lints and runs the suite; `make dev` is
+# the auto-reloading debug server; `make stack` the scaled-out shape on PostgreSQL, Redis and nginx.
+# All create .venv on first use and never prompt.
 
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV := .venv
@@ -8,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PIP := $(BIN)/python -m pip --disable-pip-version-check --no-input --quiet
 
-.PHONY: run test install install-dev lint migrate worker beat bench screenshots client backup restore clean
+.PHONY: run dev stack test install install-dev lint migrate worker beat bench screenshots client backup restore clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,13 +37,26 @@ migrate: install
 
 # Links in e-mails, calendar files and the API (and the Site that account e-mails are signed with, synced
 # by migrate) follow the address served, unless SITE_URL says otherwise (a proxy, a public name).
-run: export SITE_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
-# The web server and a Celery worker with beat (the periodic sweeps), started and stopped together.
+run dev: export SITE_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
+# The product as served: production mode (DEBUG off, the site's own error pages) on Daphne over plain HTTP,
+# static files collected and served by WhiteNoise, the generated key, and a Celery worker with beat (the
+# periodic sweeps), all started and stopped together (scripts/run.py).
 run: migrate
-	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py seed_demo
 	@echo "MentorHub: $(SITE_URL)/  (API docs /docs, admin /admin)"
 	$(BIN)/python scripts/run.py --host $(HOST) --port $(PORT)
+
+# For developers: Django's runserver with DEBUG on (debug pages), reloading on code changes, and the worker.
+dev: migrate
+	$(BIN)/python manage.py seed_demo
+	@echo "MentorHub (development): $(SITE_URL)/  (API docs /docs, admin /admin)"
+	$(BIN)/python scripts/run.py --dev --host $(HOST) --port $(PORT)
+
+# The scaled-out shape on this machine's PostgreSQL and Redis (README, Running it scaled out): nginx on PORT
+# (8080 unless given) in front of two gunicorn servers and Daphne for /ws/, two Celery workers and one beat,
+# from deploy/Procfile.stack under honcho. It creates the database if needed, migrates and collects static first.
+stack: install
+	$(BIN)/python scripts/stack.py --host $(HOST) --port $(if $(filter command environment,$(firstword $(origin PORT))),$(PORT),8080)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -32,9 +32,11 @@ DEBUG = env_bool("DEBUG", True)
 VAR_DIR = Path(env_str("VAR_DIR") or BASE_DIR / "var")
 # Production sets SECRET_KEY (every web process on every machine must share it). The embedded
 # default makes a random key on its first run and keeps it in a git-ignored file, so no key
-# that signs anything is ever public.
+# that signs anything is ever public. With DEBUG off that takes SECRET_KEY_GENERATE=true, which only
+# `make run` and `make stack` set (one machine, one VAR_DIR): a deployment without SECRET_KEY refuses to start.
 SECRET_KEY_FILE = Path(env_str("SECRET_KEY_FILE") or VAR_DIR / "secret_key")
-SECRET_KEY = env_str("SECRET_KEY") or (instance_secret_key(SECRET_KEY_FILE) if DEBUG else "")
+SECRET_KEY_GENERATE = env_bool("SECRET_KEY_GENERATE", DEBUG)
+SECRET_KEY = env_str("SECRET_KEY") or (instance_secret_key(SECRET_KEY_FILE) if SECRET_KEY_GENERATE else "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 # Reverse proxies in front of the app that append to X-Forwarded-For and set X-Forwarded-Proto.
@@ -446,7 +448,7 @@ USE_TZ = True
 
 # --- Static files ---------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Development serves app static files straight from their folders (also under Daphne without runserver).
 WHITENOISE_USE_FINDERS = DEBUG

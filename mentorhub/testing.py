@@ -218,6 +218,46 @@ def daphne(**extra_env: str):
             server.stop()
 
 
+def post_login_form(site: str):
+    """A browser's failed sign-in at ``site`` (a server in another process): the form's CSRF token and cookie
+    (which a cookie jar keeps from a plain-HTTP page only if it is not Secure) and an Origin header. The
+    response: 200, the form again with its error, when CSRF passes; 403 when it does not."""
+    import http.cookiejar
+    import re
+    import urllib.error
+    import urllib.parse
+
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    form = opener.open(f"{site}/accounts/login/", timeout=10).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "login": "nobody@example.com",
+                                   "password": "not-the-password"}).encode()
+    try:
+        return opener.open(urllib.request.Request(f"{site}/accounts/login/", data=body, headers={"Origin": site}),
+                           timeout=10)
+    except urllib.error.HTTPError as error:
+        return error
+
+
+def websocket_close_code(url: str) -> int:
+    """The code a server closes ``url``'s socket with, right after accepting it (a refusal of a token-less one).
+
+    Its event loop runs in a thread of its own: a browser test earlier in the run may leave one running in this
+    thread, where neither asyncio.run nor async_to_sync may start another."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from mentorhub import ws_client
+
+    async def close_code() -> int:
+        socket_ = await ws_client.connect(url)
+        assert await socket_.receive(timeout=10) is ws_client.CLOSED
+        return socket_.close_code
+
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, close_code()).result(timeout=30)
+
+
 def socket_for(path: str, *, user=None, token: str | None = None):
     """A Channels test communicator on the site's socket routes, signed in with ``user``'s access token (or
     ``token``, or nobody), through the same token middleware as the deployed app. Not yet connected."""

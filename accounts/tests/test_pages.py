@@ -101,15 +101,25 @@ def test_password_reset_mails_a_link(client, mentee, mailoutbox):
     assert "/accounts/password/reset/key/" in mailoutbox[0].body
 
 
-def test_seed_demo_refuses_the_public_demo_password_when_debug_is_off(settings):
+def test_seed_demo_refuses_the_public_demo_password_when_debug_is_off_on_a_public_host(settings):
     settings.DEBUG = False
-    with pytest.raises(CommandError, match="public demo password"):
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "mentors.example.org"]
+    with pytest.raises(CommandError, match="public demo password .* mentors.example.org"):
         call_command("seed_demo", stdout=io.StringIO())
     assert not User.objects.exists()
 
 
+def test_seed_demo_takes_the_public_demo_password_with_debug_off_when_only_this_machine_is_served(settings):
+    # `make run`: production mode, but answering to localhost names only.
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
+    call_command("seed_demo", stdout=io.StringIO())
+    assert User.objects.filter(email="ivan.student@mentorhub.local").exists()
+
+
 def test_seed_demo_with_debug_off_takes_a_private_password(api, settings):
     settings.DEBUG = False
+    settings.ALLOWED_HOSTS = ["testserver", "mentors.example.org"]
     call_command("seed_demo", "--password", "a-private-demo-passphrase", stdout=io.StringIO())
     login = {"email": "ivan.student@mentorhub.local"}
     assert api().post("/api/v1/auth/login", {**login, "password": "mentorhub-demo"}).status_code == 401

@@ -19,9 +19,10 @@ ROOT = Path(__file__).resolve().parents[2]
 PUBLISHED_KEY = next(iter(PUBLIC_SECRET_KEYS))
 
 
-def _embedded_default_key(key_file: Path) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "ALLOWED_HOSTS")}
-    environment.update(DJANGO_SETTINGS_MODULE="mentorhub.settings", SECRET_KEY_FILE=str(key_file))
+def _embedded_default_key(key_file: Path, **settings_env: str) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items()
+                   if k not in ("SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "SECRET_KEY_GENERATE")}
+    environment.update(DJANGO_SETTINGS_MODULE="mentorhub.settings", SECRET_KEY_FILE=str(key_file), **settings_env)
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; "
                                "print(settings.SECRET_KEY)"],
@@ -39,6 +40,17 @@ def test_the_embedded_default_signs_with_a_private_key_made_on_the_first_run(tmp
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     second = _embedded_default_key(key_file)
     assert second.stdout.strip() == key, "the key must survive restarts, or every session would end"
+
+
+def test_production_mode_signs_with_the_generated_key_only_when_told_to(tmp_path):
+    # `make run` and `make stack` set SECRET_KEY_GENERATE; a deployment that forgot SECRET_KEY does not start.
+    production = {"DEBUG": "false", "PAYMENTS_OFFLINE_ALLOWED": "true"}
+    forgot = _embedded_default_key(tmp_path / "forgot", **production)
+    assert forgot.returncode != 0 and "SECRET_KEY is unset" in forgot.stderr
+    assert not (tmp_path / "forgot").exists()
+    told = _embedded_default_key(tmp_path / "told", SECRET_KEY_GENERATE="true", **production)
+    assert told.returncode == 0, told.stderr
+    assert told.stdout.strip() == (tmp_path / "told").read_text().strip()
 
 
 def test_two_instances_get_different_keys(tmp_path):

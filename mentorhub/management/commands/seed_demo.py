@@ -19,6 +19,7 @@ from django.utils.text import slugify
 
 from accounts.models import User
 from courses.demo import seed_courses
+from mentorhub.config import is_local_host
 from mentors.models import MentorProfile, Service, Skill, Slot, WeeklyRule
 from reviews.models import Review
 from reviews.services import mentor_rating_recompute
@@ -161,15 +162,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--password", default=DEMO_PASSWORD,
-                            help=f"Password for every demo account (default: {DEMO_PASSWORD}, only with DEBUG on).")
+                            help=f"Password for every demo account (default: {DEMO_PASSWORD}, only with DEBUG on or "
+                                 "local ALLOWED_HOSTS).")
 
     @transaction.atomic
     def handle(self, *args, password, **options):
-        if password == DEMO_PASSWORD and not settings.DEBUG:
+        public_hosts = [host for host in settings.ALLOWED_HOSTS if not is_local_host(host)]
+        if password == DEMO_PASSWORD and not settings.DEBUG and public_hosts:
             # The demo password is printed in the README: on a reachable site these would be open accounts,
-            # one of them staff.
+            # one of them staff. `make run` (DEBUG off, served to this machine's names only) may use it.
             raise CommandError(f"Refusing to create accounts with the public demo password ({DEMO_PASSWORD}) "
-                               "while DEBUG is off. Pass --password with a private one.")
+                               f"while DEBUG is off and ALLOWED_HOSTS names {', '.join(public_hosts)}. "
+                               "Pass --password with a private one.")
         users = {}
         for email, full_name, role, staff, tz in DEMO_USERS:
             user, _ = User.objects.get_or_create(
