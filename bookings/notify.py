@@ -38,6 +38,13 @@ def booking_changed_on_commit(booking_id: int, from_status: str, to_status: str,
     enqueue_on_commit(notify_booking_changed, booking_id, from_status, to_status, event_id)
 
 
+def bookings_changed_on_commit(changes: list[tuple[int, str, str, int]]) -> None:
+    """Many changes of one sweep, (booking id, from, to, audit event id) each, as one task after commit."""
+    from bookings.tasks import notify_bookings_changed
+
+    enqueue_on_commit(notify_bookings_changed, changes)
+
+
 def booking_changed(booking: Booking, from_status: str, to_status: str, *, event_id: int | None = None) -> None:
     """Tell the mentee and the mentor. Each notice is keyed by the change's audit event (``event_id``), so
     announcing the same change again (its task run twice) tells nobody twice."""

@@ -2,10 +2,12 @@
 
 Seats are counted on the slot row (``seats_taken``) and only ever changed by a
 conditional UPDATE, so the database itself refuses a seat that is not there.
-Status changes only in ``_transition``, which checks the table below, saves,
-and writes the BookingEvent audit row. Notices go out after commit.
+Status changes only in ``_transition`` (and ``_transition_many``, its form for a
+sweep's batch), which checks the table below, saves, and writes the BookingEvent
+audit row. Notices go out after commit.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -55,6 +57,34 @@ def _transition(booking: Booking, *, to: str, actor: User | None, reason: str = 
     return booking
 
 
+def _transition_many(bookings: list[Booking], *, to: str, actor: User | None, reason: str, **fields) -> None:
+    """``_transition`` for many locked bookings at once (a sweep's batch): the same check, audit row and
+    notice for each, in one UPDATE per source status instead of three queries per booking. ``fields``
+    are set on every one of them (``hold_expires_at=None``)."""
+    now = timezone.now()
+    sources = [booking.status for booking in bookings]
+    by_source: dict[str, list[Booking]] = {}
+    for booking in bookings:
+        if to not in ALLOWED.get(booking.status, set()):
+            raise Conflict(f"A {booking.get_status_display().lower()} booking cannot become {S(to).label.lower()}.")
+        by_source.setdefault(booking.status, []).append(booking)
+    for source, group in by_source.items():
+        bump = int(to in (S.CANCELLED, S.DECLINED, S.EXPIRED) or source in (S.CANCELLED, S.EXPIRED))
+        Booking.objects.filter(pk__in=[booking.pk for booking in group]).update(
+            status=to, ical_sequence=F("ical_sequence") + bump, updated_at=now, **fields)
+        for booking in group:
+            booking.status, booking.ical_sequence, booking.updated_at = to, booking.ical_sequence + bump, now
+            for name, value in fields.items():
+                setattr(booking, name, value)
+    audits = BookingEvent.objects.bulk_create(
+        BookingEvent(booking=booking, actor=actor, from_status=source, to_status=to, reason=reason)
+        for booking, source in zip(bookings, sources, strict=True))
+    notify.bookings_changed_on_commit([(booking.pk, source, to, audit.pk) for booking, source, audit
+                                       in zip(bookings, sources, audits, strict=True)])
+    for slot_id in {booking.slot_id for booking, source in zip(bookings, sources, strict=True) if source in JOINABLE}:
+        realtime.room_access_changed_on_commit(slot_id=slot_id)
+
+
 def transition(booking: Booking, *, to: str, actor: User | None, reason: str = "") -> Booking:
     """The transition function, for other apps' services (sessions complete, no-show) on a locked booking."""
     return _transition(booking, to=to, actor=actor, reason=reason)
@@ -69,9 +99,17 @@ def _take_seat(slot: Slot) -> None:
 
 
 def _release_seat(slot: Slot) -> None:
-    Slot.objects.filter(pk=slot.pk, seats_taken__gt=0).update(seats_taken=F("seats_taken") - 1)
-    # A slot that only existed for this booking gives the time back to the mentor's hours.
-    Slot.objects.filter(pk=slot.pk, published=False, seats_taken=0).update(is_active=False)
+    _release_seats([slot.pk])
+
+
+def _release_seats(slot_ids: list[int]) -> None:
+    """One seat back per entry (a slot listed twice gets two back), in a query per distinct count."""
+    counts = Counter(slot_ids)
+    for count in set(counts.values()):
+        ids = [pk for pk, n in counts.items() if n == count]
+        Slot.objects.filter(pk__in=ids, seats_taken__gte=count).update(seats_taken=F("seats_taken") - count)
+    # A slot that only existed for its bookings gives the time back to the mentor's hours.
+    Slot.objects.filter(pk__in=list(counts), published=False, seats_taken=0).update(is_active=False)
 
 
 def _expire_overdue_on_slot(slot: Slot, now: datetime) -> None:
@@ -459,22 +497,40 @@ def _expire(booking: Booking) -> None:
     _release_seat(booking.slot)
 
 
+def booking_expire_overdue(*, now: datetime | None = None, batch: int | None = None) -> int:
+    """The beat sweep: expire every overdue request, ``batch`` at a time, each batch one transaction.
+
+    Bounded work per transaction and flat memory however many are due; rows another sweep (or a seat
+    taker) holds are skipped, not waited for, so two sweeps share the work instead of queueing.
+    """
+    now = now or timezone.now()
+    batch = batch or settings.SWEEP_BATCH_SIZE
+    expired = 0
+    while count := _expire_batch(now=now, batch=batch):
+        expired += count
+    return expired
+
+
 @transaction.atomic
-def booking_expire(*, booking_id: int, now: datetime | None = None) -> bool:
-    """Expire one overdue request. Safe to run twice and in parallel: the second finds nothing to do."""
-    now = now or timezone.now()
-    booking = _lock_booking(booking_id)
-    if booking.status != S.REQUESTED or not booking.hold_expires_at or booking.hold_expires_at > now:
-        return False
-    _expire(booking)
-    return True
-
-
-def booking_expire_overdue(*, now: datetime | None = None) -> int:
-    """The beat sweep: expire every overdue request, each in its own transaction."""
-    now = now or timezone.now()
-    overdue = Booking.objects.filter(status=S.REQUESTED, hold_expires_at__lte=now).values_list("pk", flat=True)
-    return sum(booking_expire(booking_id=pk, now=now) for pk in list(overdue))
+def _expire_batch(*, now: datetime, batch: int) -> int:
+    ids = list(Booking.objects.select_for_update(skip_locked=True)
+               .filter(status=S.REQUESTED, hold_expires_at__lte=now).order_by("hold_expires_at", "pk")
+               .values_list("pk", flat=True)[:batch])
+    if not ids:
+        return 0
+    bookings = list(Booking.objects.filter(pk__in=ids).order_by("pk"))
+    # A request with money (a payment made or begun) goes back through payments on its own; one with no
+    # payment row has nothing to give back or void, and most requests are such.
+    with_money = set(Booking.objects.filter(pk__in=ids, payments__isnull=False).values_list("pk", flat=True))
+    for booking in bookings:
+        if booking.pk in with_money:
+            _expire(booking)
+    plain = [booking for booking in bookings if booking.pk not in with_money]
+    if plain:
+        _transition_many(plain, to=S.EXPIRED, actor=None, reason="The mentor did not answer in time.",
+                         hold_expires_at=None)
+        _release_seats([booking.slot_id for booking in plain])
+    return len(bookings)
 
 
 NOTE_FIELDS = ("notes", "mentee_notes", "agenda")

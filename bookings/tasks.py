@@ -17,6 +17,12 @@ def notify_booking_changed(booking_id: int, from_status: str, to_status: str, ev
 
 
 @shared_task(acks_late=True)
+def notify_bookings_changed(changes: list) -> int:
+    """``notify_booking_changed`` for each (booking id, from, to, event id) of a sweep's batch; safe to run twice."""
+    return sum(notify_booking_changed(*change) for change in changes)
+
+
+@shared_task(acks_late=True)
 def expire_overdue_holds() -> int:
     """Beat sweep: correctness never waits for it (seat takers expire holds lazily); it catches up and notifies."""
     return services.booking_expire_overdue()

@@ -202,6 +202,9 @@ else:
 # One queue for every task; another name keeps an instance's (or a test's) workers and beat to themselves.
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 CELERY_RESULT_BACKEND = REDIS_URL or None
+# How many rows a sweep handles per transaction (bookings.services.booking_expire_overdue): bounded locks
+# and memory however many are due.
+SWEEP_BATCH_SIZE = env_int("SWEEP_BATCH_SIZE", 500)
 # While a publish has just failed, tasks run in the committing process for this long before the broker is
 # asked again (mentorhub/queue.py).
 BROKER_RETRY_SECONDS = env_int("BROKER_RETRY_SECONDS", 30)

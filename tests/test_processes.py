@@ -197,8 +197,9 @@ def test_two_workers_with_one_beat_send_each_due_reminder_and_expire_each_overdu
 def test_a_worker_killed_in_the_middle_of_a_sweep_loses_nothing_and_the_sweep_is_finished_once(run_celery, crash):
     from mentorhub.celery import app
 
-    holds = _overdue_holds(300)
-    first = run_celery("worker", "-c", "1", "-n", "first@%h", "-l", "info")
+    holds = _overdue_holds(600)
+    # One hold per transaction, so the sweep's progress shows row by row and the kill lands mid-way.
+    first = run_celery("worker", "-c", "1", "-n", "first@%h", "-l", "info", SWEEP_BATCH_SIZE="1")
     first.wait_for("ready.")
     with warnings.catch_warnings():  # this process's settings run tasks eagerly; send_task still queues
         warnings.simplefilter("ignore", AlwaysEagerIgnored)

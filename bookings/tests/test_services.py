@@ -374,3 +374,43 @@ def test_a_move_is_recorded_as_data_and_shown_in_each_readers_zone(client, api, 
     client.force_login(mentee)
     html = client.get(f"/bookings/{booking.pk}/").content.decode()
     assert f"{new_start.astimezone(tokyo):%H:%M} JST" in html and 'data-testid="history-move"' in html
+
+
+def _requests(profile, *, count: int, slot=None) -> list:
+    """``count`` requests awaiting the mentor, each by a new mentee, in ``slot`` or in slots of their own."""
+    profile.requires_confirmation = True
+    profile.save()
+    start = (timezone.now() + timedelta(days=2)).replace(hour=9, minute=0, second=0, microsecond=0)
+    made = []
+    for n in range(count):
+        target = slot or Slot.objects.create(mentor=profile, start=start + timedelta(minutes=20 * n),
+                                             end=start + timedelta(minutes=20 * n + 15))
+        made.append(services.booking_hold(mentee=UserFactory(), slot_id=target.pk))
+    return made
+
+
+def test_the_sweep_works_in_batches_and_expires_each_request_once_with_its_seat_and_notice(
+        profile, group_slot, django_capture_on_commit_callbacks):
+    from notifications.models import Notification
+
+    alone = _requests(profile, count=5)
+    grouped = _requests(profile, count=3, slot=group_slot)
+    later = timezone.now() + timedelta(days=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.booking_expire_overdue(now=later, batch=3) == 8
+    assert services.booking_expire_overdue(now=later, batch=3) == 0
+    for booking in alone + grouped:
+        booking.refresh_from_db()
+        assert booking.status == S.EXPIRED and booking.hold_expires_at is None
+        assert booking.events.filter(to_status="expired").count() == 1
+        assert Notification.objects.filter(user=booking.mentee, title__contains="expired").count() == 1
+    assert seats(group_slot) == 0  # three seats of one slot, given back together
+    assert Slot.objects.filter(pk__in=[b.slot_id for b in alone], seats_taken=0).count() == 5
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_a_sweep_batch_costs_the_same_queries_for_few_or_many_requests(profile, count,
+                                                                       django_assert_max_num_queries):
+    _requests(profile, count=count)
+    with django_assert_max_num_queries(12):
+        assert services.booking_expire_overdue(now=timezone.now() + timedelta(days=1)) == count
