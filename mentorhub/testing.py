@@ -239,14 +239,20 @@ def post_login_form(site: str):
         return error
 
 
-def websocket_close_code(url: str) -> int:
-    """The code a server closes ``url``'s socket with, right after accepting it (a refusal of a token-less one).
+def run_in_own_loop(coroutine, *, timeout: float = 120):
+    """``asyncio.run(coroutine)`` in a thread of its own, returning its result or raising its error.
 
-    Its event loop runs in a thread of its own: a browser test earlier in the run may leave one running in this
-    thread, where neither asyncio.run nor async_to_sync may start another."""
+    A browser test earlier in the run may leave an event loop running in this thread (Playwright's sync API),
+    where neither asyncio.run nor async_to_sync may start another."""
     import asyncio
     from concurrent.futures import ThreadPoolExecutor
 
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, coroutine).result(timeout=timeout)
+
+
+def websocket_close_code(url: str) -> int:
+    """The code a server closes ``url``'s socket with, right after accepting it (a refusal of a token-less one)."""
     from mentorhub import ws_client
 
     async def close_code() -> int:
@@ -254,8 +260,7 @@ def websocket_close_code(url: str) -> int:
         assert await socket_.receive(timeout=10) is ws_client.CLOSED
         return socket_.close_code
 
-    with ThreadPoolExecutor(max_workers=1) as thread:
-        return thread.submit(asyncio.run, close_code()).result(timeout=30)
+    return run_in_own_loop(close_code(), timeout=30)
 
 
 def socket_for(path: str, *, user=None, token: str | None = None):

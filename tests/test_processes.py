@@ -22,7 +22,6 @@ from datetime import timedelta
 
 import pytest
 import redis
-from asgiref.sync import async_to_sync
 from celery.exceptions import AlwaysEagerIgnored
 from django.conf import settings
 from django.db.models import Count, Q
@@ -32,7 +31,7 @@ from rest_framework_simplejwt.tokens import AccessToken
 from accounts.models import User
 from bookings.models import Booking, BookingEvent
 from mentorhub import ws_client
-from mentorhub.testing import Celery, Daphne, Gunicorn, requires_postgresql, requires_redis, servers
+from mentorhub.testing import Celery, Daphne, Gunicorn, requires_postgresql, requires_redis, run_in_own_loop, servers
 from mentors.models import MentorProfile, Slot
 from notifications.models import Notification, Reminder
 
@@ -273,4 +272,4 @@ def test_a_room_signal_and_an_access_change_made_through_one_daphne_reach_a_sock
                 for ws in (host, guest):
                     await ws.close()
 
-        async_to_sync(scenario)()
+        run_in_own_loop(scenario())
