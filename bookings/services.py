@@ -266,12 +266,16 @@ def booking_hold(
 ) -> Booking:
     """A mentee takes a seat: in an existing slot, or at a bookable time of a mentor (creating its slot).
 
+    With both ``slot_id`` and ``mentor_id``, the slot must be that mentor's (``NotFound`` otherwise).
+
     The price is always the slot's (``slot_price``). Starts ``requested`` with a hold deadline when the
     mentor confirms requests, otherwise ``scheduled``; a priced booking also gets its payment deadline.
     """
     now = now or timezone.now()
     if slot_id is not None:
         locked = _lock_slot(slot_id)
+        if mentor_id is not None and locked.mentor_id != mentor_id:
+            raise NotFound("This mentor has no such slot.")
         service = service_for_slot(slot=locked, service_id=service_id)
         slot = _seat_in_existing_slot(slot_id=slot_id, mentee=mentee, now=now, locked=locked)
         field = "slot_id"

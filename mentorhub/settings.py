@@ -409,6 +409,12 @@ SPECTACULAR_SETTINGS = {
         "(`auth/login` with `refresh_cookie`)."
     ),
     "VERSION": "1.0.0",
+    "TAGS": [{"name": "spec 001 compatibility", "description": (
+        "The spec 001 compatibility API: the mentor-sessions routes of spec 001 (docs/specs/001_mentor_sessions.md) "
+        "at their own paths, authenticated by the `auth` cookie (or Bearer), answering "
+        '`{"success", "message", "data"}` and failing with `{"success": false, "message"}`. Each calls the same '
+        "service as the canonical route it names (`mentors/me/slots`, `mentors/{id}/slots`, `mentors/{id}/book`)."
+    )}],
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "PREPROCESSING_HOOKS": ["mentorhub.api.schema.only_canonical_paths"],

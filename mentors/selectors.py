@@ -111,6 +111,13 @@ def mentor_search(
     return _with_card_fields(queryset, now).order_by(*ORDERINGS.get(ordering, ORDERINGS["rating"]))
 
 
+def open_slots(*, mentor: MentorProfile, start: datetime, end: datetime | None = None) -> QuerySet[Slot]:
+    """A mentor's bookable slots from ``start`` (never in the past) until ``end`` if given: live, with a seat left."""
+    start = max(start, timezone.now())
+    slots = Slot.objects.filter(mentor=mentor, is_active=True, start__gte=start, seats_taken__lt=F("capacity"))
+    return (slots.filter(start__lt=end) if end is not None else slots).order_by("start", "id")
+
+
 def mentor_for_viewer(*, mentor_id: int, viewer: User | None) -> MentorProfile | None:
     """A listed mentor; an unlisted one only for its owner and staff."""
     queryset = MentorProfile.objects.all()
