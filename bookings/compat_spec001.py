@@ -66,8 +66,8 @@ class CookieJWTAuthentication(JWTAuthentication):
     """The access token from ``Authorization: Bearer``, else from the spec's ``auth`` cookie.
 
     A cookie rides along with requests other sites make, so a POST authenticated by it must be JSON: a
-    page elsewhere can send a form or text/plain without asking, but JSON needs a CORS preflight, and these
-    routes answer none. (PUT and DELETE always need one.)
+    page elsewhere can send a form or text/plain without asking, but JSON needs a CORS preflight, which
+    only ``CORS_ALLOWED_ORIGINS`` pass. (PUT and DELETE always need one.)
     """
 
     def get_header(self, request):
