@@ -228,7 +228,7 @@ def booking_quote(*, mentor: MentorProfile, slot_id: int | None = None, service_
             service = Service.objects.filter(pk=service_id, mentor=mentor, is_active=True).first()
             if service is None:
                 raise InvalidInput("That service is not offered by this mentor.", field="service_id")
-        minutes = service.duration_minutes if service else mentor_selectors.DEFAULT_DURATION_MINUTES
+        minutes = service.duration_minutes if service else mentor.default_session_minutes
         end, price = start + timedelta(minutes=minutes), booking_price(mentor, service, minutes)
     due = _payment_fields(price, start, now, field="start")["payment_due_at"]
     return Quote(slot if slot_id is not None else None, service, start, end, price, due)
@@ -292,8 +292,7 @@ def booking_hold(
                 raise InvalidInput("That service is not offered by this mentor.", field="service_id")
         elif duration_minutes is not None:
             service = mentor.services.filter(is_active=True, duration_minutes=duration_minutes, capacity=1).first()
-        default = mentor_selectors.DEFAULT_DURATION_MINUTES
-        minutes = service.duration_minutes if service else (duration_minutes or default)
+        minutes = service.duration_minutes if service else (duration_minutes or mentor.default_session_minutes)
         if duration_minutes and service and duration_minutes != service.duration_minutes:
             raise InvalidInput("The duration does not match the service.", field="duration_minutes")
         slot = _seat_at_free_time(mentor=mentor, service=service, start=start, duration=minutes, mentee=mentee, now=now)

@@ -189,3 +189,4 @@ def test_an_unlisted_mentors_sessions_are_a_404_in_the_specs_shape():
     pending = MentorProfileFactory(status=MentorProfile.Status.PENDING)
     response = client_for().get(f"/session/getSession/{pending.pk}")
     assert (response.status_code, response.json()) == (404, {"success": False, "message": "No such mentor."})
+
