@@ -266,7 +266,7 @@ def booking_quote(*, mentor: MentorProfile, slot_id: int | None = None, service_
             service = Service.objects.filter(pk=service_id, mentor=mentor, is_active=True).first()
             if service is None:
                 raise InvalidInput("That service is not offered by this mentor.", field="service_id")
-        minutes = service.duration_minutes if service else mentor_selectors.DEFAULT_DURATION_MINUTES
+        minutes = service.duration_minutes if service else mentor.default_session_minutes
         end, price = start + timedelta(minutes=minutes), booking_price(mentor, service, minutes)
     due = _payment_fields(price, start, now, field="start")["payment_due_at"]
     return Quote(slot if slot_id is not None else None, service, start, end, price, due)
@@ -304,12 +304,16 @@ def booking_hold(
 ) -> Booking:
     """A mentee takes a seat: in an existing slot, or at a bookable time of a mentor (creating its slot).
 
+    With both ``slot_id`` and ``mentor_id``, the slot must be that mentor's (``NotFound`` otherwise).
+
     The price is always the slot's (``slot_price``). Starts ``requested`` with a hold deadline when the
     mentor confirms requests, otherwise ``scheduled``; a priced booking also gets its payment deadline.
     """
     now = now or timezone.now()
     if slot_id is not None:
         locked = _lock_slot(slot_id)
+        if mentor_id is not None and locked.mentor_id != mentor_id:
+            raise NotFound("This mentor has no such slot.")
         service = service_for_slot(slot=locked, service_id=service_id)
         slot = _seat_in_existing_slot(slot_id=slot_id, mentee=mentee, now=now, locked=locked)
         field = "slot_id"
@@ -326,8 +330,7 @@ def booking_hold(
                 raise InvalidInput("That service is not offered by this mentor.", field="service_id")
         elif duration_minutes is not None:
             service = mentor.services.filter(is_active=True, duration_minutes=duration_minutes, capacity=1).first()
-        default = mentor_selectors.DEFAULT_DURATION_MINUTES
-        minutes = service.duration_minutes if service else (duration_minutes or default)
+        minutes = service.duration_minutes if service else (duration_minutes or mentor.default_session_minutes)
         if duration_minutes and service and duration_minutes != service.duration_minutes:
             raise InvalidInput("The duration does not match the service.", field="duration_minutes")
         slot = _seat_at_free_time(mentor=mentor, service=service, start=start, duration=minutes, mentee=mentee, now=now)

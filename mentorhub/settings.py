@@ -383,10 +383,11 @@ SIMPLE_JWT = {
 # --- Cross-origin clients (SPAs): CORS and the refresh-token cookie ---------------------------
 # Only origins listed here may call the API from a browser, and only they get credentials (the refresh cookie):
 # never "*". Empty in production unless set; `make run` (scripts/run.py) lists the usual local dev servers.
-# Pages need none of it, so only /api/ answers with CORS headers. CSRF_TRUSTED_ORIGINS stays as it is:
+# Pages need none of it, so only the API answers with CORS headers. CSRF_TRUSTED_ORIGINS stays as it is:
 # these origins call the JSON API with tokens, they never post the site's forms.
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", "")
-CORS_URLS_REGEX = r"^/api/"
+# /session/: spec 001's compatibility API (bookings/compat_spec001.py), the same JSON API under its spec's paths.
+CORS_URLS_REGEX = r"^/(api|session)/"
 CORS_ALLOW_CREDENTIALS = True
 CORS_PREFLIGHT_MAX_AGE = env_int("CORS_PREFLIGHT_MAX_AGE", 3600)
 CORS_ALLOW_HEADERS = [*CORS_DEFAULT_HEADERS, "if-none-match"]
@@ -414,6 +415,12 @@ SPECTACULAR_SETTINGS = {
         "(`auth/login` with `refresh_cookie`)."
     ),
     "VERSION": "1.0.0",
+    "TAGS": [{"name": "spec 001 compatibility", "description": (
+        "The spec 001 compatibility API: the mentor-sessions routes of spec 001 (docs/specs/001_mentor_sessions.md) "
+        "at their own paths, authenticated by the `auth` cookie (or Bearer), answering "
+        '`{"success", "message", "data"}` and failing with `{"success": false, "message"}`. Each calls the same '
+        "service as the canonical route it names (`mentors/me/slots`, `mentors/{id}/slots`, `mentors/{id}/book`)."
+    )}],
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "PREPROCESSING_HOOKS": ["mentorhub.api.schema.only_canonical_paths"],

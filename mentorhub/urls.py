@@ -70,6 +70,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs", SpectacularSwaggerView.as_view(url_name="schema", http_method_names=DOCS_METHODS), name="swagger-ui"),
     path("redoc", redoc, name="redoc"),
+    # Spec 001's mentor-sessions API at its own paths, in its own words (bookings/compat_spec001.py).
+    path("", include("bookings.compat_spec001")),
     path("api/v1/", include(api_patterns)),
     path("api/", include(api_patterns)),
     re_path(r"^api/", views.api_not_found),

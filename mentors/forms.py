@@ -66,18 +66,21 @@ class ProfileSettingsForm(forms.ModelForm):
         model = MentorProfile
         fields = ["title", "company", "description", "price_per_hour", "currency", "timezone", "accepts_bookings",
                   "requires_confirmation", "confirm_reschedules", "min_notice_minutes", "buffer_minutes",
-                  "hold_minutes", "full_refund_hours", "late_refund_percent"]
+                  "default_session_minutes", "hold_minutes", "full_refund_hours", "late_refund_percent"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
         labels = {"accepts_bookings": "Accepting bookings", "requires_confirmation": "I confirm each request",
                   "confirm_reschedules": "I also confirm when a mentee moves a booked session",
                   "min_notice_minutes": "Minimum notice (minutes)",
                   "buffer_minutes": "Buffer between sessions (minutes)",
+                  "default_session_minutes": "Default session length (minutes)",
                   "hold_minutes": "Requests expire after (minutes)"}
         # Said to the mentor, in the dashboard's words (the model's texts are for the admin).
         help_texts = {"accepts_bookings": "Off: you are paused and nobody can book you.",
                       "confirm_reschedules": "Applies when you confirm each request: a mentee moving a booked "
                                              "session waits for your answer again.",
-                      "currency": "The currency of all your prices."}
+                      "currency": "The currency of all your prices.",
+                      "default_session_minutes": "A slot you publish without a service or a length lasts this "
+                                                 "long."}
 
 
 class WeeklyHoursForm(WeeklyHoursMixin):
@@ -107,13 +110,15 @@ class SlotForm(forms.Form):
     start = dates.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
                                 input_formats=["%Y-%m-%dT%H:%M"], help_text="In your zone.")
     service = forms.ModelChoiceField(queryset=Service.objects.none(), required=False, empty_label="— by duration —")
-    duration_minutes = forms.IntegerField(min_value=15, max_value=480, required=False, initial=60)
+    duration_minutes = forms.IntegerField(min_value=15, max_value=480, required=False,
+                                          help_text="Empty: your default session length.")
     quota = forms.IntegerField(min_value=1, max_value=50, initial=1, label="Seats (quota)")
 
     def __init__(self, *args, profile: MentorProfile, **kwargs):
         super().__init__(*args, **kwargs)
         self.profile = profile
         self.fields["service"].queryset = profile.services.filter(is_active=True)
+        self.fields["duration_minutes"].initial = profile.default_session_minutes
 
     def clean_start(self) -> datetime:
         naive = self.cleaned_data["start"].replace(tzinfo=None)

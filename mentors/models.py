@@ -63,6 +63,10 @@ class MentorProfile(models.Model):
         help_text="With requires_confirmation: a mentee moving a scheduled session also waits for my confirmation.")
     min_notice_minutes = models.PositiveIntegerField(default=120, validators=[MaxValueValidator(60 * 24 * 30)])
     buffer_minutes = models.PositiveIntegerField(default=0, validators=[MaxValueValidator(240)])
+    default_session_minutes = models.PositiveIntegerField(
+        default=60, validators=[MinValueValidator(15), MaxValueValidator(480)],
+        help_text="The length of a slot published without a service or a duration.",
+    )
     hold_minutes = models.PositiveIntegerField(
         default=60 * 24, validators=[MinValueValidator(5), MaxValueValidator(60 * 24 * 7)],
         help_text="How long a booking request waits for the mentor before it expires.",

@@ -20,7 +20,6 @@ ORDERINGS = {
     "total_sessions": ("-total_sessions", "id"),
     "newest": ("-created_at", "-id"),
 }
-DEFAULT_DURATION_MINUTES = 60
 DETAIL_REVIEWS = 10
 DETAIL_NEXT_TIMES = 12
 # How far ahead a search card looks for the mentor's next free time.
@@ -111,6 +110,13 @@ def mentor_search(
     return _with_card_fields(queryset, now).order_by(*ORDERINGS.get(ordering, ORDERINGS["rating"]))
 
 
+def open_slots(*, mentor: MentorProfile, start: datetime, end: datetime | None = None) -> QuerySet[Slot]:
+    """A mentor's bookable slots from ``start`` (never in the past) until ``end`` if given: live, with a seat left."""
+    start = max(start, timezone.now())
+    slots = Slot.objects.filter(mentor=mentor, is_active=True, start__gte=start, seats_taken__lt=F("capacity"))
+    return (slots.filter(start__lt=end) if end is not None else slots).order_by("start", "id")
+
+
 def mentor_for_viewer(*, mentor_id: int, viewer: User | None) -> MentorProfile | None:
     """A listed mentor; an unlisted one only for its owner and staff."""
     queryset = MentorProfile.objects.all()
@@ -181,7 +187,7 @@ def _times(
     mentor: MentorProfile, calendar: _Calendar, *, window_start: datetime, window_end: datetime,
     service: Service | None, now: datetime, limit: int | None,
 ) -> list[BookableTime]:
-    duration = timedelta(minutes=service.duration_minutes if service else DEFAULT_DURATION_MINUTES)
+    duration = timedelta(minutes=service.duration_minutes if service else mentor.default_session_minutes)
     earliest = now + timedelta(minutes=mentor.min_notice_minutes)
     starts = bookable_starts(
         tz=zoneinfo.ZoneInfo(mentor.timezone), weekly=calendar.weekly, overrides=calendar.overrides,
@@ -207,7 +213,7 @@ def bookable_times(
 ) -> list[BookableTime]:
     """Start times a mentee could book: free time inside the mentor's hours, and open seats in group slots."""
     now = now or timezone.now()
-    duration = timedelta(minutes=service.duration_minutes if service else DEFAULT_DURATION_MINUTES)
+    duration = timedelta(minutes=service.duration_minutes if service else mentor.default_session_minutes)
     margin = duration + timedelta(minutes=mentor.buffer_minutes)
     live = _live_slots(Slot.objects.filter(mentor=mentor), window_start=window_start, window_end=window_end,
                        margin=margin)
@@ -230,7 +236,7 @@ def _calendars(mentors: list[MentorProfile], *, window_start: datetime, window_e
     days = (first - timedelta(days=2), last + timedelta(days=2))
     for override in DateOverride.objects.filter(mentor_id__in=ids, date__range=days):
         calendars[override.mentor_id].overrides[override.date] = [parse_range(text) for text in override.ranges]
-    margin = timedelta(minutes=DEFAULT_DURATION_MINUTES + max(m.buffer_minutes for m in mentors))
+    margin = timedelta(minutes=max(m.default_session_minutes for m in mentors) + max(m.buffer_minutes for m in mentors))
     for slot in _live_slots(Slot.objects.filter(mentor_id__in=ids), window_start=window_start, window_end=window_end,
                             margin=margin):
         calendars[slot.mentor_id].live.append(slot)
@@ -277,7 +283,7 @@ def mentor_ids_bookable_on(queryset: QuerySet[MentorProfile], *, day: date, tz, 
         Exists(WeeklyRule.objects.filter(mentor=OuterRef("pk"), weekday__in=weekdays))
         | Exists(DateOverride.objects.filter(mentor=OuterRef("pk"), date__range=nearby))
         | Exists(_open_seats(now).filter(mentor=OuterRef("pk"), start__gte=window_start, start__lt=window_end))
-    ).only("id", "timezone", "min_notice_minutes", "buffer_minutes"))
+    ).only("id", "timezone", "min_notice_minutes", "buffer_minutes", "default_session_minutes"))
     calendars = _calendars(candidates, window_start=window_start, window_end=window_end)
     return [
         mentor.pk for mentor in candidates

@@ -28,8 +28,8 @@ from notifications.services import notification_send
 
 PROFILE_FIELDS = (
     "title", "description", "company", "price_per_hour", "currency", "timezone", "requires_confirmation",
-    "confirm_reschedules", "min_notice_minutes", "buffer_minutes", "hold_minutes", "accepts_bookings",
-    "full_refund_hours", "late_refund_percent",
+    "confirm_reschedules", "min_notice_minutes", "buffer_minutes", "default_session_minutes", "hold_minutes",
+    "accepts_bookings", "full_refund_hours", "late_refund_percent",
 )
 MAX_SKILLS = 20
 
@@ -328,15 +328,16 @@ def slot_create(
     *, user: User, start: datetime, service_id: int | None = None, duration_minutes: int | None = None,
     capacity: int | None = None, now: datetime | None = None,
 ) -> Slot:
-    """Publish a slot (a group slot when capacity > 1). Never in the past, never overlapping another live slot."""
+    """Publish a slot (a group slot when capacity > 1). Never in the past, never overlapping another live slot.
+
+    Its length is the duration given, else the service's, else the mentor's ``default_session_minutes``.
+    """
     now = now or timezone.now()
     profile = _own_profile(user, lock=True)  # serialises this mentor's slot writes
     service = _own_service(profile, service_id) if service_id is not None else None
     if service is not None and not service.is_active:
         raise InvalidInput("That service is retired.", field="service_id")
-    minutes = duration_minutes or (service.duration_minutes if service else None)
-    if not minutes:
-        raise InvalidInput("Give a service or a duration.", field="duration_minutes")
+    minutes = duration_minutes or (service.duration_minutes if service else profile.default_session_minutes)
     if start <= now:
         raise InvalidInput("A slot cannot start in the past.", field="start")
     end = start + timedelta(minutes=minutes)

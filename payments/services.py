@@ -36,6 +36,9 @@ MOVES = {
     "payment_intent.payment_failed": ({P.PENDING, P.FAILED}, P.FAILED),
     "payment_intent.canceled": ({P.PENDING, P.FAILED}, P.CANCELLED),
 }
+# Event names other documents use for the same event: spec 000's session flow says `payment.succeeded`.
+# Such an event goes through everything a provider's own name does: the signature, the amount, the event id.
+EVENT_ALIASES = {"payment.succeeded": "payment_intent.succeeded"}
 # How long a course checkout stays open; asking again after that makes a fresh one (courses have no seats).
 ENROLLMENT_PAYMENT_WINDOW = timedelta(hours=24)
 
@@ -106,10 +109,11 @@ def payment_event_record(*, provider: str, event: dict, payload: str = "", now: 
     """
     now = now or timezone.now()
     kind, data = event.get("type", ""), event.get("data", {}).get("object", {})
+    received, kind = kind, EVENT_ALIASES.get(kind, kind)
     intent_id = data.get("payment_intent") if kind.startswith("charge.") else data.get("id")
     try:
         with transaction.atomic():
-            record = PaymentEvent.objects.create(provider=provider, event_id=event["id"], type=kind,
+            record = PaymentEvent.objects.create(provider=provider, event_id=event["id"], type=received,
                                                  payload=payload or json.dumps(event))
     except IntegrityError:
         return "duplicate: already handled"

@@ -191,12 +191,8 @@ class BookSlotView(APIView):
     def post(self, request, pk: int):
         data = s.SessionIdInput(data=request.data)
         data.is_valid(raise_exception=True)
-        slot_id = data.validated_data["session_id"]
-        from mentors.models import Slot
-
-        if not Slot.objects.filter(pk=slot_id, mentor_id=pk).exists():
-            raise NotFound("This mentor has no such slot.")
-        booking = services.booking_hold(mentee=request.user, slot_id=slot_id)
+        booking = services.booking_hold(mentee=request.user, slot_id=data.validated_data["session_id"],
+                                          mentor_id=int(pk))
         return _detail_response(request, booking.pk, status.HTTP_201_CREATED)
 
 

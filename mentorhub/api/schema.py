@@ -77,15 +77,21 @@ class AutoSchema(SpectacularAutoSchema):
             return responses
         for code in self._error_codes():
             if code not in responses:
-                response = self._get_response_for_code(ErrorSerializer, code)
+                # A compatibility adapter (bookings/compat_spec001.py) answers errors in its spec's own shape.
+                error_serializer = getattr(self.view, "error_serializer", ErrorSerializer)
+                response = self._get_response_for_code(error_serializer, code)
                 response["description"] = ERROR_DESCRIPTIONS.get(code, response.get("description", ""))
                 responses[code] = response
         return responses
 
 
+# Routes outside /api/ that are documented too: spec 001's compatibility adapter (bookings/compat_spec001.py).
+DOCUMENTED_OUTSIDE_API = ("/session/",)
+
+
 def only_canonical_paths(endpoints, **kwargs):
     """Every API route is mounted under /api/v1/ and the /api/ alias; document the canonical one."""
-    return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/v1/")]
+    return [endpoint for endpoint in endpoints if endpoint[0].startswith(("/api/v1/", *DOCUMENTED_OUTSIDE_API))]
 
 
 # --- Examples -------------------------------------------------------------------------------------

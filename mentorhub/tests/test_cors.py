@@ -22,7 +22,8 @@ def preflight(client, path, origin, method="POST", headers="authorization, conte
                           HTTP_ACCESS_CONTROL_REQUEST_HEADERS=headers)
 
 
-@pytest.mark.parametrize("path", ["/api/v1/booking/hold", "/api/booking/hold", "/api/v1/auth/refresh"])
+@pytest.mark.parametrize("path", ["/api/v1/booking/hold", "/api/booking/hold", "/api/v1/auth/refresh",
+                                  "/session/api/addSession"])
 def test_a_preflight_from_a_listed_origin_is_allowed_with_credentials_and_cached(client, path):
     response = preflight(client, path, SPA, headers="authorization, content-type, if-none-match")
     assert response.status_code == 200

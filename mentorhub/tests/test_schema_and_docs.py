@@ -4,6 +4,9 @@ from drf_spectacular.validation import validate_schema
 
 pytestmark = pytest.mark.django_db
 
+SPEC001_PATHS = "/session/"  # bookings/compat_spec001.py, outside /api/ as spec 001 wants it
+SPEC001_TAG = "spec 001 compatibility"
+
 # Actions whose request is the URL alone.
 BODYLESS_ACTIONS = ("/join", "/no-show", "/complete", "/logout", "/read-all", "/read", "/regenerate", "/block",
                     "/unblock", "/enroll", "/publish", "/unpublish", "/refund")
@@ -36,7 +39,24 @@ def test_the_schema_documents_the_canonical_routes_only(schema):
     assert {"/api/v1/auth/register", "/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/users/me"} <= {
         p.rstrip("/") for p in paths
     }
-    assert all(p.startswith("/api/v1/") for p in paths)
+    assert all(p.startswith(("/api/v1/", SPEC001_PATHS)) for p in paths)
+
+
+def test_spec_001s_compatibility_adapter_is_documented_under_its_own_tag(schema):
+    adapter = {p: ops for p, ops in schema["paths"].items() if p.startswith(SPEC001_PATHS)}
+    assert {(method.upper(), path.rstrip("/")) for path, ops in adapter.items() for method in ops} == {
+        ("POST", "/session/api/addSession"), ("PUT", "/session/api/updateSession/{session_id}"),
+        ("GET", "/session/getSession/{mentor_id}"), ("DELETE", "/session/api/deleteSession/{session_id}"),
+        ("POST", "/session/api/student/bookSession/{mentor_id}"),
+    }
+    assert all(op["tags"] == [SPEC001_TAG] for ops in adapter.values() for op in ops.values())
+    tag = next(t for t in schema["tags"] if t["name"] == SPEC001_TAG)
+    assert "spec 001 compatibility API" in tag["description"]
+    schemes = schema["components"]["securitySchemes"]
+    assert schemes["spec001AuthCookie"] == {**schemes["spec001AuthCookie"], "type": "apiKey", "in": "cookie",
+                                            "name": "auth"}
+    add = adapter["/session/api/addSession/"]["post"]
+    assert {"jwtAuth": []} in add["security"] and {"spec001AuthCookie": []} in add["security"]
 
 
 def test_every_operation_documents_its_bodies_and_error_responses(schema):
@@ -55,7 +75,9 @@ def test_every_operation_documents_its_bodies_and_error_responses(schema):
                     assert "requestBody" in operation, (method, path)
             for code in {c for c in codes if not c.startswith("2")}:
                 ref = operation["responses"][code]["content"]["application/json"]["schema"]["$ref"]
-                assert ref.endswith("/Error"), (method, path, code)
+                # Spec 001's adapter answers errors in that spec's shape, {"success": false, "message"}.
+                assert ref.endswith("/Spec001Error" if path.startswith(SPEC001_PATHS) else "/Error"), (method, path,
+                                                                                                       code)
 
 
 def test_login_documents_the_token_pair_and_the_user(schema):

@@ -220,8 +220,9 @@ class OwnProfileSerializer(serializers.ModelSerializer):
         model = MentorProfile
         fields = ["id", "status", "rejection_reason", "suspension_reason", "title", "description", "company", "skills",
                   "price_per_hour", "currency", "timezone", "accepts_bookings", "requires_confirmation",
-                  "confirm_reschedules", "min_notice_minutes", "buffer_minutes", "hold_minutes", "full_refund_hours",
-                  "late_refund_percent", "rating_avg", "rating_count", "total_sessions"]
+                  "confirm_reschedules", "min_notice_minutes", "buffer_minutes", "default_session_minutes",
+                  "hold_minutes", "full_refund_hours", "late_refund_percent", "rating_avg", "rating_count",
+                  "total_sessions"]
         read_only_fields = ["id", "status", "rejection_reason", "suspension_reason", "rating_avg", "rating_count",
                             "total_sessions"]
         extra_kwargs = {name: {"validators": [validate_single_line]} for name in ("title", "company")}

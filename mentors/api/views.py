@@ -3,7 +3,6 @@
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import F
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
@@ -153,10 +152,8 @@ class MentorSlotsView(ListAPIView):
         window = s.WindowInput(data=self.request.query_params.dict(),
                                context={"default_tz": viewer_zone(self.request).key})
         window.is_valid(raise_exception=True)
-        start = max(window.validated_data["window_start"], timezone.now())
-        # Open means bookable: in the future and with a seat left.
-        return Slot.objects.filter(mentor=mentor, is_active=True, start__gte=start, seats_taken__lt=F("capacity"),
-                                   start__lt=window.validated_data["window_end"]).order_by("start", "id")
+        return selectors.open_slots(mentor=mentor, start=window.validated_data["window_start"],
+                                    end=window.validated_data["window_end"])
 
 
 # --- applying ---------------------------------------------------------------------------------

@@ -115,7 +115,7 @@ def test_the_model_refuses_prices_above_the_ceiling():
 SETTINGS = {"title": "Principal Engineer", "company": "", "description": "", "price_per_hour": "5000",
             "currency": "RUB", "timezone": "UTC", "accepts_bookings": "on", "min_notice_minutes": 60,
             "buffer_minutes": 0, "hold_minutes": 120, "skills_text": "", "full_refund_hours": 24,
-            "late_refund_percent": 0}
+            "late_refund_percent": 0, "default_session_minutes": 60}
 
 
 @pytest.mark.parametrize("change,field", [({"currency": "XYZ"}, "currency"),

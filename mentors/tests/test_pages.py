@@ -134,9 +134,10 @@ def test_the_dashboard_saves_settings_and_skills(client, profile):
         "title": "Principal Engineer", "company": "", "description": "", "price_per_hour": "5000", "currency": "RUB",
         "timezone": "Europe/Moscow", "accepts_bookings": "on", "min_notice_minutes": 60, "buffer_minutes": 10,
         "hold_minutes": 120, "skills_text": "Python, Architecture", "full_refund_hours": 12, "late_refund_percent": 50,
+        "default_session_minutes": 45,
     }))
     assert response.status_code == 302
     profile.refresh_from_db()
     assert (profile.title, profile.buffer_minutes, profile.requires_confirmation) == ("Principal Engineer", 10, False)
-    assert (profile.full_refund_hours, profile.late_refund_percent) == (12, 50)
+    assert (profile.full_refund_hours, profile.late_refund_percent, profile.default_session_minutes) == (12, 50, 45)
     assert sorted(profile.skills.values_list("name", flat=True)) == ["Architecture", "Python"]

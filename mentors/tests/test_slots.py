@@ -107,11 +107,21 @@ def test_a_slot_without_a_start_is_a_400(api, mentor, profile):
     assert fields_of(response) == ["start"]
 
 
-def test_a_slot_without_a_service_or_duration_is_a_400(api, mentor, profile):
-    response = api(mentor).post(SLOTS, {"start": later().isoformat()})
+def test_a_slot_without_a_service_or_duration_lasts_the_mentors_default_session_length(api, mentor, profile):
+    assert profile.default_session_minutes == 60
+    first = api(mentor).post(SLOTS, {"start": later().isoformat()})
+    assert first.status_code == 201
+    assert api(mentor).patch("/api/v1/mentors/me", {"default_session_minutes": 45}).json()[
+        "default_session_minutes"] == 45
+    second = api(mentor).post(SLOTS, {"start": later(days=4).isoformat()})
+    lengths = {slot.pk: (slot.end - slot.start) for slot in Slot.objects.all()}
+    assert lengths == {first.json()["id"]: timedelta(minutes=60), second.json()["id"]: timedelta(minutes=45)}
+
+
+def test_a_default_session_length_outside_15_to_480_minutes_is_a_400(api, mentor, profile):
+    response = api(mentor).patch("/api/v1/mentors/me", {"default_session_minutes": 10})
     assert response.status_code == 400
-    assert fields_of(response) == ["duration_minutes"]
-    assert not Slot.objects.exists()
+    assert fields_of(response) == ["default_session_minutes"]
 
 
 def test_a_slot_in_the_past_is_a_400(api, mentor, profile):

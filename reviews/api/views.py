@@ -6,6 +6,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from mentors.api.serializers import AnyOfNames
 from reviews import services
 from reviews.models import Review
 
@@ -26,7 +27,8 @@ class ReviewOutput(serializers.ModelSerializer):
                   "is_hidden"]
 
 
-class ReviewInput(serializers.Serializer):
+class ReviewInput(AnyOfNames):
+    aliases = {"sessionId": "session_id"}  # spec 003's Review schema
     session_id = serializers.IntegerField(min_value=1)
     rating = serializers.IntegerField(min_value=1, max_value=5)
     comment = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
