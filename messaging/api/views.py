@@ -40,7 +40,7 @@ class MessageSendView(APIView):
 
 
 class ChatMessagesView(APIView):
-    extra_error_codes = ["404"]
+    extra_error_codes = ["400", "404"]  # a before or limit that is not a positive whole number
 
     @extend_schema(
         tags=["messages"], responses={200: s.MessagePage}, summary="A conversation's messages, newest first",
