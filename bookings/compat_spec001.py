@@ -274,6 +274,7 @@ class DeleteSessionView(Spec001View):
 
 class GetSessionsView(Spec001View):
     permission_classes = [AllowAny]
+    extra_error_codes = ["400"]  # a from or to that is neither a date nor an ISO time
 
     @extend_schema(
         tags=[TAG], operation_id="spec001_getSession", responses={200: wrapped("Spec001GetSession", SessionOutput,
