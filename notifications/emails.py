@@ -11,7 +11,7 @@ import unicodedata
 from functools import partial
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 
@@ -45,3 +45,21 @@ def _send(message: EmailMessage) -> None:
         message.send(fail_silently=False)
     except Exception:
         logger.exception("Could not send the e-mail %r to %s", message.subject, ", ".join(message.recipients()))
+
+
+def send_batch(messages: list[EmailMessage]) -> None:
+    """Send ``messages`` now over one connection (one SMTP login for a batch); each failure is logged only."""
+    if not messages:
+        return
+    connection = get_connection()
+    try:
+        connection.open()
+    except Exception:
+        logger.exception("Could not open the e-mail connection for %d messages", len(messages))
+        return
+    try:
+        for message in messages:
+            message.connection = connection
+            _send(message)
+    finally:
+        connection.close()

@@ -14,6 +14,10 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     key = models.CharField(max_length=64, blank=True, default="",
                            help_text="Names what this notice announces, so a task run twice sends it once.")
+    delivered_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="When its push and e-mail were handed over: on commit for a notice sent on its own, by the "
+                  "delivery task for a batch (which claims it first, so a task run twice delivers it once).")
 
     class Meta:
         ordering = ["-created_at", "-id"]

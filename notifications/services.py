@@ -5,6 +5,9 @@ app; it knows users only as ``settings.AUTH_USER_MODEL``. What to say and when i
 (the reminders before each session are bookings/reminders.py's).
 """
 
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.base_user import AbstractBaseUser as User
@@ -13,9 +16,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from mentorhub.errors import NotFound
+from mentorhub.queue import enqueue_on_commit
 from notifications import live
-from notifications.emails import render_notice, send_after_commit, subject_line
+from notifications.emails import render_notice, send_after_commit, send_batch, subject_line
 from notifications.models import Notification
+from notifications.sms import send_sms
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -28,18 +35,81 @@ def notification_send(*, user: User, kind: str, title: str, body: str = "", link
     """
     try:
         with transaction.atomic():  # a savepoint: losing the race must not spoil the caller's transaction
-            notice = Notification.objects.create(user=user, kind=kind, title=title, body=body, link=link, key=key)
+            notice = Notification.objects.create(user=user, kind=kind, title=title, body=body, link=link, key=key,
+                                                 delivered_at=timezone.now())
     except IntegrityError:
         if not key:
             raise
         return None
     live.notification_pushed_on_commit(notice=notice)
     if email and user.email:
-        text, html = render_notice(user=user, title=title, body=body, link=link)
-        message = EmailMultiAlternatives(subject_line(title), text, None, [user.email])
-        message.attach_alternative(html, "text/html")
-        send_after_commit(message)
+        send_after_commit(_email(notice))
     return notice
+
+
+def _email(notice: Notification) -> EmailMultiAlternatives:
+    text, html = render_notice(user=notice.user, title=notice.title, body=notice.body, link=notice.link)
+    message = EmailMultiAlternatives(subject_line(notice.title), text, None, [notice.user.email])
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One notice of a batch, before it is recorded (``notifications_send_many``)."""
+
+    user: User
+    kind: str
+    title: str
+    body: str = ""
+    link: str = ""
+    key: str = ""
+
+
+@transaction.atomic
+def notifications_send_many(*, notices: Sequence[Notice], sms: bool = False) -> list[Notification]:
+    """Record many notices in one insert; after commit one task delivers them all (``notifications_deliver``).
+
+    For a sweep that tells thousands of people at once: the caller's transaction only writes rows, and the
+    pushes, e-mails (and, with ``sms``, texts to those who opted in) go out from a worker. Keys must be new
+    (the caller holds the locks that make them so); a duplicate is an IntegrityError, as in a plain insert.
+    """
+    created = Notification.objects.bulk_create(
+        Notification(user=n.user, kind=n.kind, title=n.title, body=n.body, link=n.link, key=n.key) for n in notices)
+    if created:
+        from notifications import tasks  # tasks imports this module
+
+        enqueue_on_commit(tasks.deliver_notifications, [notice.pk for notice in created], sms)
+    return created
+
+
+def sms_text(notice: Notification) -> str:
+    return f"MentorHub: {notice.title}. {notice.body}".strip()
+
+
+def notifications_deliver(*, notice_ids: Sequence[int], sms: bool = False, now: datetime | None = None) -> int:
+    """Push, mail and (with ``sms``) text the given notices not yet delivered. Returns how many went out.
+
+    Each notice is claimed first (``delivered_at``, under a row lock that a parallel run skips), and the
+    claim commits before anything is sent: run twice, or by two workers at once, each notice goes out once.
+    A failing mail server or SMS provider is logged and never undoes the claim (a notice is never sent twice).
+    """
+    with transaction.atomic():
+        notices = list(Notification.objects.select_for_update(skip_locked=True, of=("self",)).select_related("user")
+                       .filter(pk__in=list(notice_ids), delivered_at__isnull=True).order_by("pk"))
+        Notification.objects.filter(pk__in=[n.pk for n in notices]).update(delivered_at=now or timezone.now())
+    if not notices:
+        return 0
+    live.push_notifications(notices=notices)
+    send_batch([_email(notice) for notice in notices if notice.user.email])
+    if sms:
+        for notice in notices:
+            if getattr(notice.user, "phone", "") and getattr(notice.user, "sms_opt_in", False):
+                try:
+                    send_sms(to=notice.user.phone, text=sms_text(notice))
+                except Exception:
+                    logger.exception("Could not text notice %s to user %s", notice.pk, notice.user_id)
+    return len(notices)
 
 
 @transaction.atomic

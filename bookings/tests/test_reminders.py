@@ -147,10 +147,55 @@ def test_a_rescheduled_booking_is_reminded_again_for_its_new_time(profile, mente
 def test_a_reminder_someone_else_recorded_is_not_sent_again(booking_at):
     booking = booking_at(SESSION_START)
     Reminder.objects.create(booking=booking, kind="1h", slot_start=SESSION_START, sent_at=timezone.now())
-    now = SESSION_START - timedelta(minutes=50)
-    assert reminder_services.reminder_send(booking_id=booking.pk, kind="1h", now=now) is False
+    assert sweep_at(SESSION_START - timedelta(minutes=50)) == 0
     assert reminders() == []
-    assert Reminder.objects.count() == 1  # and the transaction is still usable after the refused insert
+    assert Reminder.objects.count() == 1
+
+
+def test_the_sweep_works_in_batches_and_sends_every_due_reminder_once(profile, mentee, mentor, mailoutbox,
+                                                                      django_capture_on_commit_callbacks):
+    from accounts.tests.factories import UserFactory
+
+    for hour in range(7):
+        start = SESSION_START + timedelta(hours=hour)
+        slot = SlotFactory(mentor=profile, start=start, end=start + timedelta(hours=1), seats_taken=1)
+        BookingFactory(slot=slot, mentee=UserFactory(), payment_status=Booking.PaymentStatus.PAID)
+    now = SESSION_START - timedelta(hours=12)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert reminder_services.reminders_send_due(now=now, batch=3) == 7
+    assert len(callbacks) == 3  # one delivery task per batch of 3, 3 and 1
+    assert Reminder.objects.count() == 7
+    assert Notification.objects.filter(kind="reminder.24h").count() == 14
+    assert len(mailoutbox) == 14
+    assert not Notification.objects.filter(delivered_at__isnull=True).exists()
+    assert reminder_services.reminders_send_due(now=now, batch=3) == 0
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_a_batch_of_reminders_takes_the_same_number_of_queries_however_many_are_due(
+        profile, count, django_assert_max_num_queries, django_capture_on_commit_callbacks):
+    from accounts.tests.factories import UserFactory
+
+    for n in range(count):  # every one due its 24h reminder
+        start = SESSION_START + timedelta(minutes=40 * n)
+        slot = SlotFactory(mentor=profile, start=start, end=start + timedelta(minutes=30), seats_taken=1)
+        BookingFactory(slot=slot, mentee=UserFactory(), payment_status=Booking.PaymentStatus.PAID)
+    # A lock, a re-read and two inserts for the batch, and an empty lock to end each of the two kinds;
+    # 14 with the savepoints that the test's own transaction turns each atomic block into.
+    with django_capture_on_commit_callbacks(execute=False), django_assert_max_num_queries(14):
+        assert reminder_services.reminders_send_due(now=SESSION_START - timedelta(hours=2), batch=100) == count
+
+
+def test_the_sweep_only_records_and_a_worker_delivers_after_commit(booking_at, mentee, mentor, mailoutbox,
+                                                                   django_capture_on_commit_callbacks):
+    booking_at(SESSION_START)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        sweep_at(SESSION_START - timedelta(minutes=58))
+    assert Notification.objects.filter(kind="reminder.1h").count() == 2
+    assert mailoutbox == []  # nothing leaves before the sweep's transaction commits
+    for callback in callbacks:
+        callback()
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([mentee.email, mentor.email])
 
 
 @pytest.mark.parametrize("phone,opted_in,texted", [("+79150480249", True, True), ("+79150480249", False, False),
@@ -163,8 +208,8 @@ def test_an_sms_reminder_needs_a_phone_number_and_the_users_consent(booking_at, 
     with caplog.at_level(logging.INFO, logger="notifications.sms"), django_capture_on_commit_callbacks(execute=True):
         sweep_at(SESSION_START - timedelta(minutes=58))
     texts = [r.getMessage() for r in caplog.records if r.name == "notifications.sms"]
-    expected = ["SMS to +79150480249: MentorHub: Reminder: session with Marcus Mentor in 58 minutes, "
-                "Tue 04 Mar 2031, 10:00 (UTC)."]
+    expected = ["SMS to +79150480249: MentorHub: Reminder: session with Marcus Mentor in 58 minutes. "
+                "Session — Tue 04 Mar 2031, 10:00 (UTC)."]
     assert texts == (expected if texted else [])
 
 

@@ -98,6 +98,24 @@ def test_a_new_notification_reaches_every_open_socket_of_its_user_and_no_one_els
     async_to_sync(scenario)()
 
 
+def test_a_batch_of_notices_reaches_each_users_sockets_with_their_own_unread_count(mentee, other_user):
+    NotificationFactory(user=mentee)
+
+    async def scenario():
+        mine, *_ = await connect(mentee)
+        theirs, *_ = await connect(other_user)
+        await database_sync_to_async(services.notifications_send_many)(notices=[
+            services.Notice(user=mentee, kind="reminder.1h", title="Soon", key="r:1"),
+            services.Notice(user=other_user, kind="reminder.1h", title="Soon too", key="r:1")])
+        to_me, to_them = await mine.receive_json_from(), await theirs.receive_json_from()
+        assert (to_me["notification"]["title"], to_me["unread_count"]) == ("Soon", 2)
+        assert (to_them["notification"]["title"], to_them["unread_count"]) == ("Soon too", 1)
+        for ws in (mine, theirs):
+            await ws.disconnect()
+
+    async_to_sync(scenario)()
+
+
 def test_marking_notices_read_tells_every_tab_the_new_unread_count(mentee, other_user):
     first, second, third = NotificationFactory.create_batch(3, user=mentee)
     NotificationFactory(user=other_user)

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 
 from notifications.models import Notification
-from notifications.services import notification_send
+from notifications.services import Notice, notification_send, notifications_deliver, notifications_send_many
 
 pytestmark = pytest.mark.django_db(transaction=True)  # e-mails go out after commit
 
@@ -27,3 +27,27 @@ def test_the_same_key_still_reaches_each_user_and_unkeyed_notices_are_never_merg
     assert Notification.objects.filter(key="booking-event:7").count() == 2
     assert Notification.objects.filter(user=mentee, key="").count() == 2
     assert len(mail.outbox) == 4
+
+
+def test_a_batch_delivered_twice_mails_each_notice_once(mentee, mentor):
+    notices = notifications_send_many(notices=[Notice(user=mentee, kind="reminder.1h", title="Soon", key="r:1"),
+                                               Notice(user=mentor, kind="reminder.1h", title="Soon", key="r:1")])
+    assert len(mail.outbox) == 2  # delivered once on commit by the queued task
+    assert notifications_deliver(notice_ids=[n.pk for n in notices]) == 0
+    assert len(mail.outbox) == 2
+    assert not Notification.objects.filter(delivered_at__isnull=True).exists()
+
+
+def test_a_mail_server_that_is_down_is_logged_and_the_batch_is_not_sent_again(mentee, settings, caplog):
+    settings.EMAIL_BACKEND = f"{__name__}.DownBackend"
+    notices = notifications_send_many(notices=[Notice(user=mentee, kind="reminder.1h", title="Soon", key="r:1")])
+    assert "Could not open the e-mail connection" in caplog.text
+    assert Notification.objects.get(pk=notices[0].pk).delivered_at is not None  # claimed: never mailed twice
+
+
+class DownBackend:
+    def __init__(self, **kwargs):
+        pass
+
+    def open(self):
+        raise ConnectionRefusedError("SMTP server unreachable")
