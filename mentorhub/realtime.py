@@ -37,18 +37,30 @@ def room_access_changed(*, slot_id: int) -> None:
 
 def group_send(group: str, message: dict) -> None:
     """Send ``message`` to every socket in ``group`` from synchronous code; nothing if there is no layer."""
+    group_send_many([(group, message)])
+
+
+def group_send_many(messages: list[tuple[str, dict]]) -> None:
+    """``group_send`` for many (group, message) pairs in one trip into the event loop (a sweep's batch).
+
+    Entering the loop from synchronous code costs a few milliseconds a time; a batch pays it once.
+    """
     layer = get_channel_layer()
-    if layer is None:
+    if layer is None or not messages:
         return
-    send = async_to_sync(layer.group_send)
-    message = (group, message)
+
+    async def send_all(pairs):
+        for group, message in pairs:
+            await layer.group_send(group, message)
+
+    send = async_to_sync(send_all)
     try:
         asyncio.get_running_loop()
     except RuntimeError:  # the usual case: a request thread, a worker, a shell
-        send(*message)
+        send(messages)
         return
     # Synchronous code running inside an event loop's thread (a test driving a browser, a notebook):
     # async_to_sync refuses to block that loop, so the message goes from a short-lived thread instead.
-    sender = threading.Thread(target=send, args=message, daemon=True)
+    sender = threading.Thread(target=send, args=(messages,), daemon=True)
     sender.start()
     sender.join(timeout=5)

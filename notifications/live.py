@@ -8,7 +8,7 @@ notices read at once both end on the true number.
 
 from django.db import transaction
 
-from mentorhub.realtime import group_send, user_group
+from mentorhub.realtime import group_send, group_send_many, user_group
 from notifications import selectors
 from notifications.models import Notification
 
@@ -32,16 +32,14 @@ def push_notification(*, notice: Notification) -> None:
 
 
 def push_notifications(*, notices: list[Notification]) -> None:
-    """``push_notification`` for a batch: one COUNT query for all their users, then one message per notice."""
+    """``push_notification`` for a batch: one COUNT query for all their users, one serializer, one loop entry."""
     from notifications.api.serializers import NotificationOutput
 
     counts = selectors.unread_counts(user_ids={notice.user_id for notice in notices})
-    for notice in notices:
-        group_send(user_group(notice.user_id), {"type": "live.message", "message": {
-            "type": "notification",
-            "notification": dict(NotificationOutput(notice).data),
-            "unread_count": counts.get(notice.user_id, 0),
-        }})
+    shown = NotificationOutput(notices, many=True).data
+    group_send_many([(user_group(notice.user_id), {"type": "live.message", "message": {
+        "type": "notification", "notification": dict(data), "unread_count": counts.get(notice.user_id, 0),
+    }}) for notice, data in zip(notices, shown, strict=True)])
 
 
 def push_unread_count(*, user_id: int) -> None:
