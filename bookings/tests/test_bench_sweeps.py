@@ -13,6 +13,7 @@ import sys
 from datetime import timedelta
 
 import pytest
+import redis
 from django.utils import timezone
 
 from accounts.models import User
@@ -56,6 +57,8 @@ def test_a_tiny_sweeps_bench_run_expires_every_hold_and_reminds_every_session_wi
     # It leaves nothing behind: no bench people, bookings or slots, and no queue on the broker.
     assert not User.objects.filter(email__endswith="@sweeps.bench.mentorhub.local").exists()
     assert not Booking.objects.exists()
+    broker = redis.Redis.from_url(os.environ["REDIS_URL"])
+    assert not [*broker.scan_iter(match="bench-sweeps-*"), *broker.scan_iter(match="_kombu.binding.bench-sweeps-*")]
 
 
 def test_the_sweeps_bench_checks_fail_when_a_sweep_leaves_seats_taken_or_notices_unqueued_or_unsent():
