@@ -10,9 +10,10 @@ every round the ceiling runs right before each target, so drift on a busy
 machine hits both alike. It prints a Markdown table of the median req/s,
 p50/p99 latency, the ratio to the ceiling's median req/s and the workers'
 memory, then req/s per round. Then the booking part (scripts/bench_booking.py: holds
-under contention, bookable times, a long history) and the chat part (scripts/bench_chat.py):
+under contention, bookable times, a long history), the chat part (scripts/bench_chat.py):
 messages per second over /ws/chat on Daphne against a bare Channels relay
-consumer, with 200 WebSockets.
+consumer, with 200 WebSockets, and the sweeps part (scripts/bench_sweeps.py): the
+expiry and reminder sweeps over BENCH_SWEEP_ROWS (100,000) due rows each, in one process.
 
 Environment: DATABASE_URL (PostgreSQL, as the target is defined there),
 REDIS_URL (optional; shared cache and channel layer), BENCH_MENTORS (10000),
@@ -20,7 +21,8 @@ BENCH_DURATION seconds per target over all rounds (30; 300 for the soak),
 BENCH_ROUNDS (3; e.g. 5 to see latency and memory over time), BENCH_WARMUP
 seconds per target before measuring (3), BENCH_CONNECTIONS (16), BENCH_PORT
 (8765) and BENCH_CEILING_PORT (BENCH_PORT + 1), BENCH_JSON (a file to write
-the figures to), BENCH_SOCKETS (200), BENCH_ONLY (http, booking or chat: one part only).
+the figures to), BENCH_SOCKETS (200), BENCH_SWEEP_ROWS (100000), BENCH_ONLY (http, booking, chat or
+sweeps: one part only). In a full run the sweeps' figures go beside BENCH_JSON, as NAME.sweeps.json.
 """
 
 import json
@@ -179,6 +181,23 @@ def main() -> None:
     if only in ("", "chat"):
         say("")
         subprocess.run([PYTHON, str(ROOT / "scripts" / "bench_chat.py")], cwd=ROOT, env=env, check=True)
+    if only in ("", "sweeps"):
+        say("")
+        bench_sweeps(env, alone=bool(only))
+
+
+def bench_sweeps(env: dict, *, alone: bool) -> None:
+    """scripts/bench_sweeps.py, which needs PostgreSQL and Redis: skipped with a note in a full run without them."""
+    url = env.get("DATABASE_URL", "")
+    if not alone and not (url.startswith(("postgres://", "postgresql://")) and env.get("REDIS_URL")):
+        say("Sweeps part skipped: it needs PostgreSQL in DATABASE_URL and Redis in REDIS_URL.")
+        return
+    if not alone and env.get("BENCH_JSON"):  # the HTTP part's figures are in BENCH_JSON: a file beside it
+        figures = Path(env["BENCH_JSON"])
+        env = {**env, "BENCH_JSON": str(figures.with_name(f"{figures.stem}.sweeps{figures.suffix or '.json'}"))}
+    done = subprocess.run([PYTHON, str(ROOT / "scripts" / "bench_sweeps.py")], cwd=ROOT, env=env)
+    if done.returncode:
+        sys.exit(done.returncode)
 
 
 def gunicorn(app: str, port: int, *, cwd: Path, env: dict) -> subprocess.Popen:
