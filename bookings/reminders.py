@@ -1,8 +1,8 @@
 """The reminders before each session: which bookings are due one, and what each side is told.
 
-bookings decides (it locks the bookings and re-checks them); notifications records and delivers the notices
-(``notifications_send_many``: push, e-mail, SMS from a worker) and keeps the ``Reminder`` row that makes each
-reminder go out once. The beat task is
+bookings decides (it locks the bookings, re-checks them and records a ``Reminder`` row, which makes each
+reminder go out once) and writes what each side is told; notifications records and delivers the notices
+(``notifications_send_many``: push, e-mail, SMS), from a worker. The beat task is
 ``bookings.tasks.send_reminders``, registered under its old name ``notifications.tasks.send_reminders``.
 """
 
@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from bookings.models import Booking
+from mentorhub.queue import enqueue_on_commit
 from notifications.models import Reminder
 from notifications.services import Notice, notifications_send_many
 
@@ -42,10 +43,10 @@ def _due(kind: str, now: datetime):
 def reminders_send_due(*, now: datetime, batch: int | None = None) -> int:
     """The beat sweep: record every reminder now due, ``batch`` bookings per transaction. Returns how many.
 
-    Each batch locks its bookings (skipping rows another sweep holds, so parallel sweeps share the work),
-    records their ``Reminder`` rows under the unique key that makes each reminder exactly once, and the
-    two notices per booking in one insert; a worker then pushes, mails and texts them
-    (``notifications_send_many``). Bounded work per transaction and flat memory however many are due.
+    Each batch locks its bookings (skipping rows another sweep holds, so parallel sweeps share the work)
+    and records their ``Reminder`` rows in one insert, under the unique key that makes each reminder
+    exactly once; after commit one task per batch tells both sides (``reminder_notices_send``). The same
+    shape as the expiry sweep: bounded work per transaction and flat memory however many are due.
     """
     batch = batch or settings.SWEEP_BATCH_SIZE
     sent = 0
@@ -60,23 +61,50 @@ def reminders_send_due(*, now: datetime, batch: int | None = None) -> int:
 
 @transaction.atomic
 def _remind_batch(*, kind: str, now: datetime, batch: int) -> tuple[int, int]:
+    from bookings.tasks import send_reminder_notices  # the task module imports this one
+
     ids = list(_due(kind, now).select_for_update(of=("self",), skip_locked=True)
                .order_by("slot__start", "pk").values_list("pk", flat=True)[:batch])
     if not ids:
         return 0, 0
     # Read again under the locks, in a new statement: a sweep that held one of them before us has committed
     # its Reminder row by now, and the booking may have been cancelled or moved meanwhile.
-    bookings = list(_due(kind, now).filter(pk__in=ids).select_related("slot__mentor__user", "mentee")
-                    .order_by("slot__start", "pk"))
-    Reminder.objects.bulk_create(
-        Reminder(booking=booking, kind=kind, slot_start=booking.slot.start, sent_at=now) for booking in bookings)
+    due = _due(kind, now).filter(pk__in=ids).order_by("slot__start", "pk").values_list("pk", "slot__start")
+    recorded = Reminder.objects.bulk_create(
+        Reminder(booking_id=pk, kind=kind, slot_start=start, sent_at=now) for pk, start in due)
+    if recorded:
+        enqueue_on_commit(send_reminder_notices, [reminder.pk for reminder in recorded])
+    return len(ids), len(recorded)
+
+
+def reminder_notices_send(*, reminder_ids: list[int]) -> int:
+    """Tell mentee and mentor about each recorded reminder: a notice each, pushed, mailed and texted.
+
+    The worker's half of the sweep. Notices are keyed by the reminder, so run twice it tells each side
+    once. A booking that ended or moved since its reminder was recorded is not reminded of the old time.
+    Returns how many notices went out.
+    """
+    reminders = (Reminder.objects.filter(pk__in=reminder_ids).order_by("pk")
+                 .select_related("booking__slot__mentor__user", "booking__mentee"))
+    link = _link_maker()
     notices = []
-    for booking in bookings:
-        mentor = booking.slot.mentor.user
-        notices.append(_notice(booking, recipient=booking.mentee, other=mentor, is_mentor=False, kind=kind, now=now))
-        notices.append(_notice(booking, recipient=mentor, other=booking.mentee, is_mentor=True, kind=kind, now=now))
-    notifications_send_many(notices=notices, sms=True)
-    return len(ids), len(bookings)
+    for reminder in reminders:
+        booking, kind, now = reminder.booking, reminder.kind, reminder.sent_at
+        if booking.status not in Booking.LIVE or booking.slot.start != reminder.slot_start:
+            continue
+        mentor, key = booking.slot.mentor.user, f"reminder:{reminder.pk}"
+        notices.append(_notice(booking, recipient=booking.mentee, other=mentor, is_mentor=False, kind=kind,
+                               now=now, link=link(booking.pk), key=key))
+        notices.append(_notice(booking, recipient=mentor, other=booking.mentee, is_mentor=True, kind=kind,
+                               now=now, link=link(booking.pk), key=key))
+    return notifications_send_many(notices=notices, sms=True)
+
+
+def _link_maker():
+    """``reverse("bookings:detail")`` resolved once for a whole batch (thousands of reversals add up)."""
+    placeholder = 987654321
+    pattern = reverse("bookings:detail", args=[placeholder])
+    return lambda pk: pattern.replace(str(placeholder), str(pk))
 
 
 def _in_words(delta: timedelta) -> str:
@@ -96,7 +124,8 @@ def _local(moment: datetime, zone_name: str) -> str:
     return f"{timezone.localtime(moment, timezone=zone):%a %d %b %Y, %H:%M} ({zone_name})"
 
 
-def _notice(booking, *, recipient: User, other: User, is_mentor: bool, kind: str, now: datetime) -> Notice:
+def _notice(booking, *, recipient: User, other: User, is_mentor: bool, kind: str, now: datetime, link: str,
+            key: str) -> Notice:
     start = booking.slot.start
     lines = [f"{booking.topic or 'Session'} — {_local(start, recipient.timezone)}."]
     if booking.status == Booking.Status.REQUESTED:
@@ -107,5 +136,4 @@ def _notice(booking, *, recipient: User, other: User, is_mentor: bool, kind: str
         lines.append(f"Not paid yet: pay by {deadline} or the seat is released.")
     return Notice(user=recipient, kind=f"reminder.{kind}",
                   title=f"Reminder: session with {other.display_name} {_in_words(start - now)}",
-                  body=" ".join(lines), link=reverse("bookings:detail", args=[booking.pk]),
-                  key=f"reminder.{kind}:{booking.pk}:{start:%Y%m%dT%H%M}")
+                  body=" ".join(lines), link=link, key=key)

@@ -40,3 +40,9 @@ def cancel_unpaid_bookings() -> int:
 def send_reminders() -> int:
     """Beat sweep (every few minutes): the 24h and 1h reminders now due. Safe to run twice or in parallel."""
     return reminders.reminders_send_due(now=timezone.now())
+
+
+@shared_task(acks_late=True)
+def send_reminder_notices(reminder_ids: list[int]) -> int:
+    """The reminder sweep's delivery, one task per batch: both sides of each reminder; safe to run twice."""
+    return reminders.reminder_notices_send(reminder_ids=reminder_ids)

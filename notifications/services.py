@@ -16,7 +16,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from mentorhub.errors import NotFound
-from mentorhub.queue import enqueue_on_commit
 from notifications import live
 from notifications.emails import render_notice, send_after_commit, send_batch, subject_line
 from notifications.models import Notification
@@ -56,7 +55,7 @@ def _email(notice: Notification) -> EmailMultiAlternatives:
 
 @dataclass(frozen=True)
 class Notice:
-    """One notice of a batch, before it is recorded (``notifications_send_many``)."""
+    """One notice of a batch, before it is recorded (``notifications_send_many``); ``key`` is required there."""
 
     user: User
     kind: str
@@ -66,21 +65,25 @@ class Notice:
     key: str = ""
 
 
-@transaction.atomic
-def notifications_send_many(*, notices: Sequence[Notice], sms: bool = False) -> list[Notification]:
-    """Record many notices in one insert; after commit one task delivers them all (``notifications_deliver``).
+def notifications_send_many(*, notices: Sequence[Notice], sms: bool = False) -> int:
+    """Record many keyed notices in one insert; once committed, push, mail and (with ``sms``) text them here.
 
-    For a sweep that tells thousands of people at once: the caller's transaction only writes rows, and the
-    pushes, e-mails (and, with ``sms``, texts to those who opted in) go out from a worker. Keys must be new
-    (the caller holds the locks that make them so); a duplicate is an IntegrityError, as in a plain insert.
+    For a worker telling thousands of people at once (the reminders). A notice whose key its user already
+    has is not recorded again, and delivery claims each notice (``notifications_deliver``), so a task run
+    twice tells nobody twice, and one that died between its commit and the delivery delivers when run
+    again. Returns how many notices were new.
     """
-    created = Notification.objects.bulk_create(
-        Notification(user=n.user, kind=n.kind, title=n.title, body=n.body, link=n.link, key=n.key) for n in notices)
-    if created:
-        from notifications import tasks  # tasks imports this module
-
-        enqueue_on_commit(tasks.deliver_notifications, [notice.pk for notice in created], sms)
-    return created
+    if any(not notice.key for notice in notices):
+        raise ValueError("Every notice of a batch needs a key: it is what makes a batch safe to send twice.")
+    keys = {notice.key for notice in notices}
+    with transaction.atomic():
+        had = set(Notification.objects.filter(key__in=keys).values_list("user_id", "key"))
+        fresh = [Notification(user=n.user, kind=n.kind, title=n.title, body=n.body, link=n.link, key=n.key)
+                 for n in notices if (n.user.pk, n.key) not in had]
+        Notification.objects.bulk_create(fresh, ignore_conflicts=True)  # a parallel run may have just made one
+        due = list(Notification.objects.filter(key__in=keys, delivered_at__isnull=True).values_list("pk", flat=True))
+        transaction.on_commit(lambda: notifications_deliver(notice_ids=due, sms=sms), robust=True)
+    return len(fresh)
 
 
 def sms_text(notice: Notification) -> str:

@@ -10,13 +10,16 @@ and this run's at the end):
   every slot's ``seats_taken`` equal to its live bookings (none), and each booking's notice queued once.
 - **Reminders**: as many paid scheduled bookings, ten to a group slot, starting 45-54 minutes from now so
   the 1-hour reminder is due, then ``bookings.reminders.reminders_send_due``. Verified afterwards: one
-  1-hour reminder per booking, two notices (mentee and mentor) each, the seats untouched.
+  1-hour reminder per booking, each queued once for its notices, the seats untouched.
+- **Delivery**: the worker's half of the reminder sweep, ``reminder_notices_send``, run in this process on
+  the first BENCH_DELIVERY_BATCHES (10) tasks the sweep queued: a notice to each side, pushed on the
+  channel layer and mailed. Verified: two notices per reminder, all delivered.
 
 Each sweep is timed alone: the notice tasks a sweep queues go to a Redis queue of this run's own (no worker
-reads it; it is counted, then deleted), so delivering them is not part of the figure, which is why
-REDIS_URL is required. E-mails are rendered but not sent (Django's dummy backend). Memory: the process's
-VmRSS before the sweep, its peak during it (VmHWM, reset just before) and samples every 50 ms from a
-thread; a sweep that works in bounded batches keeps the peak near the start.
+reads it; it is counted, then deleted), so delivering them is not part of the sweep's figure (delivery has
+its own), which is why REDIS_URL is required. E-mails are rendered but not sent (Django's dummy backend).
+Memory: the process's VmRSS before the sweep, its peak during it (VmHWM, reset just before) and samples
+every 50 ms from a thread; a sweep that works in bounded batches keeps the peak near the start.
 
     python scripts/bench_sweeps.py   # normally `BENCH_ONLY=sweeps make bench`; BENCH_SWEEP_ROWS, BENCH_JSON
 """
@@ -46,6 +49,7 @@ PER_MENTOR = 10  # rows per mentor: ten one-seat slots an hour apart, or one gro
 MAX_MENTEES = 1000
 CHUNK = 5000  # rows per bulk insert and per transaction while seeding
 EXPIRY_DAYS_AHEAD = 30  # the held slots' day: far from the reminder slots of the same mentors
+DELIVERY_BATCHES = int(os.environ.get("BENCH_DELIVERY_BATCHES", "10"))  # reminder tasks run to time delivery
 
 
 def refusal() -> str | None:
@@ -327,24 +331,48 @@ def check_expiry(rows: int, *, now: datetime, queue: str) -> dict:
     return figures
 
 
-def check_reminders(rows: int, *, now: datetime) -> dict:
+def _queued_reminders(queue: str) -> list[list[int]]:
+    """The reminder ids of each ``send_reminder_notices`` task waiting on ``queue`` (one task per batch)."""
+    return [args[0] for name, args in queued_tasks(queue) if name == "bookings.tasks.send_reminder_notices"]
+
+
+def check_reminders(rows: int, *, now: datetime, queue: str) -> dict:
     """What the reminder sweep left: the figures, and ``ok`` when every invariant holds."""
     from bookings.models import Booking
-    from notifications.models import Notification, Reminder
+    from notifications.models import Reminder
 
     sessions = reminder_rows(now)
+    ours = set(Reminder.objects.filter(booking__in=sessions).values_list("pk", flat=True))
+    queued: dict[int, int] = {}
+    for batch in _queued_reminders(queue):
+        for reminder_id in batch:
+            if reminder_id in ours:
+                queued[reminder_id] = queued.get(reminder_id, 0) + 1
     figures = {
         "bookings": sessions.count(),
         "still_scheduled": sessions.filter(status=Booking.Status.SCHEDULED).count(),
         "hour_reminders": Reminder.objects.filter(booking__in=sessions, kind=Reminder.Kind.HOUR_BEFORE).count(),
         "day_reminders": Reminder.objects.filter(booking__in=sessions, kind=Reminder.Kind.DAY_BEFORE).count(),
         "reminded_bookings": sessions.filter(reminders__kind=Reminder.Kind.HOUR_BEFORE).distinct().count(),
-        "notices": Notification.objects.filter(user__email__endswith=DOMAIN, kind="reminder.1h").count(),
+        "notices_queued": len(queued),
+        "notices_queued_twice": sum(1 for count in queued.values() if count > 1),
         "slots_with_wrong_seats": _seats_off(sessions),
     }
     figures["ok"] = (figures["bookings"] == figures["still_scheduled"] == figures["hour_reminders"]
-                     == figures["reminded_bookings"] == rows and figures["notices"] == 2 * rows
-                     and figures["day_reminders"] == figures["slots_with_wrong_seats"] == 0)
+                     == figures["reminded_bookings"] == figures["notices_queued"] == rows
+                     and figures["day_reminders"] == figures["slots_with_wrong_seats"]
+                     == figures["notices_queued_twice"] == 0)
+    return figures
+
+
+def check_delivery(reminder_ids: list[int]) -> dict:
+    """What telling both sides of these reminders left: two notices each, every one delivered."""
+    from notifications.models import Notification
+
+    notices = Notification.objects.filter(key__in=[f"reminder:{pk}" for pk in reminder_ids])
+    figures = {"reminders": len(reminder_ids), "notices": notices.count(),
+               "undelivered": notices.filter(delivered_at__isnull=True).count()}
+    figures["ok"] = figures["notices"] == 2 * len(reminder_ids) and figures["undelivered"] == 0
     return figures
 
 
@@ -365,7 +393,7 @@ def bench_expiry(people: People, rows: int, *, queue: str) -> dict:
             "checks": check_expiry(rows, now=now, queue=queue)}
 
 
-def bench_reminders(people: People, rows: int) -> dict:
+def bench_reminders(people: People, rows: int, *, queue: str) -> dict:
     from django.utils import timezone
 
     from bookings.reminders import reminders_send_due
@@ -375,8 +403,19 @@ def bench_reminders(people: People, rows: int) -> dict:
     seed_due_reminders(people, rows, now=now)
     seeded = time.perf_counter() - started
     run = measure(lambda: reminders_send_due(now=now))
-    return {"sweep": "send due reminders (1 h)", "rows": rows, "seed_seconds": seeded, **asdict(run),
-            "checks": check_reminders(rows, now=now)}
+    return {"sweep": "send due reminders (1 h): record them, queue their notices", "rows": rows,
+            "seed_seconds": seeded, **asdict(run), "checks": check_reminders(rows, now=now, queue=queue)}
+
+
+def bench_delivery(queue: str) -> dict:
+    """The worker's half of the reminder sweep, timed on the first DELIVERY_BATCHES of its queued tasks."""
+    from bookings.reminders import reminder_notices_send
+
+    batches = _queued_reminders(queue)[:DELIVERY_BATCHES]
+    ids = [pk for batch in batches for pk in batch]
+    run = measure(lambda: sum(reminder_notices_send(reminder_ids=batch) for batch in batches))
+    return {"sweep": f"tell both sides of {len(ids)} of them ({len(batches)} tasks, one worker)",
+            "rows": len(ids), "seed_seconds": 0.0, **asdict(run), "checks": check_delivery(ids)}
 
 
 def markdown(results: list[dict]) -> str:
@@ -406,12 +445,14 @@ def main() -> int:
                   f"{time.perf_counter() - started:.1f} s")
         expiry = bench_expiry(people, ROWS, queue=queue)
         bench.say(f"  expiry: seeded in {expiry['seed_seconds']:.1f} s, swept in {expiry['seconds']:.1f} s")
-        reminders = bench_reminders(people, ROWS)
+        reminders = bench_reminders(people, ROWS, queue=queue)
         bench.say(f"  reminders: seeded in {reminders['seed_seconds']:.1f} s, swept in {reminders['seconds']:.1f} s")
+        delivery = bench_delivery(queue)
+        bench.say(f"  {delivery['sweep']}: {delivery['seconds']:.1f} s")
     finally:
         drop_queue(queue)
         wipe()
-    results = [expiry, reminders]
+    results = [expiry, reminders, delivery]
     bench.say(f"\nThe beat sweeps, {ROWS} due rows each, in one process (batch size {settings.SWEEP_BATCH_SIZE}):")
     bench.say(markdown(results))
     for r in results:

@@ -1,6 +1,7 @@
 """`make bench`'s sweeps part (scripts/bench_sweeps.py) measures sweeps that did their whole job: a tiny run
-(30 rows each) expires every hold, frees every seat and queues every notice, reminds every session once
-with two notices, and cleans up after itself; and its checks do catch a sweep that breaks an invariant.
+(30 rows each) expires every hold, frees every seat and queues every notice, reminds every session once and
+queues its notices, tells both sides of each, and cleans up after itself; and its checks do catch a sweep
+that breaks an invariant.
 
 PostgreSQL and Redis only, as the benchmark itself (SKIP LOCKED, the exclusion constraint, a real queue).
 """
@@ -44,14 +45,17 @@ def test_a_tiny_sweeps_bench_run_expires_every_hold_and_reminds_every_session_wi
 
     table = [line for line in run.stdout.splitlines() if line.startswith("| ")]
     assert table[0] == "| sweep | rows | wall s | rows/s | RSS before → peak MiB | verified |"
-    assert [line.split(" | ")[-1] for line in table[1:]] == ["yes |", "yes |"]
-    expiry, reminders = json.loads(figures.read_text())["sweeps"]
+    assert [line.split(" | ")[-1] for line in table[1:]] == ["yes |", "yes |", "yes |"]
+    expiry, reminders, delivery = json.loads(figures.read_text())["sweeps"]
     assert expiry["processed"] == ROWS and expiry["checks"] == {
         "bookings": ROWS, "expired": ROWS, "audit_rows": ROWS, "slots_with_wrong_seats": 0, "seats_taken": 0,
         "notices_queued": ROWS, "notices_queued_twice": 0, "ok": True}
     assert reminders["processed"] == ROWS and reminders["checks"] == {
         "bookings": ROWS, "still_scheduled": ROWS, "hour_reminders": ROWS, "day_reminders": 0,
-        "reminded_bookings": ROWS, "notices": 2 * ROWS, "slots_with_wrong_seats": 0, "ok": True}
+        "reminded_bookings": ROWS, "notices_queued": ROWS, "notices_queued_twice": 0, "slots_with_wrong_seats": 0,
+        "ok": True}
+    assert delivery["processed"] == 2 * ROWS and delivery["checks"] == {
+        "reminders": ROWS, "notices": 2 * ROWS, "undelivered": 0, "ok": True}
     for sweep in (expiry, reminders):
         assert sweep["seconds"] > 0 and 0 < sweep["rss_before_mib"] <= sweep["rss_peak_mib"]
     # It leaves nothing behind: no bench people, bookings or slots, and no queue on the broker.
@@ -71,7 +75,7 @@ def test_the_sweeps_bench_checks_fail_when_a_sweep_leaves_seats_taken_or_notices
     assert holds.count() == sessions.count() == ROWS
     # As seeded, every seat is held by a live booking: nothing is off yet.
     assert bench_sweeps.check_expiry(ROWS, now=now, queue="no-such-queue")["slots_with_wrong_seats"] == 0
-    assert bench_sweeps.check_reminders(ROWS, now=now)["slots_with_wrong_seats"] == 0
+    assert bench_sweeps.check_reminders(ROWS, now=now, queue="no-such-queue")["slots_with_wrong_seats"] == 0
 
     # A broken expiry: statuses changed, but no seat given back, no audit row, no notice queued.
     holds.update(status=Booking.Status.EXPIRED, hold_expires_at=None)
@@ -80,12 +84,14 @@ def test_the_sweeps_bench_checks_fail_when_a_sweep_leaves_seats_taken_or_notices
     assert (checks["slots_with_wrong_seats"], checks["seats_taken"], checks["audit_rows"],
             checks["notices_queued"]) == (ROWS, ROWS, 0, 0)
 
-    # A broken reminder sweep: reminders recorded, nobody told.
-    Reminder.objects.bulk_create(Reminder(booking=booking, kind=Reminder.Kind.HOUR_BEFORE,
-                                          slot_start=booking.slot.start, sent_at=now)
-                                 for booking in sessions.select_related("slot"))
-    checks = bench_sweeps.check_reminders(ROWS, now=now)
-    assert checks["hour_reminders"] == ROWS and checks["notices"] == 0 and not checks["ok"]
+    # A broken reminder sweep: reminders recorded, nobody told (no notice task queued, none delivered).
+    recorded = Reminder.objects.bulk_create(Reminder(booking=booking, kind=Reminder.Kind.HOUR_BEFORE,
+                                                     slot_start=booking.slot.start, sent_at=now)
+                                            for booking in sessions.select_related("slot"))
+    checks = bench_sweeps.check_reminders(ROWS, now=now, queue="no-such-queue")
+    assert checks["hour_reminders"] == ROWS and checks["notices_queued"] == 0 and not checks["ok"]
+    checks = bench_sweeps.check_delivery([reminder.pk for reminder in recorded])
+    assert checks["notices"] == 0 and not checks["ok"]
 
     # Every hold was due, and every session is due its 1-hour reminder only.
     assert not holds.filter(slot__start__lte=now + timedelta(days=1)).exists()

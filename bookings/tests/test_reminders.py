@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test import TestCase
 from django.utils import timezone
 from freezegun import freeze_time
 
@@ -42,9 +43,13 @@ def reminders(user=None) -> list[str]:
     return list(notices.values_list("kind", flat=True))
 
 
-def sweep_at(moment) -> int:
+def sweep_at(moment, *, deliver: bool = True) -> int:
+    """The beat task at ``moment``; with ``deliver``, also what its commit sets off (the notices' task)."""
     with freeze_time(moment):
-        return send_reminders()
+        if not deliver:
+            return send_reminders()
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return send_reminders()
 
 
 def test_each_reminder_goes_to_mentee_and_mentor_exactly_once_at_its_time(booking_at, mentee, mentor):
@@ -161,14 +166,39 @@ def test_the_sweep_works_in_batches_and_sends_every_due_reminder_once(profile, m
         slot = SlotFactory(mentor=profile, start=start, end=start + timedelta(hours=1), seats_taken=1)
         BookingFactory(slot=slot, mentee=UserFactory(), payment_status=Booking.PaymentStatus.PAID)
     now = SESSION_START - timedelta(hours=12)
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
         assert reminder_services.reminders_send_due(now=now, batch=3) == 7
-    assert len(callbacks) == 3  # one delivery task per batch of 3, 3 and 1
+    assert len(callbacks) == 3  # one task per batch of 3, 3 and 1
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()
     assert Reminder.objects.count() == 7
     assert Notification.objects.filter(kind="reminder.24h").count() == 14
     assert len(mailoutbox) == 14
     assert not Notification.objects.filter(delivered_at__isnull=True).exists()
     assert reminder_services.reminders_send_due(now=now, batch=3) == 0
+
+
+def test_reminder_notices_sent_twice_tell_each_side_once(booking_at, mentee, mentor, mailoutbox):
+    booking_at(SESSION_START)
+    sweep_at(SESSION_START - timedelta(minutes=58))
+    reminder_ids = list(Reminder.objects.values_list("pk", flat=True))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert reminder_services.reminder_notices_send(reminder_ids=reminder_ids) == 0
+    assert reminders(mentee) == reminders(mentor) == ["reminder.1h"]
+    assert len(mailoutbox) == 2
+
+
+def test_a_booking_cancelled_before_its_reminder_is_delivered_is_not_reminded(booking_at,
+                                                                            django_capture_on_commit_callbacks):
+    booking = booking_at(SESSION_START)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        sweep_at(SESSION_START - timedelta(minutes=58), deliver=False)
+    Booking.objects.filter(pk=booking.pk).update(status=Booking.Status.CANCELLED)
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()
+    assert reminders() == []
 
 
 @pytest.mark.parametrize("count", [3, 30])
@@ -180,21 +210,42 @@ def test_a_batch_of_reminders_takes_the_same_number_of_queries_however_many_are_
         start = SESSION_START + timedelta(minutes=40 * n)
         slot = SlotFactory(mentor=profile, start=start, end=start + timedelta(minutes=30), seats_taken=1)
         BookingFactory(slot=slot, mentee=UserFactory(), payment_status=Booking.PaymentStatus.PAID)
-    # A lock, a re-read and two inserts for the batch, and an empty lock to end each of the two kinds;
-    # 14 with the savepoints that the test's own transaction turns each atomic block into.
-    with django_capture_on_commit_callbacks(execute=False), django_assert_max_num_queries(14):
+    # A lock, a re-read and an insert for the batch, and an empty lock to end each of the two kinds;
+    # 11 with the savepoints that the test's own transaction turns each atomic block into.
+    with django_capture_on_commit_callbacks(execute=False), django_assert_max_num_queries(11):
         assert reminder_services.reminders_send_due(now=SESSION_START - timedelta(hours=2), batch=100) == count
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_telling_a_batch_of_reminders_takes_the_same_number_of_queries_however_many(
+        profile, count, django_assert_max_num_queries, django_capture_on_commit_callbacks, mailoutbox):
+    from accounts.tests.factories import UserFactory
+
+    for n in range(count):
+        start = SESSION_START + timedelta(minutes=40 * n)
+        slot = SlotFactory(mentor=profile, start=start, end=start + timedelta(minutes=30), seats_taken=1)
+        BookingFactory(slot=slot, mentee=UserFactory(), payment_status=Booking.PaymentStatus.PAID)
+    with django_capture_on_commit_callbacks(execute=False):
+        reminder_services.reminders_send_due(now=SESSION_START - timedelta(hours=2))
+    ids = list(Reminder.objects.values_list("pk", flat=True))
+    # Read the reminders with both people, the keys already sent, one insert, the notices to deliver;
+    # then claim them (a lock and an update) and count each user's unread ones for the push. With savepoints.
+    with django_capture_on_commit_callbacks(execute=True), django_assert_max_num_queries(12):
+        assert reminder_services.reminder_notices_send(reminder_ids=ids) == 2 * count
+    assert len(mailoutbox) == 2 * count
 
 
 def test_the_sweep_only_records_and_a_worker_delivers_after_commit(booking_at, mentee, mentor, mailoutbox,
                                                                    django_capture_on_commit_callbacks):
     booking_at(SESSION_START)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        sweep_at(SESSION_START - timedelta(minutes=58))
-    assert Notification.objects.filter(kind="reminder.1h").count() == 2
-    assert mailoutbox == []  # nothing leaves before the sweep's transaction commits
-    for callback in callbacks:
-        callback()
+        sweep_at(SESSION_START - timedelta(minutes=58), deliver=False)
+    assert Reminder.objects.count() == 1
+    assert reminders() == [] and mailoutbox == []  # nothing is told before the sweep's transaction commits
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()
+    assert reminders() == ["reminder.1h", "reminder.1h"]
     assert sorted(m.to[0] for m in mailoutbox) == sorted([mentee.email, mentor.email])
 
 
@@ -228,10 +279,11 @@ def test_the_sms_provider_is_chosen_by_setting_and_texts_only_after_commit(setti
     mentor.save()
     booking_at(SESSION_START)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        sweep_at(SESSION_START - timedelta(hours=23))
+        sweep_at(SESSION_START - timedelta(hours=23), deliver=False)
     assert RecordingBackend.sent == []
-    for callback in callbacks:
-        callback()
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()
     assert [m["to"] for m in RecordingBackend.sent] == ["+4915112345678"]
     assert "session with Mia Mentee in 23 hours" in RecordingBackend.sent[0]["text"]
 

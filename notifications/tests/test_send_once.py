@@ -29,20 +29,35 @@ def test_the_same_key_still_reaches_each_user_and_unkeyed_notices_are_never_merg
     assert len(mail.outbox) == 4
 
 
-def test_a_batch_delivered_twice_mails_each_notice_once(mentee, mentor):
-    notices = notifications_send_many(notices=[Notice(user=mentee, kind="reminder.1h", title="Soon", key="r:1"),
-                                               Notice(user=mentor, kind="reminder.1h", title="Soon", key="r:1")])
-    assert len(mail.outbox) == 2  # delivered once on commit by the queued task
-    assert notifications_deliver(notice_ids=[n.pk for n in notices]) == 0
+def test_a_batch_sent_twice_records_and_mails_each_notice_once(mentee, mentor):
+    batch = [Notice(user=mentee, kind="reminder.1h", title="Soon", key="r:1"),
+             Notice(user=mentor, kind="reminder.1h", title="Soon", key="r:1")]
+    assert notifications_send_many(notices=batch) == 2
+    assert len(mail.outbox) == 2  # delivered once committed
+    assert notifications_send_many(notices=batch) == 0
+    assert Notification.objects.filter(key="r:1").count() == 2
     assert len(mail.outbox) == 2
     assert not Notification.objects.filter(delivered_at__isnull=True).exists()
 
 
+def test_a_batch_recorded_but_not_delivered_is_delivered_when_sent_again(mentee):
+    Notification.objects.create(user=mentee, kind="reminder.1h", title="Soon", key="r:1")  # a run that died
+    assert notifications_send_many(notices=[Notice(user=mentee, kind="reminder.1h", title="Soon", key="r:1")]) == 0
+    assert [m.subject for m in mail.outbox] == ["Soon"]
+    assert notifications_deliver(notice_ids=list(Notification.objects.values_list("pk", flat=True))) == 0
+
+
+def test_a_batch_notice_without_a_key_is_refused(mentee):
+    with pytest.raises(ValueError, match="needs a key"):
+        notifications_send_many(notices=[Notice(user=mentee, kind="reminder.1h", title="Soon")])
+    assert not Notification.objects.exists()
+
+
 def test_a_mail_server_that_is_down_is_logged_and_the_batch_is_not_sent_again(mentee, settings, caplog):
     settings.EMAIL_BACKEND = f"{__name__}.DownBackend"
-    notices = notifications_send_many(notices=[Notice(user=mentee, kind="reminder.1h", title="Soon", key="r:1")])
+    notifications_send_many(notices=[Notice(user=mentee, kind="reminder.1h", title="Soon", key="r:1")])
     assert "Could not open the e-mail connection" in caplog.text
-    assert Notification.objects.get(pk=notices[0].pk).delivered_at is not None  # claimed: never mailed twice
+    assert Notification.objects.get().delivered_at is not None  # claimed: never mailed twice
 
 
 class DownBackend:
