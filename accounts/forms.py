@@ -31,7 +31,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["full_name", "bio", "phone", "avatar_url", "timezone"]
+        fields = ["full_name", "bio", "phone", "avatar_url", "timezone", "language"]
         widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
         labels = {"avatar_url": "Avatar URL"}
 

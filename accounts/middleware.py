@@ -1,7 +1,7 @@
 import zoneinfo
 from urllib.parse import unquote
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 # The browser's zone, written by static/js/timezone.js on a visitor's first page.
 TIMEZONE_COOKIE = "tz"
@@ -35,3 +35,21 @@ class UserTimezoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class UserLanguageMiddleware:
+    """A signed-in user's profile language wins over the cookie and the browser's (set by LocaleMiddleware).
+
+    API calls signed with a token are anonymous here (DRF authenticates in the view), so they follow
+    ``Accept-Language``, as an API client expects.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.language:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
+        return self.get_response(request)

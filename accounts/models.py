@@ -3,6 +3,7 @@ import secrets
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
+from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone as django_timezone
@@ -55,6 +56,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     phone = models.CharField(max_length=32, blank=True, validators=[validate_phone])
     sms_opt_in = models.BooleanField(default=False, help_text="Send session reminders by SMS to the phone number.")
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    language = models.CharField(
+        max_length=8, blank=True, choices=settings.LANGUAGES,
+        help_text="The language of the site, e-mails and reminders for this user; blank follows the browser.")
     is_premium = models.BooleanField(default=False, help_text="Premium users get a higher API rate limit.")
     calendar_token = models.CharField(max_length=64, default=new_calendar_token, unique=True, editable=False)
     is_staff = models.BooleanField(default=False)

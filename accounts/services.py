@@ -15,7 +15,7 @@ from accounts.models import User
 from mentorhub.errors import InvalidInput, PermissionDenied
 
 SELF_REGISTRABLE_ROLES = (User.Role.STUDENT, User.Role.MENTOR)
-PROFILE_FIELDS = ("full_name", "bio", "phone", "avatar_url", "timezone", "sms_opt_in")
+PROFILE_FIELDS = ("full_name", "bio", "phone", "avatar_url", "timezone", "sms_opt_in", "language")
 
 
 def _validation_error(exc: DjangoValidationError, field: str) -> InvalidInput:

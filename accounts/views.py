@@ -1,6 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.conf import settings
 from django.shortcuts import redirect, render
+from django.views.i18n import set_language
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -58,4 +60,15 @@ def sms_preference(request):
     response = redirect("notifications:index")
     if request.POST.get("tab") == "unread":
         response["Location"] += "?tab=unread"
+    return response
+
+
+@require_POST
+def language(request):
+    """The footer's language switcher: the cookie for everyone (Django's ``set_language``), the profile too
+    for a signed-in user, so e-mails and reminders follow the choice."""
+    response = set_language(request)
+    chosen = request.POST.get("language", "")
+    if request.user.is_authenticated and chosen in dict(settings.LANGUAGES) and chosen != request.user.language:
+        services.user_update_profile(user=request.user, language=chosen)
     return response

@@ -91,6 +91,9 @@ MIDDLEWARE = [
     "mentorhub.middleware.CSPMiddleware",  # django-csp, with the settings' policy built once
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The cookie's or the browser's language for everyone; accounts' middleware below then applies a
+    # signed-in user's own choice. Early, so even answers made before the view (a 403, a 429) speak it.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -98,6 +101,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
+    "accounts.middleware.UserLanguageMiddleware",
     "analytics.middleware.FunnelCountMiddleware",
 ]
 
@@ -451,7 +455,14 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Internationalisation and time --------------------------------------------
+# English and Russian (docs/ARCHITECTURE.md, "Languages"): a signed-in user's profile language, else the
+# switcher's cookie, else the browser's Accept-Language, else English. Catalogues live in locale/.
 LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("ru", "Русский")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["mentorhub.formats"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -94,7 +94,7 @@ class UserSerializer(serializers.ModelSerializer):
         model = User
         fields = [
             "id", "email", "full_name", "role", "avatar_url", "bio", "phone",
-            "timezone", "sms_opt_in", "is_premium", "created_at",
+            "timezone", "language", "sms_opt_in", "is_premium", "created_at",
         ]
         read_only_fields = ["id", "email", "role", "is_premium", "created_at"]
         extra_kwargs = {"full_name": {"required": False}}
