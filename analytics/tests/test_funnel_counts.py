@@ -121,3 +121,13 @@ def test_a_failed_count_is_logged_and_the_page_is_served_anyway(client, settings
     assert [r.getMessage() for r in caplog.records if r.name == "analytics.services"] == [
         "Could not count the funnel step search; the page was served anyway."]
     assert caplog.records[-1].exc_info is not None  # with its traceback
+
+
+def test_the_beat_schedule_runs_the_flush_every_minute(settings):
+    from analytics.tasks import flush_funnel_counts
+
+    settings.FUNNEL_COUNTS_BUFFERED = True
+    assert settings.CELERY_BEAT_SCHEDULE["flush-funnel-counts"] == {"task": flush_funnel_counts.name, "schedule": 60.0}
+    services.funnel_count(step=PROFILE)
+    assert flush_funnel_counts() == 1
+    assert sum(HourlyCount.objects.filter(step=PROFILE).values_list("count", flat=True)) == 1
