@@ -191,6 +191,10 @@ else:
 # up, and `make run` (scripts/run.py) runs a worker with beat beside the web server for the periodic
 # sweeps, on a broker kept in files under VAR_DIR (kombu's filesystem transport): the embedded default
 # needs no other service.
+# Searches and profile views are counted in Redis and moved to the database every minute
+# (analytics.services.funnel_flush), so a cached catalogue read makes no query; without a shared cache
+# there is nobody to flush another process's counts, so each is written at once.
+FUNNEL_COUNTS_BUFFERED = env_bool("FUNNEL_COUNTS_BUFFERED", bool(REDIS_URL))
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 if not REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -230,6 +234,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "cancel-unpaid-bookings": {"task": "bookings.tasks.cancel_unpaid_bookings", "schedule": 60.0},
     "send-reminders": {"task": "notifications.tasks.send_reminders", "schedule": 300.0},
     "send-message-digests": {"task": "messaging.tasks.send_message_digests", "schedule": 60.0},
+    "flush-funnel-counts": {"task": "analytics.tasks.flush_funnel_counts", "schedule": 60.0},
     # Not a sweep: records that beat and a worker are running, for /health/ready (mentorhub/health.py).
     "beat-heartbeat": {"task": "mentorhub.tasks.beat_heartbeat", "schedule": 60.0},
 }
