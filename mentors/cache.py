@@ -21,7 +21,7 @@ import uuid
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework.renderers import JSONRenderer
 
 VERSION_KEY = "mentors:catalog:version"
@@ -75,7 +75,7 @@ def cached_json(request, *, scope: str, zone: str, build) -> HttpResponse:
     if version is None:
         version = catalog_version()
     page = f"{version}:{slot}"
-    headers = {"Cache-Control": "private, no-cache", "Vary": "Authorization, Cookie"}
+    headers = {"Cache-Control": "private, no-cache", "Vary": "Accept-Language, Authorization, Cookie"}
     if _etag(page, minute) in request.headers.get("If-None-Match", ""):
         return HttpResponse(status=304, headers={**headers, "ETag": _etag(page, minute)})
     served_minute, body = _page_body(page, minute, build, entry=_of_version(found.get(key), version))
@@ -87,7 +87,8 @@ def cached_json(request, *, scope: str, zone: str, build) -> HttpResponse:
 
 def _slot(request, *, scope: str, zone: str) -> str:
     query = "&".join(sorted(f"{k}={v}" for k, values in request.query_params.lists() for v in values))
-    return f"{zone}:{scope}:{query}"
+    # The language too: display fields (a service's session_type_display) are in the reader's language.
+    return f"{zone}:{translation.get_language()}:{scope}:{query}"
 
 
 def page_identity(request, *, scope: str, zone: str) -> str:
