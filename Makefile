@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PIP := $(BIN)/python -m pip --disable-pip-version-check --no-input --quiet
 
-.PHONY: run dev stack test install install-dev lint migrate worker beat bench screenshots client backup restore clean
+.PHONY: run dev stack test install install-dev lint migrate worker beat bench screenshots client backup restore clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,14 @@ dev: migrate
 # from deploy/Procfile.stack under honcho. It creates the database if needed, migrates and collects static first.
 stack: install
 	$(BIN)/python scripts/stack.py --host $(HOST) --port $(if $(filter command environment,$(firstword $(origin PORT))),$(PORT),8080)
+
+# The Russian catalogues (locale/ru/LC_MESSAGES): gather every marked string (Python, templates, static/js),
+# keep what is translated, then compile. Needs GNU gettext (apt-get install gettext). See README, Languages.
+MESSAGES_IGNORE := -i ".venv" -i "clients" -i "staticfiles" -i "var" -i "docs" -i "screenshots" -i "node_modules"
+messages: install-dev
+	$(BIN)/python manage.py makemessages -l ru --no-obsolete $(MESSAGES_IGNORE)
+	$(BIN)/python manage.py makemessages -d djangojs -l ru --no-obsolete $(MESSAGES_IGNORE) -i "*/vendor/*"
+	$(BIN)/python manage.py compilemessages -l ru $(MESSAGES_IGNORE)
 
 lint: install-dev
 	$(BIN)/ruff check .
