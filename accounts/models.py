@@ -1,9 +1,9 @@
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
-from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone as django_timezone
