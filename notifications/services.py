@@ -75,13 +75,15 @@ def notifications_send_many(*, notices: Sequence[Notice], sms: bool = False) -> 
     """
     if any(not notice.key for notice in notices):
         raise ValueError("Every notice of a batch needs a key: it is what makes a batch safe to send twice.")
-    keys = {notice.key for notice in notices}
+    keys, users = {notice.key for notice in notices}, {notice.user.pk for notice in notices}
+    # By user and key: the (user, key) unique index answers both reads, however many notices exist.
+    mine = Notification.objects.filter(user__in=users, key__in=keys)
     with transaction.atomic():
-        had = set(Notification.objects.filter(key__in=keys).values_list("user_id", "key"))
+        had = set(mine.values_list("user_id", "key"))
         fresh = [Notification(user=n.user, kind=n.kind, title=n.title, body=n.body, link=n.link, key=n.key)
                  for n in notices if (n.user.pk, n.key) not in had]
         Notification.objects.bulk_create(fresh, ignore_conflicts=True)  # a parallel run may have just made one
-        due = list(Notification.objects.filter(key__in=keys, delivered_at__isnull=True).values_list("pk", flat=True))
+        due = list(mine.filter(delivered_at__isnull=True).values_list("pk", flat=True))
         transaction.on_commit(lambda: notifications_deliver(notice_ids=due, sms=sms), robust=True)
     return len(fresh)
 
