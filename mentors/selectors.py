@@ -117,17 +117,26 @@ def open_slots(*, mentor: MentorProfile, start: datetime, end: datetime | None =
     return (slots.filter(start__lt=end) if end is not None else slots).order_by("start", "id")
 
 
+def _visible_to(viewer: User | None) -> QuerySet[MentorProfile]:
+    if viewer is None or not viewer.is_authenticated:
+        return listed_mentors()
+    if viewer.is_staff:
+        return MentorProfile.objects.all()
+    # Correlated, not "pk IN (every listed mentor)": the database checks the one row asked for.
+    return MentorProfile.objects.filter(Exists(listed_mentors().filter(pk=OuterRef("pk"))) | Q(user=viewer))
+
+
 def mentor_for_viewer(*, mentor_id: int, viewer: User | None) -> MentorProfile | None:
     """A listed mentor; an unlisted one only for its owner and staff."""
-    queryset = MentorProfile.objects.all()
-    if viewer is None or not viewer.is_authenticated:
-        queryset = listed_mentors()
-    elif not viewer.is_staff:
-        queryset = queryset.filter(Q(pk__in=listed_mentors().values("pk")) | Q(user=viewer))
-    queryset = _with_card_fields(queryset, timezone.now()).prefetch_related(
+    queryset = _with_card_fields(_visible_to(viewer), timezone.now()).prefetch_related(
         Prefetch("services", queryset=Service.objects.filter(is_active=True)), "weekly_rules", "date_overrides",
     )
     return queryset.filter(pk=mentor_id).first()
+
+
+def mentor_calendar_for_viewer(*, mentor_id: int, viewer: User | None) -> MentorProfile | None:
+    """``mentor_for_viewer`` with only what ``bookable_times`` reads (hours and dated changes): no card fields."""
+    return _visible_to(viewer).prefetch_related("weekly_rules", "date_overrides").filter(pk=mentor_id).first()
 
 
 # Reviews are read through the relation (``mentor.reviews``, reviews.Review's queryset): reviews builds

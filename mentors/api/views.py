@@ -127,7 +127,9 @@ class MentorAvailabilityView(APIView):
     extra_error_codes = ["404"]
 
     def get(self, request, pk: int):
-        mentor = _listed_or_404(pk, request)
+        mentor = selectors.mentor_calendar_for_viewer(mentor_id=pk, viewer=request.user)
+        if mentor is None:
+            raise NotFound("No such mentor.")
         window = s.WindowInput(data=request.query_params.dict(), context={"default_tz": viewer_zone(request).key})
         window.is_valid(raise_exception=True)
         service = None
