@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone as django_timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import validate_phone, validate_single_line, validate_timezone
 
@@ -44,9 +46,9 @@ class UserManager(BaseUserManager):
 
 class User(AbstractBaseUser, PermissionsMixin):
     class Role(models.TextChoices):
-        STUDENT = "student", "Student"
-        MENTOR = "mentor", "Mentor"
-        ADMIN = "admin", "Admin"
+        STUDENT = "student", _("Student")
+        MENTOR = "mentor", _("Mentor")
+        ADMIN = "admin", _("Admin")
 
     email = models.EmailField("e-mail address", max_length=254, unique=True)
     full_name = models.CharField(max_length=150, blank=True, validators=[validate_single_line])
@@ -86,7 +88,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         # Stored lower-case so the case-insensitive unique index and lookups agree.
         self.email = self.__class__.objects.normalize_email(self.email).lower()
         if self.sms_opt_in and not self.phone:
-            raise ValidationError({"sms_opt_in": "Add a phone number to get reminders by SMS."})
+            raise ValidationError({"sms_opt_in": gettext("Add a phone number to get reminders by SMS.")})
 
     def get_full_name(self):
         return self.full_name or self.email
@@ -97,4 +99,4 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def display_name(self) -> str:
         # Other people see this name; without a full name it must not fall back to the e-mail address.
-        return self.full_name or f"Member {self.pk}"
+        return self.full_name or gettext("Member %(id)s") % {"id": self.pk}

@@ -9,12 +9,13 @@ from collections.abc import Callable
 from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from mentorhub.errors import DomainError
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 4, "cols": 60}), max_length=2000)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4, "cols": 60}), max_length=2000)
 
 
 def run_for_each(modeladmin, request, queryset, act: Callable, *, done: str, level=messages.SUCCESS) -> None:
