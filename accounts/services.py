@@ -166,7 +166,8 @@ def user_password_reset_request(*, email: str, request) -> None:
     form_class = get_form_class(allauth_settings.FORMS, "reset_password", ResetPasswordForm)
     form = form_class(data={"email": email})
     if not form.is_valid():  # with enumeration prevention on, only a malformed address gets here
-        raise InvalidInput(" ".join(form.errors.get("email", [gettext("Enter a valid e-mail address.")])), field="email")
+        messages = form.errors.get("email", [gettext("Enter a valid e-mail address.")])
+        raise InvalidInput(" ".join(messages), field="email")
     if not ratelimit.consume(request, action="reset_password", key=email):
         return  # the earlier mails' links still work; a further one would only flood the inbox
     # robust: the answer must not depend on whether a mail could be sent (nor give away that one was).
@@ -276,7 +277,8 @@ def email_verify(*, key: str, request=None) -> EmailAddress:
     if confirmation is None:
         address = _verified_address_for_key(key)
         if address is None:
-            raise InvalidInput(gettext("This confirmation link is invalid or has expired: ask for a new one."), field="key")
+            raise InvalidInput(gettext("This confirmation link is invalid or has expired: ask for a new one."),
+                               field="key")
         return address
     address = EmailAddress.objects.select_for_update().get(pk=confirmation.email_address.pk)
     if address.verified:

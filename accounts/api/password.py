@@ -112,7 +112,8 @@ class PasswordChangeView(CredentialsThrottleMixin, APIView):
             request.user.refresh_from_db(fields=["password"])
             update_session_auth_hash(request._request, request.user)
         body = tokens.tokens_body(str(refresh.access_token), None if in_cookie else str(refresh))
-        response = Response({"detail": gettext("Your password has been changed. Other devices have to log in again."), **body})
+        detail = gettext("Your password has been changed. Other devices have to log in again.")
+        response = Response({"detail": detail, **body})
         if in_cookie:
             tokens.set_refresh_cookie(response, str(refresh))
         return response

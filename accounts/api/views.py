@@ -70,7 +70,8 @@ class RegisterView(CredentialsThrottleMixin, APIView):
         if settings.ACCOUNT_EMAIL_VERIFICATION == "none":
             detail = gettext("Your account is ready: log in with this e-mail address and password.")
         else:
-            detail = gettext("Check your e-mail: we sent a message to %(email)s to finish signing up.") % {"email": email}
+            detail = gettext("Check your e-mail: we sent a message to %(email)s to finish signing up.") % {
+                "email": email}
         return Response({"detail": detail, "email": email}, status=status.HTTP_202_ACCEPTED)
 
 
