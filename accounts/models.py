@@ -50,23 +50,25 @@ class User(AbstractBaseUser, PermissionsMixin):
         MENTOR = "mentor", _("Mentor")
         ADMIN = "admin", _("Admin")
 
-    email = models.EmailField("e-mail address", max_length=254, unique=True)
-    full_name = models.CharField(max_length=150, blank=True, validators=[validate_single_line])
-    role = models.CharField(max_length=16, choices=Role.choices, default=Role.STUDENT)
-    avatar_url = models.URLField(max_length=500, blank=True)
-    bio = models.TextField(max_length=2000, blank=True)
-    phone = models.CharField(max_length=32, blank=True, validators=[validate_phone])
-    sms_opt_in = models.BooleanField(default=False, help_text="Send session reminders by SMS to the phone number.")
-    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    email = models.EmailField(_("e-mail address"), max_length=254, unique=True)
+    full_name = models.CharField(_("full name"), max_length=150, blank=True, validators=[validate_single_line])
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.STUDENT)
+    avatar_url = models.URLField(_("avatar URL"), max_length=500, blank=True)
+    bio = models.TextField(_("bio"), max_length=2000, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[validate_phone])
+    sms_opt_in = models.BooleanField(_("SMS reminders"), default=False,
+                                     help_text=_("Send session reminders by SMS to the phone number."))
+    timezone = models.CharField(_("time zone"), max_length=64, default="UTC", validators=[validate_timezone])
     language = models.CharField(
-        max_length=8, blank=True, choices=settings.LANGUAGES,
-        help_text="The language of the site, e-mails and reminders for this user; blank follows the browser.")
-    is_premium = models.BooleanField(default=False, help_text="Premium users get a higher API rate limit.")
+        _("language"), max_length=8, blank=True, choices=settings.LANGUAGES,
+        help_text=_("The language of the site, e-mails and reminders for this user; blank follows the browser."))
+    is_premium = models.BooleanField(_("premium"), default=False,
+                                     help_text=_("Premium users get a higher API rate limit."))
     calendar_token = models.CharField(max_length=64, default=new_calendar_token, unique=True, editable=False)
-    is_staff = models.BooleanField(default=False)
-    is_active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(default=django_timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    is_staff = models.BooleanField(_("staff status"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), default=django_timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = UserManager()
 
@@ -76,6 +78,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         ordering = ["id"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         constraints = [
             models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
         ]
