@@ -155,3 +155,18 @@ def test_a_password_reset_asked_for_in_english_reaches_a_russian_speaker_in_russ
     assert "Письмо для сброса пароля" in message.subject
     assert "Вы получили это письмо" in message.body and "You're receiving" not in message.body
 
+
+
+def test_a_page_number_that_is_not_a_number_is_refused_in_the_readers_language(api):
+    russian = api().get("/api/v1/mentors", {"page": "x"}, **RU)
+    english = api().get("/api/v1/mentors", {"page": "x"}, **EN)
+    assert russian.status_code == english.status_code == 400
+    assert russian.json()["errors"] == [{"field": "page", "message": "Должно быть целым числом, а не 'x'."}]
+    assert english.json()["errors"] == [{"field": "page", "message": "Must be a whole number, not 'x'."}]
+
+
+def test_the_users_admin_reads_in_russian(client):
+    admin = UserFactory(email="root@example.com", is_staff=True, is_superuser=True, language="ru")
+    client.force_login(admin)
+    html = client.get("/admin/accounts/user/", **RU).content.decode()
+    assert "Имя и фамилия" in html and "Роль" in html and "Администратор" in html
