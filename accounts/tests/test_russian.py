@@ -17,8 +17,9 @@ EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 REGISTER = "/api/v1/auth/register"
 STRONG = "SecurePass123!"
 # Latin words a Russian page may show: the product's name, the language switcher's "English", the zone,
-# and the links to the API documentation, which is in English.
-ALLOWED_LATIN = {"MentorHub", "English", "UTC", "API", "ReDoc", "M"}
+# the links to the API documentation, which is in English, and "E-mail", which allauth's Russian catalogue
+# writes in Latin letters as Russian does ("Добавить E-mail").
+ALLOWED_LATIN = {"MentorHub", "English", "UTC", "API", "ReDoc", "M", "E-mail"}
 
 
 def visible_text(page: str) -> str:
@@ -170,3 +171,22 @@ def test_the_users_admin_reads_in_russian(client):
     client.force_login(admin)
     html = client.get("/admin/accounts/user/", **RU).content.decode()
     assert "Имя и фамилия" in html and "Роль" in html and "Администратор" in html
+
+
+def test_the_link_in_the_confirmation_mail_opens_a_russian_page(client, mailoutbox):
+    client.post("/accounts/signup/", {"full_name": "Нина Новикова", "email": "nina@example.com",
+                                      "password1": STRONG, "password2": STRONG}, **RU)
+    link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+)", mailoutbox[0].body).group(1)
+    client.cookies.clear()
+    html = client.get(link, **RU).content.decode()
+    assert "Подтвердите" in html
+    assert english_in(html, allowed=["nina@example.com", "Нина Новикова"]) == set()
+
+
+@pytest.mark.parametrize("path", ["/accounts/password/change/", "/accounts/email/"])
+def test_allauths_pages_for_a_signed_in_user_read_in_russian(client, path):
+    user = UserFactory(full_name="Anna Smith", email="anna@example.com", language="ru")
+    client.force_login(user)
+    html = client.get(path, **RU).content.decode()
+    assert 'lang="ru"' in html
+    assert english_in(html, allowed=["Anna Smith", "anna@example.com", "Notifications"]) == set(), path
