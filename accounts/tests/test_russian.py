@@ -190,3 +190,13 @@ def test_allauths_pages_for_a_signed_in_user_read_in_russian(client, path):
     html = client.get(path, **RU).content.decode()
     assert 'lang="ru"' in html
     assert english_in(html, allowed=["Anna Smith", "anna@example.com", "Notifications"]) == set(), path
+
+
+def test_a_body_past_the_limit_is_refused_in_the_readers_language(client, api, settings):
+    settings.MAX_REQUEST_BODY_BYTES = 100
+    page = client.post("/accounts/login/", {"login": "a@example.com", "password": "x" * 200}, **RU)
+    assert page.status_code == 413
+    assert "Слишком большой запрос" in page.content.decode() and 'lang="ru"' in page.content.decode()
+    body = '{"email": "nobody@example.com", "password": "' + "x" * 100 + '"}'
+    answer = api().post("/api/v1/auth/login", data=body, content_type="application/json", **RU)
+    assert answer.json()["detail"] == "Тело запроса слишком велико: не больше 100 байт."
