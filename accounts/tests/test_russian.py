@@ -2,6 +2,7 @@
 follow the reader's language, and a new account keeps the language it signed up in."""
 
 import html
+import json
 import re
 
 import pytest
@@ -200,3 +201,9 @@ def test_a_body_past_the_limit_is_refused_in_the_readers_language(client, api, s
     body = '{"email": "nobody@example.com", "password": "' + "x" * 100 + '"}'
     answer = api().post("/api/v1/auth/login", data=body, content_type="application/json", **RU)
     assert answer.json()["detail"] == "Тело запроса слишком велико: не больше 100 байт."
+
+
+def test_the_javascript_catalogue_carries_the_shells_russian_with_its_plural_forms(client):
+    script = client.get("/jsi18n/?v=ru", **RU).content.decode()
+    assert json.dumps("осталось %(m)s мин %(s)s с")[1:-1] in script  # the catalogue is JSON with \\u escapes
+    assert "n%10==1 && n%100!=11" in script
