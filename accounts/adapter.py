@@ -1,3 +1,4 @@
+import contextlib
 import zoneinfo
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -5,7 +6,10 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.urls import reverse
 
 from accounts.middleware import browser_zone_name
+from accounts.models import User
+from accounts.services import visitor_language
 from mentorhub.addresses import client_ip
+from mentorhub.i18n import speaking_to
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -18,9 +22,20 @@ class AccountAdapter(DefaultAccountAdapter):
         zone = browser_zone_name(request)
         if zone in zoneinfo.available_timezones():
             user.timezone = zone
+        # And the language it has been reading the site in: its e-mails come in that language.
+        user.language = visitor_language()
         if commit:
             user.save()
         return user
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth's mails (confirmation, password reset, "an account already exists", notices) in the
+        language of the account they go to, whoever asked for them; to an address with no account, or an
+        account with no language chosen, in the language of the page or request that set them off."""
+        recipient = context.get("user") or _account_using(email)
+        language_chosen = bool(getattr(recipient, "language", ""))
+        with speaking_to(recipient) if language_chosen else contextlib.nullcontext():
+            super().send_mail(template_prefix, email, context)
 
     def get_login_redirect_url(self, request) -> str:
         """Where someone lands after logging in when no ``?next=`` names the page they came from
@@ -45,3 +60,7 @@ class AccountAdapter(DefaultAccountAdapter):
         # locked the owner out. Counting per address and account keeps the guesser's budget small
         # and leaves the owner, elsewhere, theirs.
         return f"{super()._get_login_attempts_cache_key(request, **credentials)}@{client_ip(request)}"
+
+
+def _account_using(email: str) -> User | None:
+    return User.objects.filter(email__iexact=email).only("id", "language").first()

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import AdminLoginForm
 from accounts.models import User
@@ -19,7 +21,7 @@ class UserCreateForm(UserCreationForm):
         if User.objects.filter(email__iexact=email).exists():
             from django.core.exceptions import ValidationError
 
-            raise ValidationError("An account with this e-mail already exists.")
+            raise ValidationError(gettext("An account with this e-mail already exists."))
         return email
 
 
@@ -40,9 +42,9 @@ class UserAdmin(DjangoUserAdmin):
     readonly_fields = ("created_at", "last_login", "updated_at")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Profile", {"fields": ("full_name", "role", "avatar_url", "bio", "phone", "timezone", "is_premium")}),
-        ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
-        ("Dates", {"fields": ("last_login", "created_at", "updated_at")}),
+        (_("Profile"), {"fields": ("full_name", "role", "avatar_url", "bio", "phone", "timezone", "is_premium")}),
+        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (_("Dates"), {"fields": ("last_login", "created_at", "updated_at")}),
     )
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "full_name", "role", "password1", "password2")}),

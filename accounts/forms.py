@@ -5,6 +5,7 @@ from allauth.core import ratelimit
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.validators import PHONE_MESSAGE, PHONE_REGEX, validate_single_line
@@ -15,8 +16,8 @@ TIMEZONE_CHOICES = [(name, name.replace("_", " ")) for name in sorted(zoneinfo.a
 class SignupExtraForm(forms.Form):
     """Fields allauth's sign-up page asks for on top of e-mail and password."""
 
-    full_name = forms.CharField(max_length=150, label="Full name", validators=[validate_single_line],
-                                widget=forms.TextInput(attrs={"autocomplete": "name", "placeholder": "Jane Doe"}))
+    full_name = forms.CharField(max_length=150, label=_("Full name"), validators=[validate_single_line],
+                                widget=forms.TextInput(attrs={"autocomplete": "name", "placeholder": _("Jane Doe")}))
     field_order = ["full_name", "email", "password1", "password2"]
 
     def signup(self, request, user):
@@ -25,15 +26,16 @@ class SignupExtraForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
-    timezone = forms.ChoiceField(choices=TIMEZONE_CHOICES)
-    phone = forms.RegexField(regex=PHONE_REGEX, required=False, max_length=32,
+    timezone = forms.ChoiceField(label=_("Time zone"), choices=TIMEZONE_CHOICES)
+    phone = forms.RegexField(label=_("Phone"), regex=PHONE_REGEX, required=False, max_length=32,
                              error_messages={"invalid": PHONE_MESSAGE})
 
     class Meta:
         model = User
         fields = ["full_name", "bio", "phone", "avatar_url", "timezone", "language"]
         widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
-        labels = {"avatar_url": "Avatar URL"}
+        labels = {"full_name": _("Full name"), "bio": _("Bio"), "avatar_url": _("Avatar URL"),
+                  "language": _("Language")}
 
 
 class AdminLoginForm(AdminAuthenticationForm):

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone as django_timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import validate_phone, validate_single_line, validate_timezone
 
@@ -44,27 +46,29 @@ class UserManager(BaseUserManager):
 
 class User(AbstractBaseUser, PermissionsMixin):
     class Role(models.TextChoices):
-        STUDENT = "student", "Student"
-        MENTOR = "mentor", "Mentor"
-        ADMIN = "admin", "Admin"
+        STUDENT = "student", _("Student")
+        MENTOR = "mentor", _("Mentor")
+        ADMIN = "admin", _("Admin")
 
-    email = models.EmailField("e-mail address", max_length=254, unique=True)
-    full_name = models.CharField(max_length=150, blank=True, validators=[validate_single_line])
-    role = models.CharField(max_length=16, choices=Role.choices, default=Role.STUDENT)
-    avatar_url = models.URLField(max_length=500, blank=True)
-    bio = models.TextField(max_length=2000, blank=True)
-    phone = models.CharField(max_length=32, blank=True, validators=[validate_phone])
-    sms_opt_in = models.BooleanField(default=False, help_text="Send session reminders by SMS to the phone number.")
-    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    email = models.EmailField(_("e-mail address"), max_length=254, unique=True)
+    full_name = models.CharField(_("full name"), max_length=150, blank=True, validators=[validate_single_line])
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.STUDENT)
+    avatar_url = models.URLField(_("avatar URL"), max_length=500, blank=True)
+    bio = models.TextField(_("bio"), max_length=2000, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[validate_phone])
+    sms_opt_in = models.BooleanField(_("SMS reminders"), default=False,
+                                     help_text=_("Send session reminders by SMS to the phone number."))
+    timezone = models.CharField(_("time zone"), max_length=64, default="UTC", validators=[validate_timezone])
     language = models.CharField(
-        max_length=8, blank=True, choices=settings.LANGUAGES,
-        help_text="The language of the site, e-mails and reminders for this user; blank follows the browser.")
-    is_premium = models.BooleanField(default=False, help_text="Premium users get a higher API rate limit.")
+        _("language"), max_length=8, blank=True, choices=settings.LANGUAGES,
+        help_text=_("The language of the site, e-mails and reminders for this user; blank follows the browser."))
+    is_premium = models.BooleanField(_("premium"), default=False,
+                                     help_text=_("Premium users get a higher API rate limit."))
     calendar_token = models.CharField(max_length=64, default=new_calendar_token, unique=True, editable=False)
-    is_staff = models.BooleanField(default=False)
-    is_active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(default=django_timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    is_staff = models.BooleanField(_("staff status"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), default=django_timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = UserManager()
 
@@ -74,6 +78,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         ordering = ["id"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         constraints = [
             models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
         ]
@@ -86,7 +92,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         # Stored lower-case so the case-insensitive unique index and lookups agree.
         self.email = self.__class__.objects.normalize_email(self.email).lower()
         if self.sms_opt_in and not self.phone:
-            raise ValidationError({"sms_opt_in": "Add a phone number to get reminders by SMS."})
+            raise ValidationError({"sms_opt_in": gettext("Add a phone number to get reminders by SMS.")})
 
     def get_full_name(self):
         return self.full_name or self.email
@@ -97,4 +103,4 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def display_name(self) -> str:
         # Other people see this name; without a full name it must not fall back to the e-mail address.
-        return self.full_name or f"Member {self.pk}"
+        return self.full_name or gettext("Member %(id)s") % {"id": self.pk}

@@ -6,6 +6,8 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.models import update_last_login
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
+from django.utils.translation import gettext
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
@@ -36,6 +38,15 @@ def registration_hides_existing_accounts() -> bool:
     return bool(settings.ACCOUNT_PREVENT_ENUMERATION) and settings.ACCOUNT_EMAIL_VERIFICATION != "none"
 
 
+def visitor_language() -> str:
+    """The language the visitor is reading the site in (one of ``LANGUAGES``): a new account keeps it, so
+    its e-mails and reminders come in that language, not whichever language a sender happens to use."""
+    try:
+        return translation.get_supported_language_variant(translation.get_language() or settings.LANGUAGE_CODE)
+    except LookupError:
+        return ""
+
+
 def _tell_owner_someone_signed_up_again(request, email: str) -> None:
     # allauth's own notice ("an account using that address already exists", with a password reset
     # link), under the same per-address cooldown as its verification mails, so the owner's inbox
@@ -57,7 +68,8 @@ def user_register(
     The e-mail is stored lower-case; the password must pass Django's
     validators; nobody can register as admin. All of that is checked before
     the address is looked up. A confirmation link is mailed after commit
-    unless verification is off (``request`` lets links carry the right host).
+    unless verification is off (``request`` lets links carry the right host). The account keeps the
+    language the visitor is reading the site in.
 
     An address that already has an account creates nothing and returns None;
     its owner is told by e-mail instead, so callers can answer exactly as for
@@ -66,8 +78,8 @@ def user_register(
     """
     email = normalized_email(email)
     if role not in SELF_REGISTRABLE_ROLES:
-        raise InvalidInput("Choose student or mentor.", field="role")
-    user = User(email=email, full_name=full_name.strip(), role=role)
+        raise InvalidInput(gettext("Choose student or mentor."), field="role")
+    user = User(email=email, full_name=full_name.strip(), role=role, language=visitor_language())
     try:
         password_validation.validate_password(password, user=user)
     except DjangoValidationError as exc:
@@ -83,7 +95,7 @@ def user_register(
             taken = True
     if taken:
         if not registration_hides_existing_accounts():
-            raise InvalidInput("An account with this e-mail already exists.", field="email")
+            raise InvalidInput(gettext("An account with this e-mail already exists."), field="email")
         # robust: the answer must not depend on whether a mail could be sent (nor give away that one was).
         transaction.on_commit(lambda: _tell_owner_someone_signed_up_again(request, email), robust=True)
         return None
@@ -154,7 +166,8 @@ def user_password_reset_request(*, email: str, request) -> None:
     form_class = get_form_class(allauth_settings.FORMS, "reset_password", ResetPasswordForm)
     form = form_class(data={"email": email})
     if not form.is_valid():  # with enumeration prevention on, only a malformed address gets here
-        raise InvalidInput(" ".join(form.errors.get("email", ["Enter a valid e-mail address."])), field="email")
+        messages = form.errors.get("email", [gettext("Enter a valid e-mail address.")])
+        raise InvalidInput(" ".join(messages), field="email")
     if not ratelimit.consume(request, action="reset_password", key=email):
         return  # the earlier mails' links still work; a further one would only flood the inbox
     # robust: the answer must not depend on whether a mail could be sent (nor give away that one was).
@@ -165,8 +178,8 @@ def _user_for_reset_token(uid: str, token: str) -> User:
     from allauth.account.forms import default_token_generator
     from allauth.account.utils import url_str_to_user_pk
 
-    refused = InvalidInput("This password reset link is invalid, expired or already used: ask for a new one.",
-                           field="token")
+    refused = InvalidInput(
+        gettext("This password reset link is invalid, expired or already used: ask for a new one."), field="token")
     try:
         pk = url_str_to_user_pk(uid)
         user = User.objects.select_for_update().get(pk=pk)
@@ -220,7 +233,7 @@ def user_password_change(*, user: User, old_password: str, new_password: str, re
 
     user = User.objects.select_for_update().get(pk=user.pk)
     if not user.check_password(old_password):
-        raise InvalidInput("Your current password was entered incorrectly.", field="old_password")
+        raise InvalidInput(gettext("Your current password was entered incorrectly."), field="old_password")
     _validated_new_password(new_password, user)
     change_password(user, new_password)
     refresh_tokens_revoke_all(user=user)
@@ -264,14 +277,15 @@ def email_verify(*, key: str, request=None) -> EmailAddress:
     if confirmation is None:
         address = _verified_address_for_key(key)
         if address is None:
-            raise InvalidInput("This confirmation link is invalid or has expired: ask for a new one.", field="key")
+            raise InvalidInput(gettext("This confirmation link is invalid or has expired: ask for a new one."),
+                               field="key")
         return address
     address = EmailAddress.objects.select_for_update().get(pk=confirmation.email_address.pk)
     if address.verified:
         return address
     # allauth's verify_email without its flash message.
     if not address.set_verified(commit=False):
-        raise InvalidInput("Another account has confirmed this address already.", field="key")
+        raise InvalidInput(gettext("Another account has confirmed this address already."), field="key")
     address.set_as_primary(conditional=not allauth_settings.CHANGE_EMAIL)
     address.save()
     signals.email_confirmed.send(sender=EmailAddress, request=request, email_address=address)
@@ -306,7 +320,8 @@ def user_update_profile(*, user: User, **changes) -> User:
     """Change the profile fields a user may edit themselves (never e-mail, role or premium)."""
     unknown = set(changes) - set(PROFILE_FIELDS)
     if unknown:
-        raise InvalidInput(f"{', '.join(sorted(unknown))} cannot be changed here.", field=sorted(unknown)[0])
+        raise InvalidInput(gettext("%(fields)s cannot be changed here.") % {"fields": ", ".join(sorted(unknown))},
+                           field=sorted(unknown)[0])
     user = User.objects.select_for_update().get(pk=user.pk)
     if "phone" in changes and not changes["phone"] and "sms_opt_in" not in changes:
         changes["sms_opt_in"] = False  # removing the number ends the texts rather than refusing the removal
@@ -324,7 +339,7 @@ def user_update_profile(*, user: User, **changes) -> User:
 def user_issue_tokens(*, user: User) -> RefreshToken:
     """A fresh refresh/access pair for a user who just proved who they are."""
     if email_verification_pending(user=user):
-        raise PermissionDenied("Confirm your e-mail address first: follow the link we sent you.")
+        raise PermissionDenied(gettext("Confirm your e-mail address first: follow the link we sent you."))
     update_last_login(None, user)
     return RefreshToken.for_user(user)
 
@@ -344,7 +359,7 @@ def refresh_token_rotate(*, token: str) -> tuple[str, str]:
     """
     user_id = RefreshToken(token).payload.get(jwt_settings.USER_ID_CLAIM)
     if not _lock_user(user_id):
-        raise TokenError("No account has this token any more.")
+        raise TokenError(gettext("No account has this token any more."))
     rotation = TokenRefreshSerializer(data={"refresh": token})  # checks the blacklist again, under the lock
     rotation.is_valid(raise_exception=True)
     return rotation.validated_data["access"], rotation.validated_data["refresh"]

@@ -3,13 +3,14 @@ import zoneinfo
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
 
 
 def validate_timezone(value: str) -> None:
     """Only IANA zone names (``Europe/Moscow``), never offsets or abbreviations."""
     if value not in zoneinfo.available_timezones():
         raise ValidationError(
-            "%(value)s is not a known IANA time zone (for example Europe/Moscow or America/New_York).",
+            _("%(value)s is not a known IANA time zone (for example Europe/Moscow or America/New_York)."),
             params={"value": value},
             code="invalid_timezone",
         )
@@ -17,7 +18,7 @@ def validate_timezone(value: str) -> None:
 
 # \Z, not $: "$" also matches before a trailing newline.
 PHONE_REGEX = r"^(\+?[0-9][0-9 ()-]{5,30})?\Z"  # empty clears it
-PHONE_MESSAGE = "Enter a phone number such as +79150480249."
+PHONE_MESSAGE = _("Enter a phone number such as +79150480249.")
 validate_phone = RegexValidator(PHONE_REGEX, PHONE_MESSAGE)
 
 
@@ -36,7 +37,7 @@ def validate_single_line(value: str) -> None:
     for ch in value:
         if unicodedata.category(ch) in REFUSED_CATEGORIES and ch not in ALLOWED_FORMAT_CHARACTERS:
             raise ValidationError(
-                "Use one line of ordinary text: %(char)s is not allowed here.",
+                _("Use one line of ordinary text: %(char)s is not allowed here."),
                 params={"char": _describe(ch)},
                 code="control_character",
             )

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
@@ -20,7 +21,7 @@ def profile(request):
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, "Your profile was saved.")
+            messages.success(request, _("Your profile was saved."))
             return redirect("profile")
     return render(request, "accounts/profile.html", {"form": form})
 
@@ -34,7 +35,7 @@ def use_timezone(request):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"Times are now shown in {request.POST['timezone']}.")
+        messages.success(request, _("Times are now shown in %(zone)s.") % {"zone": request.POST["timezone"]})
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         back = "profile"
@@ -48,14 +49,14 @@ def sms_preference(request):
     back to the centre's tab it was posted from."""
     wanted = request.POST.get("sms_opt_in") == "on"
     if wanted and not request.user.phone:
-        messages.error(request, "Add a phone number to your profile first.")
+        messages.error(request, _("Add a phone number to your profile first."))
     else:
         try:
             services.user_update_profile(user=request.user, sms_opt_in=wanted)
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "SMS reminders are on." if wanted else "SMS reminders are off.")
+            messages.success(request, _("SMS reminders are on.") if wanted else _("SMS reminders are off."))
     # Only a known tab is a return target: a free-form "next" would be an open redirect.
     response = redirect("notifications:index")
     if request.POST.get("tab") == "unread":

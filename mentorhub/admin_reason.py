@@ -9,12 +9,14 @@ from collections.abc import Callable
 from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from mentorhub.errors import DomainError
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 4, "cols": 60}), max_length=2000)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4, "cols": 60}), max_length=2000)
 
 
 def run_for_each(modeladmin, request, queryset, act: Callable, *, done: str, level=messages.SUCCESS) -> None:
@@ -23,9 +25,10 @@ def run_for_each(modeladmin, request, queryset, act: Callable, *, done: str, lev
         try:
             act(obj)
         except DomainError as exc:
-            modeladmin.message_user(request, f"{obj}: {exc.message}", messages.ERROR)
+            modeladmin.message_user(request, gettext("%(object)s: %(reason)s") % {"object": obj, "reason": exc.message},
+                                    messages.ERROR)
         else:
-            modeladmin.message_user(request, f"{done} {obj}.", level)
+            modeladmin.message_user(request, gettext("%(done)s %(object)s.") % {"done": done, "object": obj}, level)
 
 
 def ask_reason_then(

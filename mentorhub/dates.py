@@ -18,10 +18,10 @@ import zoneinfo
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from django import forms
+from django.utils.translation import gettext
 
 EARLIEST = date(1900, 1, 1)
 LATEST = date(2200, 12, 31)
-OUT_OF_RANGE = f"Must be between {EARLIEST:%Y-%m-%d} and {LATEST:%Y-%m-%d}."
 DATE_FORMAT = "%Y-%m-%d"
 
 
@@ -29,15 +29,21 @@ class DateInputError(ValueError):
     """A date or time from the user that cannot be read or is outside the accepted range."""
 
     def __init__(self, message: str):
-        self.message = message
+        self.message = str(message)
         super().__init__(message)
+
+
+def out_of_range() -> str:
+    """The range message, in the language active now."""
+    return gettext("Must be between %(earliest)s and %(latest)s.") % {
+        "earliest": f"{EARLIEST:%Y-%m-%d}", "latest": f"{LATEST:%Y-%m-%d}"}
 
 
 def check_date(value: date) -> date:
     """A date, or a datetime (checked on its own calendar date, before any conversion that could overflow)."""
     day = value.date() if isinstance(value, datetime) else value
     if not EARLIEST <= day <= LATEST:
-        raise DateInputError(OUT_OF_RANGE)
+        raise DateInputError(out_of_range())
     return value
 
 
@@ -46,7 +52,7 @@ def parse_date(raw: str) -> date:
     try:
         day = datetime.strptime(raw, DATE_FORMAT).date()
     except (TypeError, ValueError):
-        raise DateInputError("Use a date such as 2026-03-09.") from None
+        raise DateInputError(gettext("Use a date such as 2026-03-09.")) from None
     return check_date(day)
 
 
@@ -62,7 +68,7 @@ def parse_moment(raw: str, *, tz: tzinfo, end_of_day: bool = False) -> datetime:
         else:
             moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except ValueError:
-        raise DateInputError("Use a date (2026-03-09) or an ISO 8601 time with offset.") from None
+        raise DateInputError(gettext("Use a date (2026-03-09) or an ISO 8601 time with offset.")) from None
     check_date(moment)
     if is_day:
         return moment + timedelta(days=1) if end_of_day else moment

@@ -16,6 +16,8 @@ is still arriving.
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
+from django.utils import translation
+from django.utils.translation import gettext
 
 from mentorhub.api.errors import error_body
 
@@ -23,7 +25,7 @@ STATUS = 413
 
 
 def too_large_detail(limit: int) -> str:
-    return f"Request body too large: at most {limit} bytes."
+    return gettext("Request body too large: at most %(limit)s bytes.") % {"limit": limit}
 
 
 class RequestBodyLimitMiddleware:
@@ -37,7 +39,9 @@ class RequestBodyLimitMiddleware:
         except ValueError:
             length = 0  # Django treats an unreadable length as no body
         if length > limit:
-            return too_large_response(request.path, limit)
+            # This runs before LocaleMiddleware: the answer follows the client's Accept-Language itself.
+            with translation.override(translation.get_language_from_request(request)):
+                return too_large_response(request.path, limit)
         return self.get_response(request)
 
 

@@ -8,6 +8,7 @@ from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 
 from mentorhub.api.errors import error_body, json_error
@@ -91,7 +92,7 @@ def server_error(request):
 
 def csrf_failure(request, reason=""):
     if _is_api(request):
-        return JsonResponse(error_body(403, f"CSRF Failed: {reason}"), status=403)
+        return JsonResponse(error_body(403, gettext("CSRF Failed: %s") % reason), status=403)
     from django.views.csrf import csrf_failure as django_csrf_failure
 
     return django_csrf_failure(request, reason=reason)

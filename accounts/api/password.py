@@ -8,6 +8,8 @@ for `auth/password-reset/confirm`, `/accounts/confirm-email/<key>/` for `auth/ve
 
 from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.authentication import SessionAuthentication
@@ -21,10 +23,10 @@ from accounts.api import password_serializers as s
 from accounts.api import tokens
 from mentorhub.api.throttles import CredentialsThrottleMixin
 
-RESET_REQUESTED = ("If an account uses this address, we have sent it a link to choose a new password. "
-                   "It can take a few minutes to arrive.")
-RESEND_REQUESTED = ("If this address belongs to an account that has not confirmed it yet, we have sent it "
-                    "a new confirmation link.")
+RESET_REQUESTED = _("If an account uses this address, we have sent it a link to choose a new password. "
+                    "It can take a few minutes to arrive.")
+RESEND_REQUESTED = _("If this address belongs to an account that has not confirmed it yet, we have sent it "
+                     "a new confirmation link.")
 
 
 def _allauth_limit(request, action: str) -> None:
@@ -62,7 +64,7 @@ class PasswordResetView(_PublicCredentialsView):
         data = s.PasswordResetInput(data=request.data)
         data.is_valid(raise_exception=True)
         services.user_password_reset_request(email=data.validated_data["email"], request=request._request)
-        return Response({"detail": RESET_REQUESTED}, status=status.HTTP_202_ACCEPTED)
+        return Response({"detail": str(RESET_REQUESTED)}, status=status.HTTP_202_ACCEPTED)
 
 
 class PasswordResetConfirmView(_PublicCredentialsView):
@@ -78,7 +80,7 @@ class PasswordResetConfirmView(_PublicCredentialsView):
         data = s.PasswordResetConfirmInput(data=request.data)
         data.is_valid(raise_exception=True)
         services.user_password_reset_confirm(**data.validated_data, request=request._request)
-        return Response({"detail": "Your password has been changed: log in with the new one."})
+        return Response({"detail": gettext("Your password has been changed: log in with the new one.")})
 
 
 class PasswordChangeView(CredentialsThrottleMixin, APIView):
@@ -110,7 +112,8 @@ class PasswordChangeView(CredentialsThrottleMixin, APIView):
             request.user.refresh_from_db(fields=["password"])
             update_session_auth_hash(request._request, request.user)
         body = tokens.tokens_body(str(refresh.access_token), None if in_cookie else str(refresh))
-        response = Response({"detail": "Your password has been changed. Other devices have to log in again.", **body})
+        detail = gettext("Your password has been changed. Other devices have to log in again.")
+        response = Response({"detail": detail, **body})
         if in_cookie:
             tokens.set_refresh_cookie(response, str(refresh))
         return response
@@ -130,7 +133,7 @@ class VerifyEmailView(_PublicCredentialsView):
         data = s.VerifyEmailInput(data=request.data)
         data.is_valid(raise_exception=True)
         address = services.email_verify(key=data.validated_data["key"], request=request._request)
-        return Response({"detail": "Your e-mail address is confirmed.", "email": address.email})
+        return Response({"detail": gettext("Your e-mail address is confirmed."), "email": address.email})
 
 
 class VerificationResendView(_PublicCredentialsView):
@@ -146,4 +149,4 @@ class VerificationResendView(_PublicCredentialsView):
         data = s.VerificationResendInput(data=request.data)
         data.is_valid(raise_exception=True)
         services.email_verification_resend(email=data.validated_data["email"], request=request._request)
-        return Response({"detail": RESEND_REQUESTED}, status=status.HTTP_202_ACCEPTED)
+        return Response({"detail": str(RESEND_REQUESTED)}, status=status.HTTP_202_ACCEPTED)

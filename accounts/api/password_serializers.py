@@ -1,5 +1,6 @@
 """Shapes of the password and e-mail confirmation endpoints (accounts.api.password)."""
 
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from accounts.api.serializers import TokenPairOutput
@@ -38,7 +39,7 @@ class PasswordChangeInput(serializers.Serializer):
         old = attrs.pop("old_password", None) or attrs.pop("current_password", None)
         attrs.pop("current_password", None)
         if not old:
-            raise serializers.ValidationError({"old_password": ["This field is required."]})
+            raise serializers.ValidationError({"old_password": [gettext("This field is required.")]})
         attrs["old_password"] = old
         return attrs
 

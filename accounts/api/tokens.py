@@ -1,6 +1,7 @@
 """The token answers and the refresh-token cookie, shared by every auth view that hands out tokens."""
 
 from django.conf import settings
+from django.utils.translation import gettext
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
 from mentorhub.errors import PermissionDenied
@@ -64,4 +65,4 @@ def check_cookie_origin(request) -> None:
         return
     own = f"{request.scheme}://{request.get_host()}"
     if origin != own and origin not in settings.CORS_ALLOWED_ORIGINS:
-        raise PermissionDenied("This origin may not use the refresh-token cookie.")
+        raise PermissionDenied(gettext("This origin may not use the refresh-token cookie."))

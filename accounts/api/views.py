@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import AuthenticationFailed, ValidationError
@@ -38,7 +39,7 @@ def _sent_refresh_token(request) -> tuple[str, str]:
     if scheme.lower() == "bearer" and value.strip():
         return value.strip(), "header"
     raise ValidationError({"refresh_token": [
-        "Send the refresh token in the body, as Authorization: Bearer, or as the refresh cookie."
+        gettext("Send the refresh token in the body, as Authorization: Bearer, or as the refresh cookie.")
     ]})
 
 
@@ -67,9 +68,10 @@ class RegisterView(CredentialsThrottleMixin, APIView):
         services.user_register(**data.validated_data, request=request._request)
         email = services.normalized_email(data.validated_data["email"])
         if settings.ACCOUNT_EMAIL_VERIFICATION == "none":
-            detail = "Your account is ready: log in with this e-mail address and password."
+            detail = gettext("Your account is ready: log in with this e-mail address and password.")
         else:
-            detail = f"Check your e-mail: we sent a message to {email} to finish signing up."
+            detail = gettext("Check your e-mail: we sent a message to %(email)s to finish signing up.") % {
+                "email": email}
         return Response({"detail": detail, "email": email}, status=status.HTTP_202_ACCEPTED)
 
 
@@ -97,7 +99,7 @@ class LoginView(CredentialsThrottleMixin, APIView):
                             password=data.validated_data["password"])
         if user is None:
             # Never say whether the e-mail or the password was wrong.
-            raise AuthenticationFailed("Invalid e-mail or password.")
+            raise AuthenticationFailed(gettext("Invalid e-mail or password."))
         refresh = services.user_issue_tokens(user=user)
         body = tokens.tokens_body(str(refresh.access_token), None) if in_cookie else tokens.token_body(refresh)
         response = Response({**body, "user": s.LoginUser(user).data})

@@ -13,6 +13,8 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -23,11 +25,12 @@ from mentorhub.errors import DomainError
 logger = logging.getLogger("mentorhub.api")
 
 NON_FIELD_KEYS = {"non_field_errors", "__all__"}
-DATABASE_UNAVAILABLE = "The service is temporarily unavailable. Please try again shortly."
+DATABASE_UNAVAILABLE = _("The service is temporarily unavailable. Please try again shortly.")
+INTERNAL_ERROR = _("Internal server error. The problem has been logged.")
 
 
 def error_body(status_code: int, detail: str, errors: list[dict] | None = None) -> dict:
-    return {"detail": detail, "status_code": status_code, "errors": errors or []}
+    return {"detail": str(detail), "status_code": status_code, "errors": errors or []}
 
 
 def flatten_errors(detail, prefix: str | None = None) -> list[dict]:
@@ -51,9 +54,9 @@ def flatten_errors(detail, prefix: str | None = None) -> list[dict]:
 
 def summarise(errors: list[dict]) -> str:
     if not errors:
-        return "Invalid input."
+        return gettext("Invalid input.")
     parts = [f"{e['field']}: {e['message']}" if e["field"] else e["message"] for e in errors[:3]]
-    more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
+    more = " " + gettext("(and %(count)d more)") % {"count": len(errors) - 3} if len(errors) > 3 else ""
     return " ".join(parts) + more
 
 
@@ -100,17 +103,17 @@ def exception_handler(exc, context):
     else:
         logger.exception("Unhandled error in %s", context.get("view").__class__.__name__)
         code = status.HTTP_500_INTERNAL_SERVER_ERROR
-        body = error_body(code, "Internal server error. The problem has been logged.")
+        body = error_body(code, INTERNAL_ERROR)
 
     set_rollback()
     return Response(body, status=code, headers=headers)
 
 
 _DEFAULT_DETAILS = {
-    400: "Bad request.",
-    403: "You do not have permission to perform this action.",
-    404: "Not found.",
-    500: "Internal server error. The problem has been logged.",
+    400: _("Bad request."),
+    403: _("You do not have permission to perform this action."),
+    404: _("Not found."),
+    500: INTERNAL_ERROR,
     503: DATABASE_UNAVAILABLE,
 }
 

@@ -1,6 +1,7 @@
 import math
 
 from django.core.paginator import Paginator
+from django.utils.translation import gettext
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
@@ -13,11 +14,12 @@ def _positive_int(request, name: str, maximum: int | None = None) -> int | None:
     try:
         value = int(raw)
     except ValueError:
-        raise ValidationError({name: [f"Must be a whole number, not {raw!r}."]}) from None
+        message = gettext("Must be a whole number, not %(value)s.") % {"value": repr(raw)}
+        raise ValidationError({name: [message]}) from None
     if value < 1:
-        raise ValidationError({name: ["Must be 1 or more."]})
+        raise ValidationError({name: [gettext("Must be 1 or more.")]})
     if maximum is not None and value > maximum:
-        raise ValidationError({name: [f"Must be at most {maximum}."]})
+        raise ValidationError({name: [gettext("Must be at most %(maximum)s.") % {"maximum": maximum}]})
     return value
 
 

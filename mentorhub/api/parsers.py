@@ -14,12 +14,17 @@ check the signature, both use it.
 import json
 
 from django.conf import settings
+from django.utils.translation import gettext
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 from rest_framework.utils.json import strict_constant
 
 MAX_JSON_DEPTH = 32
-TOO_DEEP = f"JSON parse error - nested more than {MAX_JSON_DEPTH} levels deep."
+
+
+def too_deep() -> str:
+    """The refusal of JSON nested past ``MAX_JSON_DEPTH``, in the language active now."""
+    return gettext("JSON parse error - nested more than %(levels)d levels deep.") % {"levels": MAX_JSON_DEPTH}
 
 
 def loads(text: str):
@@ -27,11 +32,11 @@ def loads(text: str):
     try:
         data = json.loads(text, parse_constant=strict_constant)
     except RecursionError:
-        raise ParseError(TOO_DEEP) from None
+        raise ParseError(too_deep()) from None
     except ValueError as exc:
-        raise ParseError(f"JSON parse error - {exc}") from None
+        raise ParseError(gettext("JSON parse error - %s") % exc) from None
     if _deeper_than(data, MAX_JSON_DEPTH):
-        raise ParseError(TOO_DEEP)
+        raise ParseError(too_deep())
     return data
 
 
@@ -59,5 +64,6 @@ class JSONParser(parsers.JSONParser):
         try:
             text = raw.decode(encoding)
         except (UnicodeDecodeError, LookupError):
-            raise ParseError(f"JSON parse error - the body is not valid {encoding}.") from None
+            message = gettext("JSON parse error - the body is not valid %(encoding)s.") % {"encoding": encoding}
+            raise ParseError(message) from None
         return loads(text)

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import get_resolver
 from drf_spectacular.generators import SchemaGenerator
 
-from mentorhub.api.parsers import TOO_DEEP
+from mentorhub.api.parsers import too_deep
 from mentorhub.tests.test_error_shape import assert_error_shape
 from mentors.tests.factories import MentorProfileFactory
 
@@ -66,7 +66,7 @@ def test_deeply_nested_json_is_a_4xx_on_every_json_endpoint(api, mentee, mentor)
             if response.status_code >= 500:
                 failures.append((method, path, response.status_code))
             elif response.status_code == 400 and path.startswith("/session/"):  # spec 001's own error shape
-                assert response.json() == {"success": False, "message": TOO_DEEP}
+                assert response.json() == {"success": False, "message": too_deep()}
             elif response.status_code == 400:
                 assert_error_shape(response, 400)
     assert failures == []

@@ -52,7 +52,9 @@ document.addEventListener("DOMContentLoaded", function () {
     nodes.forEach(function (node) {
       var left = Math.max(0, Math.floor((new Date(node.getAttribute("data-countdown")) - new Date()) / 1000));
       var h = Math.floor(left / 3600), m = Math.floor((left % 3600) / 60), s = left % 60;
-      node.textContent = left === 0 ? "expired" : (h ? h + "h " : "") + m + "m " + s + "s left";
+      var parts = {h: h, m: m, s: s};
+      node.textContent = left === 0 ? gettext("expired")
+        : interpolate(h ? gettext("%(h)sh %(m)sm %(s)ss left") : gettext("%(m)sm %(s)ss left"), parts, true);
     });
   };
   tick();

@@ -25,7 +25,8 @@
       items.forEach(function (item) {
         var option = document.createElement("option");
         option.value = before + item.name;
-        option.label = item.mentor_count + (item.mentor_count === 1 ? " mentor" : " mentors");
+        option.label = interpolate(ngettext("%(count)s mentor", "%(count)s mentors", item.mentor_count),
+                                   {count: item.mentor_count}, true);
         list.appendChild(option);
       });
     }
