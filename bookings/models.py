@@ -110,3 +110,10 @@ class BookingEvent(models.Model):
 
     def __str__(self):
         return f"{self.booking_id}: {self.from_status or '∅'} → {self.to_status}"
+
+    def get_to_status_display(self) -> str:
+        """The new status in the reader's words ("Scheduled", "Запланирована"); the raw value if unknown."""
+        try:
+            return Booking.Status(self.to_status).label
+        except ValueError:
+            return self.to_status

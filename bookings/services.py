@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from accounts.models import User
 from bookings import notify, ports
@@ -353,7 +353,8 @@ def booking_hold(
         topic=topic, notes=notes, agenda=agenda,
     )
     audit = BookingEvent.objects.create(booking=booking, actor=mentee, from_status="", to_status=booking.status,
-                                        reason="Requested; waiting for the mentor." if requested else "Booked.")
+                                        reason=gettext_noop("Requested; waiting for the mentor.") if requested
+                                        else gettext_noop("Booked."))
     notify.booking_changed_on_commit(booking.pk, "", booking.status, event_id=audit.pk)
     return booking
 
@@ -399,7 +400,7 @@ def booking_confirm(*, booking_id: int, actor: User, now: datetime | None = None
         raise Conflict(_("Only a requested booking can be confirmed; this one is %(status)s.") % {
             "status": booking.get_status_display().lower()})
     booking.hold_expires_at = None
-    return _transition(booking, to=S.SCHEDULED, actor=actor, reason="Confirmed by the mentor.")
+    return _transition(booking, to=S.SCHEDULED, actor=actor, reason=gettext_noop("Confirmed by the mentor."))
 
 
 @transaction.atomic
@@ -412,7 +413,7 @@ def booking_decline(*, booking_id: int, actor: User, reason: str = "") -> Bookin
             "status": booking.get_status_display().lower()})
     booking.hold_expires_at = None
     _refund_in_full(booking, reason="Declined by the mentor: full refund.")
-    _transition(booking, to=S.DECLINED, actor=actor, reason=reason or "Declined by the mentor.")
+    _transition(booking, to=S.DECLINED, actor=actor, reason=reason or gettext_noop("Declined by the mentor."))
     _release_seat(booking.slot)
     return booking
 
@@ -500,14 +501,14 @@ def booking_reschedule(
         booking.payment_due_at = payment_due(start=new_slot.start, now=now)
     realtime.room_access_changed_on_commit(slot_id=old_slot.pk)
     return _transition(booking, to=S.REQUESTED if waits else S.SCHEDULED, actor=actor,
-                       reason="Moved to a new time; waiting for the mentor to confirm." if waits else
-                       "Moved to a new time.", moved_from=old_slot.start, moved_to=new_slot.start)
+                       reason=gettext_noop("Moved to a new time; waiting for the mentor to confirm.") if waits else
+                       gettext_noop("Moved to a new time."), moved_from=old_slot.start, moved_to=new_slot.start)
 
 
 def _expire(booking: Booking) -> None:
     booking.hold_expires_at = None
     _refund_in_full(booking, reason="The mentor did not answer in time: full refund.")
-    _transition(booking, to=S.EXPIRED, actor=None, reason="The mentor did not answer in time.")
+    _transition(booking, to=S.EXPIRED, actor=None, reason=gettext_noop("The mentor did not answer in time."))
     _release_seat(booking.slot)
 
 
@@ -541,7 +542,7 @@ def _expire_batch(*, now: datetime, batch: int) -> int:
             _expire(booking)
     plain = [booking for booking in bookings if booking.pk not in with_money]
     if plain:
-        _transition_many(plain, to=S.EXPIRED, actor=None, reason="The mentor did not answer in time.",
+        _transition_many(plain, to=S.EXPIRED, actor=None, reason=gettext_noop("The mentor did not answer in time."),
                          hold_expires_at=None)
         _release_seats([booking.slot_id for booking in plain])
     return len(bookings)
@@ -615,7 +616,7 @@ def booking_mark_paid(*, booking: Booking) -> Booking:
     booking.payment_due_at = None
     booking.save(update_fields=["payment_status", "payment_due_at", "updated_at"])
     BookingEvent.objects.create(booking=booking, actor=None, from_status=booking.status, to_status=booking.status,
-                                reason="Payment received.")
+                                reason=gettext_noop("Payment received."))
     return booking
 
 
@@ -677,7 +678,8 @@ def booking_reinstate(*, booking: Booking, now: datetime) -> bool:
     booking.cancellation_reason, booking.cancelled_by = "", None
     booking.hold_expires_at = min(now + timedelta(minutes=mentor.hold_minutes), slot.start) if back == S.REQUESTED \
         else None
-    _transition(booking, to=back, actor=None, reason="Reinstated: the payment arrived and the seat was free.")
+    _transition(booking, to=back, actor=None,
+                reason=gettext_noop("Reinstated: the payment arrived and the seat was free."))
     return True
 
 
@@ -704,5 +706,6 @@ def _end_unpaid(booking: Booking, *, now: datetime) -> None:
     # Voids its open intents.
     ports.money().refund_for_cancellation(booking=booking, actor=booking.slot.mentor.user, now=now)
     booking.cancellation_reason, booking.hold_expires_at = "Not paid by the payment deadline.", None
-    _transition(booking, to=S.CANCELLED, actor=None, reason="Not paid by the payment deadline; the seat is free.")
+    _transition(booking, to=S.CANCELLED, actor=None,
+                reason=gettext_noop("Not paid by the payment deadline; the seat is free."))
     _release_seat(booking.slot)

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from bookings import services as booking_services
@@ -148,7 +149,7 @@ def session_complete(*, booking_id: int, user: User, now: datetime | None = None
     if not seats:
         raise Conflict(_("No seat of this session is paid, so there is no session to complete."))
     for seat in seats:
-        booking_services.transition(seat, to=S.COMPLETED, actor=user, reason="Completed by the mentor.")
+        booking_services.transition(seat, to=S.COMPLETED, actor=user, reason=gettext_noop("Completed by the mentor."))
     Meeting.objects.filter(slot=booking.slot).update(completed_at=now)
     _count_sessions(booking.slot.mentor_id, len(seats))
     booking.refresh_from_db()
@@ -170,7 +171,8 @@ def session_complete_by_mentee(
     if booking.status == S.SCHEDULED:
         if booking.slot.end > now:
             raise InvalidInput(_("You can complete a session once it has ended."), field="status")
-        booking_services.transition(booking, to=S.COMPLETED, actor=user, reason=feedback or "Completed by the mentee.")
+        booking_services.transition(booking, to=S.COMPLETED, actor=user,
+                                    reason=feedback or gettext_noop("Completed by the mentee."))
         _count_sessions(booking.slot.mentor_id, 1)
     elif booking.status != S.COMPLETED:
         raise Conflict(_("A %(status)s session cannot be completed.") % {
