@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.test import TestCase
+from django.utils import translation
 from freezegun import freeze_time
 
 from bookings import services
@@ -16,6 +17,13 @@ from mentors.tests.factories import SlotFactory
 from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _back_to_the_default_language():
+    # A request in Russian leaves Russian active on this thread; later tests calling services directly expect English.
+    yield
+    translation.deactivate()
 
 V1 = "/api/v1"
 SESSION_START = datetime(2031, 3, 4, 10, 0, tzinfo=UTC)  # a Tuesday, inside the test mentor's hours
@@ -128,8 +136,6 @@ def test_a_reminder_reaches_a_russian_speaker_in_russian_with_the_right_plural(p
                                                  (45, "через 45 минут"), (61, "через 1 час"),
                                                  (120, "через 2 часа"), (300, "через 5 часов")])
 def test_how_soon_a_reminder_says_the_session_starts_takes_russian_plurals(minutes, words):
-    from django.utils import translation
-
     from bookings.reminders import _in_words
 
     with translation.override("ru"):
