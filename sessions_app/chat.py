@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from mentorhub.errors import InvalidInput, PermissionDenied
+from mentorhub.i18n import speaking_to
 from messaging import live
 from messaging.frames import frame_int
 from messaging.services import count_send
@@ -69,10 +70,11 @@ def session_message_send(*, user: User, booking_id: int, text: str, origin: str 
 
 def session_message_frame(user: User, frame: dict, origin: str) -> dict:
     """Answer a ``session_message`` frame of ``/ws/chat`` (registered in SessionsAppConfig.ready)."""
-    text = frame.get("text")
-    if not isinstance(text, str):
-        raise InvalidInput(_("Must be a string."), field="text")
-    booking_id = frame_int(frame, "booking_id")
-    message = session_message_send(user=user, booking_id=booking_id, text=text, origin=origin)
+    with speaking_to(user):  # a socket has no request language: refusals are said in the user's
+        text = frame.get("text")
+        if not isinstance(text, str):
+            raise InvalidInput(_("Must be a string."), field="text")
+        booking_id = frame_int(frame, "booking_id")
+        message = session_message_send(user=user, booking_id=booking_id, text=text, origin=origin)
     return {"type": "ack", "slot_id": message.slot_id, "booking_id": booking_id,
             "message": session_message_output(message)}
