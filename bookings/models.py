@@ -114,6 +114,6 @@ class BookingEvent(models.Model):
     def get_to_status_display(self) -> str:
         """The new status in the reader's words ("Scheduled", "Запланирована"); the raw value if unknown."""
         try:
-            return Booking.Status(self.to_status).label
+            return str(Booking.Status(self.to_status).label)
         except ValueError:
             return self.to_status
