@@ -11,6 +11,8 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from bookings import ports, services
 from bookings.models import Booking, BookingEvent
@@ -54,26 +56,27 @@ class MentorFilter(admin.SimpleListFilter):
 
 class RefundForm(forms.Form):
     amount = forms.DecimalField(min_value=0.01, max_digits=10, decimal_places=2,
-                                help_text="Given back from each selected booking's payment, in its currency.")
+                                help_text=_("Given back from each selected booking's payment, in its currency."))
     reason = forms.CharField(max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-                             help_text="Kept in the payment's history.")
+                             help_text=_("Kept in the payment's history."))
 
 
 class RescheduleForm(forms.Form):
-    start = forms.CharField(label="New start", max_length=32,
+    start = forms.CharField(label=_("New start"), max_length=32,
                             widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
 
     def __init__(self, *args, zone, **kwargs):
         super().__init__(*args, **kwargs)
         self.zone = zone
-        self.fields["start"].help_text = (f"In your time zone, {getattr(zone, 'key', 'UTC')} (your profile's); "
-                                          "it must be one of the mentor's bookable times.")
+        self.fields["start"].help_text = gettext(
+            "In your time zone, %(zone)s (your profile's); it must be one of the mentor's bookable times.") % {
+            "zone": getattr(zone, "key", "UTC")}
 
     def clean_start(self):
         try:
             naive = datetime.fromisoformat(self.cleaned_data["start"].strip().replace(" ", "T"))
         except ValueError:
-            raise forms.ValidationError("Enter a date and time, like 2026-12-01 14:30.") from None
+            raise forms.ValidationError(gettext("Enter a date and time, like 2026-12-01 14:30.")) from None
         return naive.replace(tzinfo=self.zone) if naive.tzinfo is None else naive
 
 
@@ -143,16 +146,16 @@ class BookingAdmin(ReadOnlyAdmin):  # made by the product, changed by the action
 
     # --- Columns and read-only fields -------------------------------------------------------------
 
-    @admin.display(description="start", ordering="slot__start")
+    @admin.display(description=_("start"), ordering="slot__start")
     def slot_start(self, obj):
         # In the viewer's zone (the middleware activates the staff member's own), saying which zone it is.
         return local_time_text(obj.slot.start, timezone.get_current_timezone())
 
-    @admin.display(description="mentor", ordering="slot__mentor__user__full_name")
+    @admin.display(description=_("mentor"), ordering="slot__mentor__user__full_name")
     def mentor(self, obj):
         return obj.slot.mentor.user
 
-    @admin.display(description="meeting")
+    @admin.display(description=_("meeting"))
     def meeting(self, obj):
         return ports.sessions().meeting_text(obj)  # the room is sessions_app's
 
@@ -163,62 +166,67 @@ class BookingAdmin(ReadOnlyAdmin):  # made by the product, changed by the action
             try:
                 act(booking)
             except DomainError as exc:
-                self.message_user(request, f"Booking {booking.pk}: {exc.message}", messages.ERROR)
+                said = gettext("Booking %(pk)s: %(result)s") % {"pk": booking.pk, "result": exc.message}
+                self.message_user(request, said, messages.ERROR)
             else:
-                self.message_user(request, f"Booking {booking.pk}: {done(booking)}", messages.SUCCESS)
+                said = gettext("Booking %(pk)s: %(result)s") % {"pk": booking.pk, "result": done(booking)}
+                self.message_user(request, said, messages.SUCCESS)
 
     @staticmethod
     def _last_reason(booking) -> str:
         return booking.events.order_by("-created_at", "-id").values_list("reason", flat=True).first() or ""
 
-    @admin.action(description="Cancel, refunding by the mentee's cancellation terms")
+    @admin.action(description=_("Cancel, refunding by the mentee's cancellation terms"))
     def cancel_by_policy(self, request, queryset):
         self._each(request, queryset,
                    lambda b: services.booking_cancel(booking_id=b.pk, actor=request.user),
                    self._last_reason)
 
-    @admin.action(description="Cancel with a full refund")
+    @admin.action(description=_("Cancel with a full refund"))
     def cancel_with_full_refund(self, request, queryset):
         self._each(request, queryset,
                    lambda b: services.booking_cancel(booking_id=b.pk, actor=request.user, full_refund=True),
                    self._last_reason)
 
-    @admin.action(description="Refund part of the payment (asks an amount)…")
+    @admin.action(description=_("Refund part of the payment (asks an amount)…"))
     def refund_part(self, request, queryset):
         form = RefundForm(request.POST if "apply" in request.POST else None)
         if not form.is_valid():
             return _action_form_page(
-                self, request, queryset, form=form, action="refund_part", title="Refund part of a payment",
-                submit="Refund", intro="Give back this amount of what each booking's payment keeps. A live booking "
-                "keeps its whole price: cancel it instead, or refund all of it from its payment.")
+                self, request, queryset, form=form, action="refund_part", title=gettext("Refund part of a payment"),
+                submit=gettext("Refund"), intro=gettext("Give back this amount of what each booking's payment keeps. "
+                                                        "A live booking keeps its whole price: cancel it instead, or "
+                                                        "refund all of it from its payment."))
         amount, reason = form.cleaned_data["amount"], form.cleaned_data["reason"]
 
         def refund(booking):
             ports.money().refund_part_by_staff(booking=booking, staff=request.user, amount=amount, reason=reason)
 
-        self._each(request, queryset, refund, lambda b: f"refunded {amount} {b.currency}.")
+        self._each(request, queryset, refund, lambda b: gettext("refunded %(amount)s %(currency)s.") % {
+            "amount": amount, "currency": b.currency})
         return None
 
-    @admin.action(description="Mark as a no-show (the mentee did not come)")
+    @admin.action(description=_("Mark as a no-show (the mentee did not come)"))
     def mark_no_show(self, request, queryset):
         self._each(request, queryset,
                    lambda b: ports.sessions().no_show(booking_id=b.pk, user=request.user),
-                   lambda b: "marked a no-show.")
+                   lambda b: gettext("marked a no-show."))
 
-    @admin.action(description="Reschedule (asks a new start)…")
+    @admin.action(description=_("Reschedule (asks a new start)…"))
     def reschedule(self, request, queryset):
         if queryset.count() != 1:
-            self.message_user(request, "Pick exactly one booking to reschedule.", messages.ERROR)
+            self.message_user(request, gettext("Pick exactly one booking to reschedule."), messages.ERROR)
             return None
         zone = user_zone(request.user)
         form = RescheduleForm(request.POST if "apply" in request.POST else None, zone=zone)
         if not form.is_valid():
             return _action_form_page(
-                self, request, queryset, form=form, action="reschedule", title="Reschedule a booking",
-                submit="Move", intro="Move this booking to a new start: same length, price and payment; the old "
-                "seat is freed and both sides get the new time.")
+                self, request, queryset, form=form, action="reschedule", title=gettext("Reschedule a booking"),
+                submit=gettext("Move"), intro=gettext("Move this booking to a new start: same length, price and "
+                                                      "payment; the old seat is freed and both sides get the new "
+                                                      "time."))
         start = form.cleaned_data["start"]
         self._each(request, queryset,
                    lambda b: services.booking_reschedule(booking_id=b.pk, actor=request.user, start=start),
-                   lambda b: f"moved to {local_time_text(start, zone)}.")
+                   lambda b: gettext("moved to %(start)s.") % {"start": local_time_text(start, zone)})
         return None

@@ -5,6 +5,7 @@ One booking is one calendar event everywhere: its UID never changes and its SEQU
 subscribed to the feed updates the same event instead of adding a second one.
 """
 
+from contextlib import nullcontext
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote, urlencode
 
@@ -13,9 +14,11 @@ from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from bookings.models import Booking
+from mentorhub.i18n import speaking_to
 
 PRODID = "-//MentorHub//Bookings//EN"
 METHODS = ("REQUEST", "CANCEL", "PUBLISH")  # PUBLISH: a download or the feed, not a message to act on
@@ -37,7 +40,7 @@ def booking_summary(booking: Booking, viewer: User | None = None) -> str:
         return booking.topic
     mentor_user = booking.slot.mentor.user
     other = booking.mentee if viewer is not None and viewer.pk == mentor_user.pk else mentor_user
-    return f"Mentoring session with {other.display_name}"
+    return _("Mentoring session with %(name)s") % {"name": other.display_name}
 
 
 def booking_status(booking: Booking) -> str:
@@ -52,7 +55,8 @@ def booking_ics(*, booking: Booking, method: str, viewer: User | None = None) ->
         raise ValueError(f"Unknown iTIP method {method!r}.")
     calendar = _calendar(method=method)
     status = "CANCELLED" if method == "CANCEL" else booking_status(booking)
-    calendar.add_component(_event(booking, status=status, stamp=timezone.now(), viewer=viewer))
+    with speaking_to(viewer) if viewer is not None else nullcontext():  # the calendar owner's language
+        calendar.add_component(_event(booking, status=status, stamp=timezone.now(), viewer=viewer))
     return calendar.to_ical()
 
 
@@ -64,7 +68,12 @@ def user_feed_ics(*, user: User, now: datetime | None = None) -> bytes:
                 .select_related("slot__mentor__user", "mentee")
                 .order_by("slot__start", "id"))
     calendar = _calendar(method="PUBLISH")
-    calendar.add("x-wr-calname", "MentorHub sessions")
+    with speaking_to(user):  # a calendar app fetches the feed: no request language, the owner's
+        return _feed(calendar, user=user, bookings=bookings)
+
+
+def _feed(calendar: icalendar.Calendar, *, user: User, bookings) -> bytes:
+    calendar.add("x-wr-calname", _("MentorHub sessions"))
     calendar.add("refresh-interval", icalendar.vDuration(timedelta(hours=1)), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT1H")
     for booking in bookings:
@@ -112,8 +121,8 @@ def _event(booking: Booking, *, status: str, stamp: datetime, viewer: User | Non
 
 
 def _description(booking: Booking) -> str:
-    paragraphs = [booking.topic, f"Agenda:\n{booking.agenda}" if booking.agenda else "",
-                  f"Details, notes and changes: {booking_url(booking)}"]
+    paragraphs = [booking.topic, _("Agenda:\n%(agenda)s") % {"agenda": booking.agenda} if booking.agenda else "",
+                  _("Details, notes and changes: %(url)s") % {"url": booking_url(booking)}]
     return "\n\n".join(p for p in paragraphs if p)
 
 

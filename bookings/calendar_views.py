@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, re_path
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import User
@@ -45,8 +46,8 @@ def calendar_page(request):
 @require_POST
 def calendar_regenerate(request):
     user_calendar_token_regenerate(user=request.user)
-    messages.success(request, "Your calendar link was replaced. The old link no longer works; "
-                              "subscribe again with the new one.")
+    messages.success(request, _("Your calendar link was replaced. The old link no longer works; "
+                                "subscribe again with the new one."))
     return redirect("calendar-page")
 
 

@@ -3,25 +3,26 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Booking(models.Model):
     """A mentee's seat in a slot. Its status changes only through bookings.services._transition."""
 
     class Status(models.TextChoices):
-        REQUESTED = "requested", "Requested"
-        SCHEDULED = "scheduled", "Scheduled"
-        COMPLETED = "completed", "Completed"
-        CANCELLED = "cancelled", "Cancelled"
-        DECLINED = "declined", "Declined"
-        EXPIRED = "expired", "Expired"
-        NO_SHOW = "no_show", "No-show"
+        REQUESTED = "requested", _("Requested")
+        SCHEDULED = "scheduled", _("Scheduled")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+        DECLINED = "declined", _("Declined")
+        EXPIRED = "expired", _("Expired")
+        NO_SHOW = "no_show", _("No-show")
 
     class PaymentStatus(models.TextChoices):
-        NOT_REQUIRED = "not_required", "Not required"
-        PENDING = "pending", "Pending"
-        PAID = "paid", "Paid"
-        REFUNDED = "refunded", "Refunded"
+        NOT_REQUIRED = "not_required", _("Not required")
+        PENDING = "pending", _("Pending")
+        PAID = "paid", _("Paid")
+        REFUNDED = "refunded", _("Refunded")
 
     LIVE = (Status.REQUESTED, Status.SCHEDULED)
 
@@ -109,3 +110,10 @@ class BookingEvent(models.Model):
 
     def __str__(self):
         return f"{self.booking_id}: {self.from_status or '∅'} → {self.to_status}"
+
+    def get_to_status_display(self) -> str:
+        """The new status in the reader's words ("Scheduled", "Запланирована"); the raw value if unknown."""
+        try:
+            return str(Booking.Status(self.to_status).label)
+        except ValueError:
+            return self.to_status

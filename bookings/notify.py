@@ -9,10 +9,14 @@ import logging
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from bookings.calendar import booking_ics
 from bookings.models import Booking
+from mentorhub.i18n import speaking_to
 from mentorhub.queue import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
@@ -21,15 +25,18 @@ logger = logging.getLogger(__name__)
 INVITE_METHODS = {"scheduled": "REQUEST", "cancelled": "CANCEL"}
 
 WORDS = {
-    # to_status: (mentee title, mentor title)
-    "requested": ("Request sent to {mentor}", "New booking request from {mentee}"),
-    "scheduled": ("Session with {mentor} is booked", "{mentee} booked a session"),
-    "declined": ("{mentor} declined your request", "You declined {mentee}'s request"),
-    "expired": ("Your request to {mentor} expired", "{mentee}'s request expired unanswered"),
-    "cancelled": ("Session with {mentor} cancelled", "Session with {mentee} cancelled"),
-    "completed": ("Session with {mentor} completed", "Session with {mentee} completed"),
-    "no_show": ("Marked as a no-show", "{mentee} marked as a no-show"),
+    # to_status: (mentee title, mentor title), built in each recipient's language
+    "requested": (_("Request sent to %(mentor)s"), _("New booking request from %(mentee)s")),
+    "scheduled": (_("Session with %(mentor)s is booked"), _("%(mentee)s booked a session")),
+    "declined": (_("%(mentor)s declined your request"), _("You declined %(mentee)s's request")),
+    "expired": (_("Your request to %(mentor)s expired"), _("%(mentee)s's request expired unanswered")),
+    "cancelled": (_("Session with %(mentor)s cancelled"), _("Session with %(mentee)s cancelled")),
+    "completed": (_("Session with %(mentor)s completed"), _("Session with %(mentee)s completed")),
+    "no_show": (_("Marked as a no-show"), _("%(mentee)s marked as a no-show")),
 }
+UPDATED = (_("Booking updated"), _("Booking updated"))
+MOVED = (_("Session with %(mentor)s moved"), _("Session with %(mentee)s moved"))
+MOVE_REQUESTED = (_("Move requested: %(mentor)s will confirm"), _("%(mentee)s asks to move a session"))
 
 
 def booking_changed_on_commit(booking_id: int, from_status: str, to_status: str, *, event_id: int) -> None:
@@ -50,22 +57,27 @@ def booking_changed(booking: Booking, from_status: str, to_status: str, *, event
     announcing the same change again (its task run twice) tells nobody twice."""
     mentor_user = booking.slot.mentor.user
     names = {"mentor": mentor_user.display_name, "mentee": booking.mentee.display_name}
-    mentee_title, mentor_title = WORDS.get(to_status, ("Booking updated", "Booking updated"))
+    mentee_title, mentor_title = WORDS.get(to_status, UPDATED)
     if from_status == to_status == "scheduled":
-        mentee_title, mentor_title = "Session with {mentor} moved", "Session with {mentee} moved"
+        mentee_title, mentor_title = MOVED
     elif from_status in ("requested", "scheduled") and to_status == "requested":  # a move waiting for the mentor
-        mentee_title, mentor_title = "Move requested: {mentor} will confirm", "{mentee} asks to move a session"
-    when = timezone.localtime(booking.slot.start, timezone=_zone(booking.mentee.timezone))
+        mentee_title, mentor_title = MOVE_REQUESTED
     link = f"/bookings/{booking.pk}/"
-    body = f"{booking.topic or 'Session'} — {when:%a %d %b %Y, %H:%M} ({booking.mentee.timezone})."
     method = INVITE_METHODS.get(to_status)
     key = f"booking-event:{event_id}" if event_id else ""
-    _notify_or_log(booking, user=booking.mentee, kind=f"booking.{to_status}", title=mentee_title.format(**names),
-                   body=body, link=link, method=method, key=key)
-    mentor_when = timezone.localtime(booking.slot.start, timezone=_zone(mentor_user.timezone))
-    _notify_or_log(booking, user=mentor_user, kind=f"booking.{to_status}", title=mentor_title.format(**names),
-                   body=f"{booking.topic or 'Session'} — {mentor_when:%a %d %b %Y, %H:%M} ({mentor_user.timezone}).",
-                   link=link, method=method, key=key)
+    for user, title in ((booking.mentee, mentee_title), (mentor_user, mentor_title)):
+        # Each side reads it in their own language, whoever made the change.
+        with speaking_to(user):
+            _notify_or_log(booking, user=user, kind=f"booking.{to_status}", title=str(title) % names,
+                           body=_when_line(booking, user), link=link, method=method, key=key)
+
+
+def _when_line(booking: Booking, user: User) -> str:
+    """The notice's body, "Topic — Mon 01 Jun 2026, 14:00 (Europe/Moscow).", in the user's zone and language."""
+    when = timezone.localtime(booking.slot.start, timezone=_zone(user.timezone))
+    return gettext("%(topic)s — %(when)s (%(zone)s).") % {
+        "topic": booking.topic or gettext("Session"), "when": date_format(when, gettext("D d M Y, H:i")),
+        "zone": user.timezone}
 
 
 def _notify_or_log(booking: Booking, *, user: User, kind: str, **notice) -> None:

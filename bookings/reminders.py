@@ -14,9 +14,12 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 
 from accounts.models import User
 from bookings.models import Booking
+from mentorhub.i18n import speaking_to
 from mentorhub.queue import enqueue_on_commit
 from notifications.models import Reminder
 from notifications.services import Notice, notifications_send_many
@@ -124,10 +127,9 @@ def _link_maker():
 def _in_words(delta: timedelta) -> str:
     minutes = max(1, int(delta.total_seconds() // 60))
     if minutes < 60:
-        return f"in {minutes} minute{'s' if minutes != 1 else ''}"
-    if minutes < 90:
-        return "in 1 hour"
-    return f"in {round(minutes / 60)} hours"
+        return ngettext("in %(count)d minute", "in %(count)d minutes", minutes) % {"count": minutes}
+    hours = 1 if minutes < 90 else round(minutes / 60)
+    return ngettext("in %(count)d hour", "in %(count)d hours", hours) % {"count": hours}
 
 
 def _local(moment: datetime, zone_name: str) -> str:
@@ -135,19 +137,29 @@ def _local(moment: datetime, zone_name: str) -> str:
         zone = zoneinfo.ZoneInfo(zone_name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         zone, zone_name = zoneinfo.ZoneInfo("UTC"), "UTC"
-    return f"{timezone.localtime(moment, timezone=zone):%a %d %b %Y, %H:%M} ({zone_name})"
+    # date_format, not strftime: month and weekday names in the active language ("Пн, 25 ноября").
+    return f"{date_format(timezone.localtime(moment, timezone=zone), gettext('D d M Y, H:i'))} ({zone_name})"
 
 
 def _notice(booking, *, recipient: User, other: User, is_mentor: bool, kind: str, now: datetime, link: str,
             key: str) -> Notice:
+    """The reminder for ``recipient``, in their language (the sweep runs with no language of its own)."""
+    with speaking_to(recipient):
+        return _notice_text(booking, recipient=recipient, other=other, is_mentor=is_mentor, kind=kind, now=now,
+                            link=link, key=key)
+
+
+def _notice_text(booking, *, recipient: User, other: User, is_mentor: bool, kind: str, now: datetime, link: str,
+                 key: str) -> Notice:
     start = booking.slot.start
-    lines = [f"{booking.topic or 'Session'} — {_local(start, recipient.timezone)}."]
+    lines = [gettext("%(topic)s — %(when)s.") % {"topic": booking.topic or gettext("Session"),
+                                                  "when": _local(start, recipient.timezone)}]
     if booking.status == Booking.Status.REQUESTED:
-        lines.append("Still waiting for your confirmation." if is_mentor
-                     else "Still waiting for the mentor to confirm.")
+        lines.append(gettext("Still waiting for your confirmation.") if is_mentor
+                     else gettext("Still waiting for the mentor to confirm."))
     if booking.payment_status == Booking.PaymentStatus.PENDING and not is_mentor:
         deadline = _local(booking.payment_due_at, recipient.timezone)
-        lines.append(f"Not paid yet: pay by {deadline} or the seat is released.")
-    return Notice(user=recipient, kind=f"reminder.{kind}",
-                  title=f"Reminder: session with {other.display_name} {_in_words(start - now)}",
-                  body=" ".join(lines), link=link, key=key)
+        lines.append(gettext("Not paid yet: pay by %(deadline)s or the seat is released.") % {"deadline": deadline})
+    title = gettext("Reminder: session with %(name)s %(when)s") % {"name": other.display_name,
+                                                                    "when": _in_words(start - now)}
+    return Notice(user=recipient, kind=f"reminder.{kind}", title=title, body=" ".join(lines), link=link, key=key)

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from bookings.models import Booking
@@ -86,7 +87,7 @@ def filter_sessions(queryset: QuerySet[Booking], *, status: str | None = None, m
 def _require_mentor_profile(user: User) -> None:
     # The mentor's own lists are not there for anyone else: a 404, as for any object that is not theirs.
     if not MentorProfile.objects.filter(user_id=user.pk).exists():
-        raise NotFound("You have no mentor profile. Apply first.")
+        raise NotFound(_("You have no mentor profile. Apply first."))
 
 
 def requests_for_mentor(*, user: User) -> QuerySet[Booking]:

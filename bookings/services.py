@@ -16,6 +16,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from accounts.models import User
 from bookings import notify, ports
@@ -42,7 +44,8 @@ def _transition(booking: Booking, *, to: str, actor: User | None, reason: str = 
     """The only place a booking's status changes: checked, saved, audited, announced after commit."""
     source = booking.status
     if to not in ALLOWED.get(source, set()):
-        raise Conflict(f"A {booking.get_status_display().lower()} booking cannot become {S(to).label.lower()}.")
+        raise Conflict(_("A %(status)s booking cannot become %(to)s.") % {
+            "status": booking.get_status_display().lower(), "to": S(to).label.lower()})
     if to in (S.CANCELLED, S.DECLINED, S.EXPIRED) or source in (S.CANCELLED, S.EXPIRED):
         booking.ical_sequence += 1  # calendars apply only updates with a higher SEQUENCE
     booking.status = to
@@ -66,7 +69,8 @@ def _transition_many(bookings: list[Booking], *, to: str, actor: User | None, re
     by_source: dict[str, list[Booking]] = {}
     for booking in bookings:
         if to not in ALLOWED.get(booking.status, set()):
-            raise Conflict(f"A {booking.get_status_display().lower()} booking cannot become {S(to).label.lower()}.")
+            raise Conflict(_("A %(status)s booking cannot become %(to)s.") % {
+                "status": booking.get_status_display().lower(), "to": S(to).label.lower()})
         by_source.setdefault(booking.status, []).append(booking)
     for source, group in by_source.items():
         bump = int(to in (S.CANCELLED, S.DECLINED, S.EXPIRED) or source in (S.CANCELLED, S.EXPIRED))
@@ -94,7 +98,7 @@ def _take_seat(slot: Slot) -> None:
     taken = Slot.objects.filter(pk=slot.pk, is_active=True, seats_taken__lt=F("capacity")).update(
         seats_taken=F("seats_taken") + 1)
     if not taken:
-        raise Conflict("That time was just taken: no seats are left.")
+        raise Conflict(_("That time was just taken: no seats are left."))
     slot.refresh_from_db(fields=["seats_taken"])
 
 
@@ -127,9 +131,9 @@ def _expire_overdue_on_slot(slot: Slot, now: datetime) -> None:
 
 def _check_bookable_mentor(mentor: MentorProfile, mentee: User) -> None:
     if mentor.user_id == mentee.pk:
-        raise InvalidInput("You cannot book yourself.", field="mentor_id")
+        raise InvalidInput(_("You cannot book yourself."), field="mentor_id")
     if not mentor.is_listed:
-        raise Conflict("This mentor is not taking bookings right now.")
+        raise Conflict(_("This mentor is not taking bookings right now."))
 
 
 def _check_mentee_free(mentee: User, start: datetime, end: datetime, *, ignore: int | None = None) -> None:
@@ -137,7 +141,7 @@ def _check_mentee_free(mentee: User, start: datetime, end: datetime, *, ignore: 
     if ignore:
         clash = clash.exclude(pk=ignore)
     if clash.exists():
-        raise Conflict("You already have a session at that time.")
+        raise Conflict(_("You already have a session at that time."))
 
 
 def _lock_slot(slot_id: int) -> Slot:
@@ -145,7 +149,7 @@ def _lock_slot(slot_id: int) -> Slot:
     slot = (Slot.objects.select_for_update(of=("self",)).select_related("mentor__user", "service")
             .filter(pk=slot_id).first())
     if slot is None or not slot.is_active:
-        raise NotFound("No such slot.")
+        raise NotFound(_("No such slot."))
     return slot
 
 
@@ -154,11 +158,11 @@ def _seat_in_existing_slot(*, slot_id: int, mentee: User, now: datetime, ignore:
     slot = locked or _lock_slot(slot_id)  # ``locked``: the caller holds this slot's lock already
     _check_bookable_mentor(slot.mentor, mentee)
     if slot.start <= now + timedelta(minutes=slot.mentor.min_notice_minutes):
-        raise InvalidInput("That time is too soon (or already past) to book.", field="slot_id")
+        raise InvalidInput(_("That time is too soon (or already past) to book."), field="slot_id")
     _expire_overdue_on_slot(slot, now)
     _check_mentee_free(mentee, slot.start, slot.end, ignore=ignore)
     if Booking.objects.filter(slot=slot, mentee=mentee, status__in=Booking.LIVE).exclude(pk=ignore).exists():
-        raise Conflict("You already have a seat in this slot.")
+        raise Conflict(_("You already have a seat in this slot."))
     _take_seat(slot)
     return slot
 
@@ -171,14 +175,14 @@ def _seat_at_free_time(
     mentor = MentorProfile.objects.select_for_update().get(pk=mentor.pk)  # one writer per mentor's calendar
     _check_bookable_mentor(mentor, mentee)
     if start <= now + timedelta(minutes=mentor.min_notice_minutes):
-        raise InvalidInput("That time is too soon (or already past) to book.", field="scheduled_at")
+        raise InvalidInput(_("That time is too soon (or already past) to book."), field="scheduled_at")
     end = start + timedelta(minutes=duration)
     window_service = service or Service(duration_minutes=duration, capacity=1)
     offered = mentor_selectors.bookable_times(mentor=mentor, service=window_service, window_start=start,
                                               window_end=start + timedelta(seconds=1), now=now)
     match = next((t for t in offered if t.start == start), None)
     if match is None:
-        raise Conflict("That time is not available. Pick one of the mentor's bookable times.")
+        raise Conflict(_("That time is not available. Pick one of the mentor's bookable times."))
     if match.slot_id:
         return _seat_in_existing_slot(slot_id=match.slot_id, mentee=mentee, now=now, ignore=ignore)
     _check_mentee_free(mentee, start, end, ignore=ignore)
@@ -187,7 +191,7 @@ def _seat_at_free_time(
             slot = Slot.objects.create(mentor=mentor, service=service, start=start, end=end, published=False,
                                        capacity=service.capacity if service else 1, seats_taken=0)
     except IntegrityError as exc:  # PostgreSQL's exclusion constraint: someone else took this time
-        raise Conflict("That time was just taken.") from exc
+        raise Conflict(_("That time was just taken.")) from exc
     _take_seat(slot)
     return slot
 
@@ -217,15 +221,17 @@ def service_for_slot(*, slot: Slot, service_id: int | None) -> Service | None:
     if service_id is None or service_id == slot.service_id:
         return slot.service
     if slot.service_id is not None:
-        raise InvalidInput(f"This time is sold as \u201c{slot.service.name}\u201d only; book it with that service "
-                           "or without a service_id.", field="service_id")
+        raise InvalidInput(_("This time is sold as “%(service)s” only; book it with that service "
+                             "or without a service_id.") % {"service": slot.service.name}, field="service_id")
     service = Service.objects.filter(pk=service_id, mentor_id=slot.mentor_id, is_active=True).first()
     if service is None:
-        raise InvalidInput("That service is not offered by this mentor.", field="service_id")
+        raise InvalidInput(_("That service is not offered by this mentor."), field="service_id")
     if service.duration_minutes != slot.duration_minutes or service.capacity != slot.capacity:
         raise InvalidInput(
-            f"\u201c{service.name}\u201d ({service.duration_minutes} minutes, {service.capacity} seat(s)) does not fit "
-            f"this time ({slot.duration_minutes} minutes, {slot.capacity} seat(s)). Book it without a service_id.",
+            _("“%(service)s” (%(minutes)s minutes, %(seats)s seat(s)) does not fit this time "
+              "(%(slot_minutes)s minutes, %(slot_seats)s seat(s)). Book it without a service_id.") % {
+                "service": service.name, "minutes": service.duration_minutes, "seats": service.capacity,
+                "slot_minutes": slot.duration_minutes, "slot_seats": slot.capacity},
             field="service_id")
     return service
 
@@ -255,17 +261,17 @@ def booking_quote(*, mentor: MentorProfile, slot_id: int | None = None, service_
         slot = (Slot.objects.select_related("mentor", "service").filter(pk=slot_id, mentor=mentor, is_active=True)
                 .first())
         if slot is None:
-            raise NotFound("That time is no longer offered. Pick another one.")
+            raise NotFound(_("That time is no longer offered. Pick another one."))
         service, start, end, price = service_for_slot(slot=slot, service_id=service_id), slot.start, slot.end, \
             slot_price(slot)
     else:
         if start is None:
-            raise InvalidInput("Pick a time first.", field="start")
+            raise InvalidInput(_("Pick a time first."), field="start")
         service = None
         if service_id is not None:
             service = Service.objects.filter(pk=service_id, mentor=mentor, is_active=True).first()
             if service is None:
-                raise InvalidInput("That service is not offered by this mentor.", field="service_id")
+                raise InvalidInput(_("That service is not offered by this mentor."), field="service_id")
         minutes = service.duration_minutes if service else mentor.default_session_minutes
         end, price = start + timedelta(minutes=minutes), booking_price(mentor, service, minutes)
     due = _payment_fields(price, start, now, field="start")["payment_due_at"]
@@ -278,15 +284,15 @@ def payment_due(*, start: datetime, now: datetime) -> datetime:
     for even that, a priced booking is refused rather than given a deadline that has already passed."""
     quick = now + timedelta(minutes=settings.PAYMENT_QUICK_MINUTES)
     if quick > start:
-        raise InvalidInput(f"This session starts in less than {settings.PAYMENT_QUICK_MINUTES} minutes, too soon to "
-                           "pay for it. Pick a later time.", field="scheduled_at")
+        raise InvalidInput(_("This session starts in less than %(minutes)s minutes, too soon to pay for it. Pick a "
+                             "later time.") % {"minutes": settings.PAYMENT_QUICK_MINUTES}, field="scheduled_at")
     return max(start - timedelta(minutes=settings.PAYMENT_DEADLINE_MINUTES), quick)
 
 
 def _payment_fields(price: Decimal, start: datetime, now: datetime, *, field: str) -> dict:
     if price > MAX_PRICE:  # a long slot at a high hourly rate: more than one payment can take
-        raise InvalidInput(f"This session would cost {price:,}, more than one booking may cost "
-                           f"({MAX_PRICE:,}). Pick a shorter time.", field=field)
+        raise InvalidInput(_("This session would cost %(price)s, more than one booking may cost (%(max)s). Pick a "
+                             "shorter time.") % {"price": f"{price:,}", "max": f"{MAX_PRICE:,}"}, field=field)
     if price <= 0:
         return {"payment_status": Booking.PaymentStatus.NOT_REQUIRED, "payment_due_at": None}
     try:
@@ -313,26 +319,26 @@ def booking_hold(
     if slot_id is not None:
         locked = _lock_slot(slot_id)
         if mentor_id is not None and locked.mentor_id != mentor_id:
-            raise NotFound("This mentor has no such slot.")
+            raise NotFound(_("This mentor has no such slot."))
         service = service_for_slot(slot=locked, service_id=service_id)
         slot = _seat_in_existing_slot(slot_id=slot_id, mentee=mentee, now=now, locked=locked)
         field = "slot_id"
     else:
         if mentor_id is None or start is None:
-            raise InvalidInput("Give a slot_id, or a mentor_id and a start time.", field="slot_id")
+            raise InvalidInput(_("Give a slot_id, or a mentor_id and a start time."), field="slot_id")
         mentor = MentorProfile.objects.filter(pk=mentor_id).first()
         if mentor is None or not mentor.is_listed:
-            raise NotFound("No such mentor.")
+            raise NotFound(_("No such mentor."))
         service = None
         if service_id is not None:
             service = Service.objects.filter(pk=service_id, mentor=mentor, is_active=True).first()
             if service is None:
-                raise InvalidInput("That service is not offered by this mentor.", field="service_id")
+                raise InvalidInput(_("That service is not offered by this mentor."), field="service_id")
         elif duration_minutes is not None:
             service = mentor.services.filter(is_active=True, duration_minutes=duration_minutes, capacity=1).first()
         minutes = service.duration_minutes if service else (duration_minutes or mentor.default_session_minutes)
         if duration_minutes and service and duration_minutes != service.duration_minutes:
-            raise InvalidInput("The duration does not match the service.", field="duration_minutes")
+            raise InvalidInput(_("The duration does not match the service."), field="duration_minutes")
         slot = _seat_at_free_time(mentor=mentor, service=service, start=start, duration=minutes, mentee=mentee, now=now)
         # An open seat found at that time is sold as what its slot is, like any other seat in it.
         service = service_for_slot(slot=slot, service_id=service.pk if service else None)
@@ -347,7 +353,8 @@ def booking_hold(
         topic=topic, notes=notes, agenda=agenda,
     )
     audit = BookingEvent.objects.create(booking=booking, actor=mentee, from_status="", to_status=booking.status,
-                                        reason="Requested; waiting for the mentor." if requested else "Booked.")
+                                        reason=gettext_noop("Requested; waiting for the mentor.") if requested
+                                        else gettext_noop("Booked."))
     notify.booking_changed_on_commit(booking.pk, "", booking.status, event_id=audit.pk)
     return booking
 
@@ -361,20 +368,20 @@ def _lock_booking(booking_id: int) -> Booking:
     booking = (Booking.objects.select_for_update(of=("self",)).select_related("slot__mentor__user", "mentee", "service")
                .filter(pk=booking_id).first())
     if booking is None:
-        raise NotFound("No such booking.")
+        raise NotFound(_("No such booking."))
     return booking
 
 
 def _as_mentor(booking: Booking, actor: User) -> None:
     if booking.slot.mentor.user_id != actor.pk:
         if booking.mentee_id == actor.pk:
-            raise PermissionDenied("Only the mentor can do this.")
-        raise NotFound("No such booking.")  # others learn nothing, not even that it exists
+            raise PermissionDenied(_("Only the mentor can do this."))
+        raise NotFound(_("No such booking."))  # others learn nothing, not even that it exists
 
 
 def _as_participant(booking: Booking, actor: User) -> None:
     if actor.pk not in (booking.mentee_id, booking.slot.mentor.user_id) and not actor.is_staff:
-        raise NotFound("No such booking.")
+        raise NotFound(_("No such booking."))
 
 
 @transaction.atomic
@@ -388,11 +395,12 @@ def booking_confirm(*, booking_id: int, actor: User, now: datetime | None = None
     booking = _lock_booking(booking_id)
     _as_mentor(booking, actor)
     if booking.status == S.REQUESTED and booking.hold_expires_at and booking.hold_expires_at <= now:
-        raise Conflict("This request expired before it was confirmed.")
+        raise Conflict(_("This request expired before it was confirmed."))
     if booking.status != S.REQUESTED:
-        raise Conflict(f"Only a requested booking can be confirmed; this one is {booking.status}.")
+        raise Conflict(_("Only a requested booking can be confirmed; this one is %(status)s.") % {
+            "status": booking.get_status_display().lower()})
     booking.hold_expires_at = None
-    return _transition(booking, to=S.SCHEDULED, actor=actor, reason="Confirmed by the mentor.")
+    return _transition(booking, to=S.SCHEDULED, actor=actor, reason=gettext_noop("Confirmed by the mentor."))
 
 
 @transaction.atomic
@@ -401,10 +409,11 @@ def booking_decline(*, booking_id: int, actor: User, reason: str = "") -> Bookin
     booking = _lock_booking(booking_id)
     _as_mentor(booking, actor)
     if booking.status != S.REQUESTED:
-        raise Conflict(f"Only a requested booking can be declined; this one is {booking.status}.")
+        raise Conflict(_("Only a requested booking can be declined; this one is %(status)s.") % {
+            "status": booking.get_status_display().lower()})
     booking.hold_expires_at = None
     _refund_in_full(booking, reason="Declined by the mentor: full refund.")
-    _transition(booking, to=S.DECLINED, actor=actor, reason=reason or "Declined by the mentor.")
+    _transition(booking, to=S.DECLINED, actor=actor, reason=reason or gettext_noop("Declined by the mentor."))
     _release_seat(booking.slot)
     return booking
 
@@ -429,16 +438,17 @@ def booking_cancel(
     """
     now = now or timezone.now()
     if full_refund and not actor.is_staff:
-        raise PermissionDenied("Only staff can grant a full refund regardless of the cancellation terms.")
+        raise PermissionDenied(_("Only staff can grant a full refund regardless of the cancellation terms."))
     booking = _lock_booking(booking_id)
     _as_participant(booking, actor)
     if expected_status and booking.status != expected_status:
-        raise Conflict(f"This booking changed meanwhile: it is now {booking.get_status_display().lower()}. "
-                       "Reload and decide again.")
+        raise Conflict(_("This booking changed meanwhile: it is now %(status)s. Reload and decide again.") % {
+            "status": booking.get_status_display().lower()})
     if not booking.is_live:
-        raise InvalidInput(f"A {booking.get_status_display().lower()} booking cannot be cancelled.", field="status")
+        raise InvalidInput(_("A %(status)s booking cannot be cancelled.") % {
+            "status": booking.get_status_display().lower()}, field="status")
     if booking.slot.start <= now:
-        raise InvalidInput("A session that has started cannot be cancelled.", field="status")
+        raise InvalidInput(_("A session that has started cannot be cancelled."), field="status")
     booking.cancellation_reason = reason
     booking.cancelled_by = actor
     booking.hold_expires_at = None
@@ -465,18 +475,20 @@ def booking_reschedule(
     booking = _lock_booking(booking_id)
     _as_participant(booking, actor)
     if not booking.is_live:
-        raise InvalidInput(f"A {booking.get_status_display().lower()} booking cannot be rescheduled.", field="status")
+        raise InvalidInput(_("A %(status)s booking cannot be rescheduled.") % {
+            "status": booking.get_status_display().lower()}, field="status")
     if booking.slot.start <= now:
-        raise InvalidInput("A session that has started cannot be rescheduled.", field="status")
+        raise InvalidInput(_("A session that has started cannot be rescheduled."), field="status")
     old_slot = booking.slot
     minutes = old_slot.duration_minutes
     if duration_minutes is not None and duration_minutes != minutes:
-        raise InvalidInput(f"A reschedule keeps the session's length ({minutes} minutes) and price. For a different "
-                           "length, book a new session and cancel this one.", field="duration")
+        raise InvalidInput(_("A reschedule keeps the session's length (%(minutes)s minutes) and price. For a different "
+                             "length, book a new session and cancel this one.") % {"minutes": minutes},
+                           field="duration")
     new_slot = _seat_at_free_time(mentor=old_slot.mentor, service=booking.service, start=start, duration=minutes,
                                   mentee=booking.mentee, now=now, ignore=booking.pk)
     if new_slot.service_id not in (booking.service_id, None) or new_slot.duration_minutes != minutes:
-        raise InvalidInput("That time is sold as a different session. Pick another time.", field="start")
+        raise InvalidInput(_("That time is sold as a different session. Pick another time."), field="start")
     _release_seat(old_slot)
     mentor = old_slot.mentor
     waits = (actor.pk == booking.mentee_id and mentor.requires_confirmation
@@ -489,14 +501,14 @@ def booking_reschedule(
         booking.payment_due_at = payment_due(start=new_slot.start, now=now)
     realtime.room_access_changed_on_commit(slot_id=old_slot.pk)
     return _transition(booking, to=S.REQUESTED if waits else S.SCHEDULED, actor=actor,
-                       reason="Moved to a new time; waiting for the mentor to confirm." if waits else
-                       "Moved to a new time.", moved_from=old_slot.start, moved_to=new_slot.start)
+                       reason=gettext_noop("Moved to a new time; waiting for the mentor to confirm.") if waits else
+                       gettext_noop("Moved to a new time."), moved_from=old_slot.start, moved_to=new_slot.start)
 
 
 def _expire(booking: Booking) -> None:
     booking.hold_expires_at = None
     _refund_in_full(booking, reason="The mentor did not answer in time: full refund.")
-    _transition(booking, to=S.EXPIRED, actor=None, reason="The mentor did not answer in time.")
+    _transition(booking, to=S.EXPIRED, actor=None, reason=gettext_noop("The mentor did not answer in time."))
     _release_seat(booking.slot)
 
 
@@ -530,7 +542,7 @@ def _expire_batch(*, now: datetime, batch: int) -> int:
             _expire(booking)
     plain = [booking for booking in bookings if booking.pk not in with_money]
     if plain:
-        _transition_many(plain, to=S.EXPIRED, actor=None, reason="The mentor did not answer in time.",
+        _transition_many(plain, to=S.EXPIRED, actor=None, reason=gettext_noop("The mentor did not answer in time."),
                          hold_expires_at=None)
         _release_seats([booking.slot_id for booking in plain])
     return len(bookings)
@@ -545,9 +557,9 @@ def booking_update_notes(*, booking_id: int, actor: User, now: datetime | None =
     now = now or timezone.now()
     booking = _lock_booking(booking_id)
     if booking.mentee_id != actor.pk:
-        raise NotFound("No such booking.")
+        raise NotFound(_("No such booking."))
     if not booking.is_live or booking.slot.start <= now:
-        raise InvalidInput("Only future requested or scheduled sessions can be edited.", field="status")
+        raise InvalidInput(_("Only future requested or scheduled sessions can be edited."), field="status")
     fields = [name for name in NOTE_FIELDS if name in changes]
     for name in fields:
         setattr(booking, name, changes[name])
@@ -557,7 +569,7 @@ def booking_update_notes(*, booking_id: int, actor: User, now: datetime | None =
 
 SHARED_FIELDS = ("topic", "notes", "agenda")
 # Each private note has one writer, whoever else may manage the session (staff included).
-PRIVATE_FIELDS = {"mentee_notes": "the mentee", "mentor_notes": "the mentor"}
+PRIVATE_FIELDS = {"mentee_notes": gettext_lazy("the mentee"), "mentor_notes": gettext_lazy("the mentor")}
 
 
 @transaction.atomic
@@ -573,18 +585,19 @@ def booking_update(*, booking_id: int, actor: User, start: datetime | None = Non
     now = now or timezone.now()
     unknown = sorted(set(changes) - {*SHARED_FIELDS, *PRIVATE_FIELDS})
     if unknown:
-        raise InvalidInput(f"{unknown[0]} cannot be edited here.", field=unknown[0])
+        raise InvalidInput(_("%(field)s cannot be edited here.") % {"field": unknown[0]}, field=unknown[0])
     booking = _lock_booking(booking_id)
     _as_participant(booking, actor)
     owners = {"mentee_notes": booking.mentee_id, "mentor_notes": booking.slot.mentor.user_id}
     for name, owner in owners.items():
         if name in changes and actor.pk != owner:
-            raise PermissionDenied(f"Only {PRIVATE_FIELDS[name]} edits {name}.", field=name)
+            raise PermissionDenied(
+                _("Only %(owner)s edits %(field)s.") % {"owner": PRIVATE_FIELDS[name], "field": name}, field=name)
     moves = start is not None and start != booking.slot.start
     if not changes and not moves:
-        raise InvalidInput("Nothing to change.")
+        raise InvalidInput(_("Nothing to change."))
     if any(name != "mentor_notes" for name in changes) and (not booking.is_live or booking.slot.start <= now):
-        raise InvalidInput("Only future requested or scheduled sessions can be edited.", field="status")
+        raise InvalidInput(_("Only future requested or scheduled sessions can be edited."), field="status")
     if moves:
         booking = booking_reschedule(booking_id=booking.pk, actor=actor, start=start, now=now)
     for name, value in changes.items():
@@ -603,7 +616,7 @@ def booking_mark_paid(*, booking: Booking) -> Booking:
     booking.payment_due_at = None
     booking.save(update_fields=["payment_status", "payment_due_at", "updated_at"])
     BookingEvent.objects.create(booking=booking, actor=None, from_status=booking.status, to_status=booking.status,
-                                reason="Payment received.")
+                                reason=gettext_noop("Payment received."))
     return booking
 
 
@@ -665,7 +678,8 @@ def booking_reinstate(*, booking: Booking, now: datetime) -> bool:
     booking.cancellation_reason, booking.cancelled_by = "", None
     booking.hold_expires_at = min(now + timedelta(minutes=mentor.hold_minutes), slot.start) if back == S.REQUESTED \
         else None
-    _transition(booking, to=back, actor=None, reason="Reinstated: the payment arrived and the seat was free.")
+    _transition(booking, to=back, actor=None,
+                reason=gettext_noop("Reinstated: the payment arrived and the seat was free."))
     return True
 
 
@@ -692,5 +706,6 @@ def _end_unpaid(booking: Booking, *, now: datetime) -> None:
     # Voids its open intents.
     ports.money().refund_for_cancellation(booking=booking, actor=booking.slot.mentor.user, now=now)
     booking.cancellation_reason, booking.hold_expires_at = "Not paid by the payment deadline.", None
-    _transition(booking, to=S.CANCELLED, actor=None, reason="Not paid by the payment deadline; the seat is free.")
+    _transition(booking, to=S.CANCELLED, actor=None,
+                reason=gettext_noop("Not paid by the payment deadline; the seat is free."))
     _release_seat(booking.slot)

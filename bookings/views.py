@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bookings import forms, ports, selectors, services
@@ -59,8 +60,8 @@ def book(request, mentor_id: int):
             else:
                 if data.get("from_conversation"):
                     _link_conversation(request, data["from_conversation"], booking)
-                messages.success(request, "Request sent — the mentor will confirm it." if booking.status == "requested"
-                                 else "Booked! See you there.")
+                messages.success(request, _("Request sent — the mentor will confirm it.")
+                                 if booking.status == "requested" else _("Booked! See you there."))
                 return redirect("bookings:detail", booking.pk)
     return render(request, "bookings/book.html", {"mentor": mentor, "form": form, "choice": choice, "terms": terms})
 
@@ -117,7 +118,7 @@ def cancel(request, pk: int):
     """GET: what cancelling now gives back, and a reason to leave. POST: cancel, on the terms that were shown."""
     booking = _booking_or_404(request, pk)
     if not _can_change(booking):
-        messages.info(request, "This session can no longer be cancelled.")
+        messages.info(request, _("This session can no longer be cancelled."))
         return redirect("bookings:detail", pk)
     refund = ports.money().refund_quote(booking=booking, actor=request.user, now=timezone.now())
     form = forms.CancelForm(request.POST or None,
@@ -126,13 +127,13 @@ def cancel(request, pk: int):
         data = form.cleaned_data
         if data["quoted_refund"] is not None and data["quoted_refund"] != refund.amount:
             # The refund tier changed while the page was open (a notice window passed): confirm the new one.
-            messages.warning(request, "The refund changed since this page was opened. Check it and confirm again.")
+            messages.warning(request, _("The refund changed since this page was opened. Check it and confirm again."))
             form = forms.CancelForm(initial={"expected_status": booking.status, "quoted_refund": refund.amount,
                                              "reason": data["reason"]})
         else:
             return _act(request, pk, lambda: services.booking_cancel(
                 booking_id=pk, actor=request.user, reason=data["reason"],
-                expected_status=data["expected_status"] or None), "The session was cancelled.")
+                expected_status=data["expected_status"] or None), _("The session was cancelled."))
     return render(request, "bookings/cancel.html", {"booking": booking, "refund": refund, "form": form,
                                                     "is_mentor": booking.slot.mentor.user_id == request.user.pk})
 
@@ -141,7 +142,7 @@ def cancel(request, pk: int):
 @require_POST
 def confirm(request, pk: int):
     return _act(request, pk, lambda: services.booking_confirm(booking_id=pk, actor=request.user),
-                "Confirmed. The mentee has been told.")
+                _("Confirmed. The mentee has been told."))
 
 
 @login_required
@@ -150,7 +151,7 @@ def decline(request, pk: int):
     form = forms.DeclineForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     return _act(request, pk, lambda: services.booking_decline(booking_id=pk, actor=request.user, reason=reason),
-                "Declined. The seat is free again.")
+                _("Declined. The seat is free again."))
 
 
 def _new_times(booking: Booking, *, window_start: datetime, window_end: datetime):
@@ -169,14 +170,14 @@ def reschedule(request, pk: int):
     Choosing a time (``?start=``) only shows the move side by side; the POST from that page makes it."""
     booking = _booking_or_404(request, pk)
     if not _can_change(booking):
-        messages.info(request, "This session can no longer be moved.")
+        messages.info(request, _("This session can no longer be moved."))
         return redirect("bookings:detail", pk)
     if request.method == "POST":
         form = forms.RescheduleForm(request.POST)
         if form.is_valid():
             return _act(request, pk, lambda: services.booking_reschedule(
-                booking_id=pk, actor=request.user, start=form.cleaned_data["start"]), "Moved to the new time.")
-        messages.error(request, "Pick one of the times shown.")
+                booking_id=pk, actor=request.user, start=form.cleaned_data["start"]), _("Moved to the new time."))
+        messages.error(request, _("Pick one of the times shown."))
     elif "start" in request.GET:
         form = forms.RescheduleForm(request.GET)
         if form.is_valid():
@@ -188,9 +189,9 @@ def reschedule(request, pk: int):
                     "booking": booking, "form": form, "new_start": chosen.start, "new_end": chosen.end,
                     "week": timezone.localdate(chosen.start),
                 })
-            messages.error(request, "That time is no longer free. Pick another one.")
+            messages.error(request, _("That time is no longer free. Pick another one."))
         else:
-            messages.error(request, "Pick one of the times shown.")
+            messages.error(request, _("Pick one of the times shown."))
     today = timezone.localdate()
     first = week_from(request.GET.get("week"), today=today)
     week_start = datetime.combine(first, time.min, tzinfo=timezone.get_current_timezone())

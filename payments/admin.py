@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from mentorhub.admin_readonly import ReadOnlyAdmin, ReadOnlyInline
 from mentorhub.errors import DomainError
@@ -44,10 +46,10 @@ class NeedsAttention(admin.SimpleListFilter):
 class RefundForm(forms.Form):
     amount = forms.DecimalField(
         min_value=0.01, max_digits=10, decimal_places=2, required=False,
-        help_text="Leave empty to refund everything the payment still keeps. A payment for a live booking is "
-                  "refunded only in full, which cancels the booking.")
+        help_text=_("Leave empty to refund everything the payment still keeps. A payment for a live booking is "
+                    "refunded only in full, which cancels the booking."))
     reason = forms.CharField(max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-                             help_text="Kept in the payment's history.")
+                             help_text=_("Kept in the payment's history."))
 
 
 @admin.register(Payment)
@@ -67,19 +69,20 @@ class PaymentAdmin(ReadOnlyAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("payer", "booking", "enrollment")
 
-    @admin.action(description="Refund the selected payments in full (a live booking they pay for is cancelled)")
+    @admin.action(description=_("Refund the selected payments in full (a live booking they pay for is cancelled)"))
     def refund_in_full(self, request, queryset):
         self._refund_each(request, queryset, amount=None, reason="")
 
-    @admin.action(description="Refund part or all of the selected payments (asks an amount)…")
+    @admin.action(description=_("Refund part or all of the selected payments (asks an amount)…"))
     def refund(self, request, queryset):
         form = RefundForm(request.POST if "apply" in request.POST else None)
         if not form.is_valid():
             context = {**self.admin_site.each_context(request), "form": form, "items": queryset, "action": "refund",
                        "opts": self.model._meta, "action_checkbox_name": ACTION_CHECKBOX_NAME,
-                       "title": "Refund payments", "submit": "Refund",
-                       "intro": "Give money back through the payment provider. Refunding all of a live booking's "
-                                "payment cancels the booking and frees its seat; both sides are told."}
+                       "title": gettext("Refund payments"), "submit": gettext("Refund"),
+                       "intro": gettext("Give money back through the payment provider. Refunding all of a live "
+                                        "booking's payment cancels the booking and frees its seat; both sides are "
+                                        "told.")}
             return TemplateResponse(request, "admin/staff_action_form.html", context)
         self._refund_each(request, queryset, amount=form.cleaned_data["amount"], reason=form.cleaned_data["reason"])
         return None
@@ -90,10 +93,11 @@ class PaymentAdmin(ReadOnlyAdmin):
                 refunded = services.payment_refund_by_staff(payment_id=payment.pk, staff=request.user,
                                                             amount=amount, reason=reason)
             except DomainError as exc:
-                self.message_user(request, f"Payment {payment.pk}: {exc.message}", messages.ERROR)
+                said = gettext("Payment %(pk)s: %(result)s") % {"pk": payment.pk, "result": exc.message}
+                self.message_user(request, said, messages.ERROR)
                 continue
-            self.message_user(request, f"Payment {payment.pk}: refunded {refunded} {payment.currency}.",
-                              messages.SUCCESS)
+            self.message_user(request, gettext("Payment %(pk)s: refunded %(amount)s %(currency)s.") % {
+                "pk": payment.pk, "amount": refunded, "currency": payment.currency}, messages.SUCCESS)
 
 
 @admin.register(PaymentEvent)

@@ -3,18 +3,19 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import pgettext_lazy
 
 
 class Payment(models.Model):
     """Money for a booking or a course enrollment (never both), through one provider."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
-        CANCELLED = "cancelled", "Cancelled"
-        REFUNDED = "refunded", "Refunded"
-        PARTIALLY_REFUNDED = "partially_refunded", "Partially refunded"
+        PENDING = "pending", pgettext_lazy("payment status", "Pending")
+        SUCCEEDED = "succeeded", pgettext_lazy("payment status", "Succeeded")
+        FAILED = "failed", pgettext_lazy("payment status", "Failed")
+        CANCELLED = "cancelled", pgettext_lazy("payment status", "Cancelled")
+        REFUNDED = "refunded", pgettext_lazy("payment status", "Refunded")
+        PARTIALLY_REFUNDED = "partially_refunded", pgettext_lazy("payment status", "Partially refunded")
 
     payer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payments")
     booking = models.ForeignKey("bookings.Booking", on_delete=models.PROTECT, related_name="payments",

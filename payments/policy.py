@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from accounts.models import User
 from bookings.models import Booking
 
@@ -45,15 +47,16 @@ def refund_quote(*, booking: Booking, actor: User, now: datetime, full_refund: b
     paid = paid_amount(booking)
     mentor = booking.slot.mentor
     if paid <= 0:
-        return RefundQuote(Decimal("0"), 0, "Nothing was paid, so nothing is refunded.")
+        return RefundQuote(Decimal("0"), 0, _("Nothing was paid, so nothing is refunded."))
     if actor.pk == mentor.user_id:
-        return RefundQuote(paid, 100, "Cancelled by the mentor: full refund.")
+        return RefundQuote(paid, 100, _("Cancelled by the mentor: full refund."))
     if full_refund:
-        return RefundQuote(paid, 100, "Cancelled by staff with a full refund.")
+        return RefundQuote(paid, 100, _("Cancelled by staff with a full refund."))
     hours = (booking.slot.start - now).total_seconds() / 3600
     if hours >= mentor.full_refund_hours:
-        return RefundQuote(paid, 100, f"Cancelled at least {mentor.full_refund_hours} hours before: full refund.")
+        return RefundQuote(paid, 100, _("Cancelled at least %(hours)s hours before: full refund.") % {
+            "hours": mentor.full_refund_hours})
     percent = mentor.late_refund_percent
     amount = (paid * percent / 100).quantize(Decimal("0.01"))
-    return RefundQuote(amount, percent, f"Cancelled less than {mentor.full_refund_hours} hours before: "
-                                        f"{percent}% refund.")
+    return RefundQuote(amount, percent, _("Cancelled less than %(hours)s hours before: %(percent)s%% refund.") % {
+        "hours": mentor.full_refund_hours, "percent": percent})

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.core.mail import mail_admins
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from bookings import services as booking_services
@@ -19,6 +20,8 @@ from bookings.models import Booking
 from courses import services as course_services
 from courses.models import Enrollment
 from mentorhub.errors import Conflict, DomainError, InvalidInput, NotFound
+from mentorhub.i18n import speaking_to
+from mentorhub.money import format_money
 from payments import policy
 from payments.models import Payment, PaymentEvent
 from payments.providers import from_minor, get_provider, to_minor
@@ -46,13 +49,13 @@ ENROLLMENT_PAYMENT_WINDOW = timedelta(hours=24)
 def payment_refusal(booking: Booking, *, now: datetime) -> str | None:
     """Why this booking cannot be paid now, in words; None when it can."""
     if booking.payment_status == Booking.PaymentStatus.PAID:
-        return "This booking is already paid."
+        return _("This booking is already paid.")
     if booking.payment_status == Booking.PaymentStatus.NOT_REQUIRED or booking.price <= 0:
-        return "This booking is free: there is nothing to pay."
+        return _("This booking is free: there is nothing to pay.")
     if not booking.is_live:
-        return f"A {booking.get_status_display().lower()} booking cannot be paid."
+        return _("A %(status)s booking cannot be paid.") % {"status": booking.get_status_display().lower()}
     if booking.payment_due_at is None or booking.payment_due_at <= now:
-        return "The payment deadline for this session has passed."
+        return _("The payment deadline for this session has passed.")
     return None
 
 
@@ -70,9 +73,10 @@ def payment_start(*, booking_id: int, payer: User, amount: Decimal | None = None
     booking = (Booking.objects.select_for_update(of=("self",)).select_related("slot__mentor__user")
                .filter(pk=booking_id, mentee=payer).first())
     if booking is None:
-        raise NotFound("No such booking.")
+        raise NotFound(_("No such booking."))
     if amount is not None and Decimal(amount) != booking.price:
-        raise InvalidInput(f"The amount must be {booking.price} {booking.currency}.", field="amount")
+        raise InvalidInput(_("The amount must be %(amount)s.") % {"amount": f"{booking.price} {booking.currency}"},
+                           field="amount")
     if refusal := payment_refusal(booking, now=now):
         raise Conflict(refusal)
     due = booking.payment_due_at
@@ -85,7 +89,7 @@ def payment_start(*, booking_id: int, payer: User, amount: Decimal | None = None
     provider = get_provider()
     payment = Payment.objects.create(
         payer=payer, booking=booking, amount=booking.price, currency=booking.currency, provider=provider.name,
-        description=f"Session with {booking.slot.mentor.user.display_name}",
+        description=_("Session with %(name)s") % {"name": booking.slot.mentor.user.display_name},
         idempotency_key=f"booking-{booking.pk}-{uuid.uuid4().hex}", expires_at=due,
     )
     intent = provider.create_intent(payment)
@@ -281,21 +285,21 @@ def payment_refund_by_staff(
     """
     found = Payment.objects.filter(pk=payment_id).values_list("booking_id", "enrollment_id").first()
     if found is None:
-        raise NotFound("No such payment.")
+        raise NotFound(_("No such payment."))
     booking = booking_services.lock_booking(found[0]) if found[0] else None
     enrollment = course_services.lock_enrollment(found[1]) if found[1] else None
     payment = Payment.objects.select_for_update().get(pk=payment_id)
     kept = payment.amount - payment.refunded_amount
     if payment.status not in KEPT or kept <= 0:
-        raise Conflict(f"{payment}: nothing to refund.")
+        raise Conflict(_("%(payment)s: nothing to refund.") % {"payment": payment})
     if amount is not None and (not Decimal("0") < amount <= kept or amount != amount.quantize(Decimal("0.01"))):
-        raise InvalidInput(f"Refund between 0.01 and {kept} {payment.currency}: this payment keeps {kept}.",
-                           field="amount")
+        raise InvalidInput(_("Refund between 0.01 and %(kept)s %(currency)s: this payment keeps %(kept)s.") % {
+            "kept": kept, "currency": payment.currency}, field="amount")
     whole = amount is None or amount == kept
     reason = f"Refunded by staff ({staff.email}). {reason}".strip()
     if enrollment is not None and enrollment.status == Enrollment.Status.ACTIVE:
         if not whole:
-            raise Conflict("An active enrollment keeps its whole price: refund all of it (its access ends).")
+            raise Conflict(_("An active enrollment keeps its whole price: refund all of it (its access ends)."))
         refunded = policy.paid_amount(enrollment)
         refund_enrollment_in_full(enrollment=enrollment, reason=reason)
         course_services.enrollment_end_refunded(enrollment=enrollment)
@@ -303,8 +307,8 @@ def payment_refund_by_staff(
         return refunded
     if booking is not None and booking.is_live:
         if not whole:
-            raise Conflict(f"{booking} is live and keeps its whole price: cancel it, or refund all of it "
-                           "(which cancels it).")
+            raise Conflict(_("%(booking)s is live and keeps its whole price: cancel it, or refund all of it "
+                             "(which cancels it).") % {"booking": booking})
         refunded = policy.paid_amount(booking)
         _give_back(booking, refunded, reason)
         booking_services.booking_end_refunded(booking=booking, reason=reason, actor=staff)  # tells both sides
@@ -335,17 +339,31 @@ def _tell_of_refund(payment: Payment, amount: Decimal, booking: Booking | None) 
     earnings it lowers. A refund that cancels a booking is told by the cancellation notice."""
     from notifications.services import notification_send
 
-    money = f"{amount} {payment.currency}"
     link = f"/payments/{payment.pk}/receipt/"
-    transaction.on_commit(lambda: notification_send(
-        user=payment.payer, kind="payment.refunded", title=f"{money} refunded",
-        body=f"{payment.description}: {money} is on its way back to you.", link=link), robust=True)
+
+    def tell_payer():
+        with speaking_to(payment.payer):  # staff act in their language; the payer reads theirs
+            money = format_money(amount, payment.currency)
+            notification_send(
+                user=payment.payer, kind="payment.refunded", title=_("%(money)s refunded") % {"money": money},
+                body=_("%(description)s: %(money)s is on its way back to you.") % {
+                    "description": payment.description, "money": money}, link=link)
+
+    transaction.on_commit(tell_payer, robust=True)
     if booking is not None:
         mentor = booking.slot.mentor.user
-        transaction.on_commit(lambda: notification_send(
-            user=mentor, kind="payment.refunded", title=f"{money} of a session refunded",
-            body=f"Staff refunded {money} of {payment.payer.display_name}'s session (booking {booking.pk}).",
-            link=f"/bookings/{booking.pk}/"), robust=True)
+
+        def tell_mentor():
+            with speaking_to(mentor):
+                money = format_money(amount, payment.currency)
+                notification_send(
+                    user=mentor, kind="payment.refunded",
+                    title=_("%(money)s of a session refunded") % {"money": money},
+                    body=_("Staff refunded %(money)s of %(name)s's session (booking %(booking)s).") % {
+                        "money": money, "name": payment.payer.display_name, "booking": booking.pk},
+                    link=f"/bookings/{booking.pk}/")
+
+        transaction.on_commit(tell_mentor, robust=True)
 
 
 def refund_for_cancellation(*, booking: Booking, actor: User, now: datetime,
@@ -365,7 +383,7 @@ def refund_part_for_booking(*, booking: Booking, staff: User, amount: Decimal, r
     """Staff give back ``amount`` of what the booking's latest kept payment holds (the booking admin's action)."""
     payment = Payment.objects.filter(booking=booking, status__in=KEPT).order_by("-created_at", "-id").first()
     if payment is None:
-        raise DomainError("It keeps no payment to refund.")
+        raise DomainError(_("It keeps no payment to refund."))
     return payment_refund_by_staff(payment_id=payment.pk, staff=staff, amount=amount, reason=reason)
 
 
@@ -400,7 +418,7 @@ def payment_start_for_enrollment(*, enrollment: Enrollment, now: datetime) -> Pa
     The open intent is returned while it is still good (same amount, not past its window); otherwise every open
     one is voided with its provider first and a fresh one made, so an old checkout can never be paid on top."""
     if enrollment.status != Enrollment.Status.PENDING_PAYMENT or enrollment.price <= 0:
-        raise Conflict("This enrollment has nothing to pay.")
+        raise Conflict(_("This enrollment has nothing to pay."))
     open_payments = list(Payment.objects.select_for_update().filter(enrollment=enrollment, status__in=OPEN)
                          .order_by("-created_at", "-id"))
     if open_payments and open_payments[0].expires_at > now and open_payments[0].amount == enrollment.price \
@@ -411,7 +429,7 @@ def payment_start_for_enrollment(*, enrollment: Enrollment, now: datetime) -> Pa
     provider = get_provider()
     payment = Payment.objects.create(
         payer=enrollment.user, enrollment=enrollment, amount=enrollment.price, currency=enrollment.currency,
-        provider=provider.name, description=f"Course: {enrollment.course.title}"[:200],
+        provider=provider.name, description=(_("Course: %(title)s") % {"title": enrollment.course.title})[:200],
         idempotency_key=f"enrollment-{enrollment.pk}-{uuid.uuid4().hex}", expires_at=now + ENROLLMENT_PAYMENT_WINDOW,
     )
     intent = provider.create_intent(payment)
@@ -427,9 +445,9 @@ def offline_checkout_decide(*, payment_id: int, payer: User, succeed: bool) -> s
     Only an open intent can be decided: a checkout replaced by a newer one, or already paid, refuses."""
     payment = Payment.objects.filter(pk=payment_id, payer=payer, provider="offline").first()
     if payment is None:
-        raise NotFound("No such payment.")
+        raise NotFound(_("No such payment."))
     if payment.status not in OPEN:
-        raise Conflict("This checkout is no longer open: it was paid, replaced by a newer one, or cancelled.")
+        raise Conflict(_("This checkout is no longer open: it was paid, replaced by a newer one, or cancelled."))
     kind = "payment_intent.succeeded" if succeed else "payment_intent.payment_failed"
     intent = {"id": payment.provider_intent_id, "object": "payment_intent", "currency": payment.currency.lower(),
               "amount": to_minor(payment.amount, payment.currency)}

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from bookings.models import Booking
@@ -140,7 +141,7 @@ def earnings_csv(request):
             money = [payment.currency, f"{payment.amount:.2f}", f"{payment.refunded_amount:.2f}",
                      f"{payment.kept:.2f}", payment.status]
             if booking := payment.booking:
-                service = booking.service.name if booking.service else "Session"
+                service = booking.service.name if booking.service else gettext("Session")
                 yield [paid_at, booking.pk, timezone.localtime(booking.slot.start, zone).isoformat(timespec="minutes"),
                        _cell(booking.mentee.display_name), _cell(service), "", *money]
             else:  # a learner's enrollment in one of the mentor's courses

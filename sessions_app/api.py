@@ -1,5 +1,6 @@
 """sessions/{id}/video|join|notes|complete|no-show and bookings/{id}/chat: a session id is a booking id."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -68,7 +69,7 @@ class NotesView(APIView):
         if booking is None:
             from mentorhub.errors import NotFound
 
-            raise NotFound("No such session.")
+            raise NotFound(_("No such session."))
         return booking
 
     @extend_schema(tags=["sessions"], responses={200: NotesSerializer}, summary="The mentor's private notes")

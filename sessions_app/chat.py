@@ -23,9 +23,11 @@ from datetime import datetime
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from mentorhub.errors import InvalidInput, PermissionDenied
+from mentorhub.i18n import speaking_to
 from messaging import live
 from messaging.frames import frame_int
 from messaging.services import count_send
@@ -53,12 +55,12 @@ def session_message_send(*, user: User, booking_id: int, text: str, origin: str 
     now = now or timezone.now()
     access = chat_access(user=user, booking_id=booking_id, now=now, lock=True)
     if not access.may_write:
-        raise PermissionDenied("This session's chat is closed for new messages; it stays here to read.")
+        raise PermissionDenied(_("This session's chat is closed for new messages; it stays here to read."))
     text = (text or "").strip()
     if not text:
-        raise InvalidInput("Write something first.", field="text")
+        raise InvalidInput(_("Write something first."), field="text")
     if len(text) > settings.MESSAGE_MAX_LENGTH:
-        raise InvalidInput(f"At most {settings.MESSAGE_MAX_LENGTH} characters.", field="text")
+        raise InvalidInput(_("At most %(count)s characters.") % {"count": settings.MESSAGE_MAX_LENGTH}, field="text")
     count_send(user_id=user.pk)
     message = SessionMessage.objects.create(slot=access.slot, sender=user, text=text, sent_at=now)
     event = {"type": FRAME_TYPE, "slot_id": access.slot.pk, **session_message_output(message)}
@@ -68,10 +70,11 @@ def session_message_send(*, user: User, booking_id: int, text: str, origin: str 
 
 def session_message_frame(user: User, frame: dict, origin: str) -> dict:
     """Answer a ``session_message`` frame of ``/ws/chat`` (registered in SessionsAppConfig.ready)."""
-    text = frame.get("text")
-    if not isinstance(text, str):
-        raise InvalidInput("Must be a string.", field="text")
-    booking_id = frame_int(frame, "booking_id")
-    message = session_message_send(user=user, booking_id=booking_id, text=text, origin=origin)
+    with speaking_to(user):  # a socket has no request language: refusals are said in the user's
+        text = frame.get("text")
+        if not isinstance(text, str):
+            raise InvalidInput(_("Must be a string."), field="text")
+        booking_id = frame_int(frame, "booking_id")
+        message = session_message_send(user=user, booking_id=booking_id, text=text, origin=origin)
     return {"type": "ack", "slot_id": message.slot_id, "booking_id": booking_id,
             "message": session_message_output(message)}

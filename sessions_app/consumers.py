@@ -12,13 +12,21 @@ import secrets
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from django.utils.translation import gettext, gettext_noop
 from rest_framework.exceptions import ParseError
 
 from mentorhub.api import parsers
+from mentorhub.i18n import speaking_to
 from mentorhub.realtime import slot_group
 from sessions_app.services import room_access
 
 RELAYED = {"offer", "answer", "ice"}
+
+
+def _say(message: str, user) -> str:
+    """A socket has no request language: the room speaks its user's."""
+    with speaking_to(user):
+        return gettext(message)
 
 
 class MeetingConsumer(AsyncJsonWebsocketConsumer):
@@ -54,7 +62,8 @@ class MeetingConsumer(AsyncJsonWebsocketConsumer):
     async def access_changed(self, event):
         """A booking of this slot changed: whoever may no longer be here is told why, then disconnected."""
         if await self._access() is None:
-            await self.send_json({"type": "closed", "detail": "This session can no longer be joined."})
+            detail = _say(gettext_noop("This session can no longer be joined."), self.scope.get("user"))
+            await self.send_json({"type": "closed", "detail": detail})
             await self.close(code=4410)
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
@@ -65,14 +74,17 @@ class MeetingConsumer(AsyncJsonWebsocketConsumer):
         except ParseError:
             content = None
         if not isinstance(content, dict):
-            await self.send_json({"type": "error", "detail": "Send one JSON object per message."})
+            detail = _say(gettext_noop("Send one JSON object per message."), self.scope.get("user"))
+            await self.send_json({"type": "error", "detail": detail})
             return
         await self.receive_json(content, **kwargs)
 
     async def receive_json(self, content, **kwargs):
         kind, target = content.get("type"), content.get("to")
         if kind not in RELAYED or not isinstance(target, str):
-            await self.send_json({"type": "error", "detail": "Send offer, answer or ice, naming the peer in 'to'."})
+            await self.send_json({"type": "error",
+                                  "detail": _say(gettext_noop("Send offer, answer or ice, naming the peer in 'to'."),
+                                              self.scope.get("user"))})
             return
         message = {"type": kind, "from": self.peer_id, "data": content.get("data")}
         if kind == "offer":  # the newcomer learns who calls it, to name the tile

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from bookings.models import Booking
@@ -72,11 +73,11 @@ def chat_access(*, user: User, booking_id: int, now: datetime | None = None, loc
     now = now or timezone.now()
     booking = Booking.objects.select_related("slot__mentor").filter(pk=booking_id).first()
     if booking is None or not user.is_authenticated:
-        raise NotFound("No such session.")
+        raise NotFound(_("No such session."))
     slot = booking.slot
     is_mentor = slot.mentor.user_id == user.pk
     if not is_mentor and booking.mentee_id != user.pk:
-        raise NotFound("No such session.")  # outsiders (staff included) learn nothing
+        raise NotFound(_("No such session."))  # outsiders (staff included) learn nothing
     seats = Booking.objects.filter(slot=slot, status__in=CHAT_SEATS).order_by("id")
     if not is_mentor:
         seats = seats.filter(mentee=user)
@@ -86,7 +87,7 @@ def chat_access(*, user: User, booking_id: int, now: datetime | None = None, loc
     for seat in seats:
         seat.slot = slot  # seat_may_write reads the end without a query per seat
     if not is_mentor and not seats:
-        raise NotFound("No such session.")  # a seat cancelled, declined or expired lost the chat
+        raise NotFound(_("No such session."))  # a seat cancelled, declined or expired lost the chat
     return ChatAccess(slot=slot, is_mentor=is_mentor, may_write=any(seat_may_write(s, now=now) for s in seats),
                       seats=seats)
 

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from bookings import services as booking_services
@@ -27,10 +29,10 @@ def _participant_booking(booking_id: int, user: User) -> tuple[Booking, bool]:
     booking = (Booking.objects.select_related("slot__mentor__user", "mentee", "service").filter(pk=booking_id)
                .first())
     if booking is None:
-        raise NotFound("No such session.")
+        raise NotFound(_("No such session."))
     is_mentor = booking.slot.mentor.user_id == user.pk
     if not is_mentor and booking.mentee_id != user.pk:
-        raise NotFound("No such session.")  # outsiders learn nothing
+        raise NotFound(_("No such session."))  # outsiders learn nothing
     return booking, is_mentor
 
 
@@ -41,22 +43,23 @@ def join_refusal(booking: Booking, *, is_mentor: bool, now: datetime, zone: tzin
     mentee whose seat is unpaid cannot join, and a mentor cannot hold a session nobody paid for.
     """
     if booking.status not in (HELD if is_mentor else IN_ROOM):
-        return f"This session is {booking.get_status_display().lower()}; only scheduled sessions can be joined."
+        return _("This session is %(status)s; only scheduled sessions can be joined.") % {
+            "status": booking.get_status_display().lower()}
     if not is_mentor and not booking.is_settled:
-        return "Pay for this session first; the room opens to paid bookings only."
+        return _("Pay for this session first; the room opens to paid bookings only.")
     if is_mentor and not settled_seats(booking.slot_id, HELD).exists():
-        return "No seat of this session is paid yet; the room opens to paid bookings only."
+        return _("No seat of this session is paid yet; the room opens to paid bookings only.")
     opens, closes = join_window(booking)
     if now < opens:
-        return (f"The room opens at {local_time_text(opens, zone)}, "
-                f"{settings.JOIN_EARLY_MINUTES} minutes before the start.")
+        return _("The room opens at %(time)s, %(minutes)s minutes before the start.") % {
+            "time": local_time_text(opens, zone), "minutes": settings.JOIN_EARLY_MINUTES}
     if now > closes:
-        return "This session has ended."
+        return _("This session has ended.")
     return None
 
 
 def meeting_for(booking: Booking) -> Meeting:
-    meeting, _ = Meeting.objects.get_or_create(slot=booking.slot, defaults={"provider": settings.VIDEO_PROVIDER})
+    meeting, _created = Meeting.objects.get_or_create(slot=booking.slot, defaults={"provider": settings.VIDEO_PROVIDER})
     return meeting
 
 
@@ -117,7 +120,7 @@ def session_notes_update(*, booking_id: int, user: User, mentor_notes: str) -> B
     """The mentor's private notes. Anyone else, the mentee included, finds nothing."""
     booking = booking_services.lock_booking(booking_id)
     if booking.slot.mentor.user_id != user.pk:
-        raise NotFound("No such session.")
+        raise NotFound(_("No such session."))
     booking.mentor_notes = mentor_notes
     booking.save(update_fields=["mentor_notes", "updated_at"])
     return booking
@@ -134,18 +137,19 @@ def session_complete(*, booking_id: int, user: User, now: datetime | None = None
     booking = booking_services.lock_booking(booking_id)
     if booking.slot.mentor.user_id != user.pk:
         if booking.mentee_id == user.pk:
-            raise PermissionDenied("Only the mentor marks a session complete this way; send your rating instead.")
-        raise NotFound("No such session.")
+            raise PermissionDenied(_("Only the mentor marks a session complete this way; send your rating instead."))
+        raise NotFound(_("No such session."))
     if booking.slot.start > now:
-        raise InvalidInput("A session can be completed once it has started.", field="status")
+        raise InvalidInput(_("A session can be completed once it has started."), field="status")
     if booking.status != S.SCHEDULED:
-        raise Conflict(f"A {booking.get_status_display().lower()} session cannot be completed.")
+        raise Conflict(_("A %(status)s session cannot be completed.") % {
+            "status": booking.get_status_display().lower()})
     # Unpaid seats are not held sessions: they stay for the payment-deadline sweep to cancel.
     seats = [booking_services.lock_booking(b.pk) for b in settled_seats(booking.slot_id)]
     if not seats:
-        raise Conflict("No seat of this session is paid, so there is no session to complete.")
+        raise Conflict(_("No seat of this session is paid, so there is no session to complete."))
     for seat in seats:
-        booking_services.transition(seat, to=S.COMPLETED, actor=user, reason="Completed by the mentor.")
+        booking_services.transition(seat, to=S.COMPLETED, actor=user, reason=gettext_noop("Completed by the mentor."))
     Meeting.objects.filter(slot=booking.slot).update(completed_at=now)
     _count_sessions(booking.slot.mentor_id, len(seats))
     booking.refresh_from_db()
@@ -161,16 +165,18 @@ def session_complete_by_mentee(
     now = now or timezone.now()
     booking = booking_services.lock_booking(booking_id)
     if booking.mentee_id != user.pk:
-        raise NotFound("No such session.")
+        raise NotFound(_("No such session."))
     if not booking.is_settled:
-        raise Conflict("Pay for this session first: an unpaid session cannot be completed or reviewed.")
+        raise Conflict(_("Pay for this session first: an unpaid session cannot be completed or reviewed."))
     if booking.status == S.SCHEDULED:
         if booking.slot.end > now:
-            raise InvalidInput("You can complete a session once it has ended.", field="status")
-        booking_services.transition(booking, to=S.COMPLETED, actor=user, reason=feedback or "Completed by the mentee.")
+            raise InvalidInput(_("You can complete a session once it has ended."), field="status")
+        booking_services.transition(booking, to=S.COMPLETED, actor=user,
+                                    reason=feedback or gettext_noop("Completed by the mentee."))
         _count_sessions(booking.slot.mentor_id, 1)
     elif booking.status != S.COMPLETED:
-        raise Conflict(f"A {booking.get_status_display().lower()} session cannot be completed.")
+        raise Conflict(_("A %(status)s session cannot be completed.") % {
+            "status": booking.get_status_display().lower()})
     if rating is not None:
         from reviews.services import review_create
 
@@ -185,10 +191,11 @@ def session_no_show(*, booking_id: int, user: User, now: datetime | None = None)
     booking = booking_services.lock_booking(booking_id)
     by_staff = user.is_staff and booking.slot.mentor.user_id != user.pk
     if booking.slot.mentor.user_id != user.pk and not by_staff:
-        raise NotFound("No such session.")
+        raise NotFound(_("No such session."))
     if booking.slot.start > now:
-        raise InvalidInput("A no-show can be recorded once the session has started.", field="status")
+        raise InvalidInput(_("A no-show can be recorded once the session has started."), field="status")
     if booking.status != S.SCHEDULED:
-        raise Conflict(f"A {booking.get_status_display().lower()} session cannot be a no-show.")
+        raise Conflict(_("A %(status)s session cannot be a no-show.") % {
+            "status": booking.get_status_display().lower()})
     return booking_services.transition(booking, to=S.NO_SHOW, actor=user, reason="The mentee did not attend."
                                        + (" Recorded by staff." if by_staff else ""))

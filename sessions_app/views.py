@@ -15,6 +15,8 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from bookings.models import Booking
@@ -27,17 +29,17 @@ from sessions_app.video import room_for
 
 class NotesForm(forms.Form):
     mentor_notes = forms.CharField(required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 6}),
-                                   label="Private notes (only you see these)")
+                                   label=_("Private notes (only you see these)"))
 
 
 class ReviewForm(forms.Form):
     # Nothing is chosen until the mentee chooses: a preselected rating published stars nobody gave.
     rating = forms.TypedChoiceField(
-        choices=[("", "Choose a rating"), (5, "5 ★ Excellent"), (4, "4 ★ Good"), (3, "3 ★ Okay"), (2, "2 ★ Poor"),
-                 (1, "1 ★ Bad")],
-        coerce=int, label="Your rating", error_messages={"required": "Choose a rating from 1 to 5 stars."})
+        choices=[("", _("Choose a rating")), (5, _("5 ★ Excellent")), (4, _("4 ★ Good")), (3, _("3 ★ Okay")),
+                 (2, _("2 ★ Poor")), (1, _("1 ★ Bad"))],
+        coerce=int, label=_("Your rating"), error_messages={"required": _("Choose a rating from 1 to 5 stars.")})
     review = forms.CharField(required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}),
-                             label="Your review (public, optional)")
+                             label=_("Your review (public, optional)"))
 
 
 @login_required
@@ -100,7 +102,7 @@ def _act(request, pk: int, action, success: str):
 def join(request, pk: int):
     return _act(request, pk, lambda: services.session_join(booking_id=pk, user=request.user,
                                                            zone=timezone.get_current_timezone()),
-                "You joined the room.")
+                gettext("You joined the room."))
 
 
 def _notes_or_refuse(form: NotesForm) -> str:
@@ -116,21 +118,21 @@ def save_notes(request, pk: int):
     form = NotesForm(request.POST)
     return _act(request, pk, lambda: services.session_notes_update(booking_id=pk, user=request.user,
                                                                    mentor_notes=_notes_or_refuse(form)),
-                "Notes saved.")
+                gettext("Notes saved."))
 
 
 @login_required
 @require_POST
 def complete(request, pk: int):
     return _act(request, pk, lambda: services.session_complete(booking_id=pk, user=request.user),
-                "Marked complete. The mentee can now leave a review.")
+                gettext("Marked complete. The mentee can now leave a review."))
 
 
 @login_required
 @require_POST
 def no_show(request, pk: int):
     return _act(request, pk, lambda: services.session_no_show(booking_id=pk, user=request.user),
-                "Recorded as a no-show.")
+                gettext("Recorded as a no-show."))
 
 
 @login_required
@@ -138,11 +140,11 @@ def no_show(request, pk: int):
 def review(request, pk: int):
     form = ReviewForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Pick a rating from 1 to 5.")
+        messages.error(request, gettext("Pick a rating from 1 to 5."))
         return redirect("sessions:room", pk)
     return _act(request, pk, lambda: services.session_complete_by_mentee(
         booking_id=pk, user=request.user, rating=form.cleaned_data["rating"], review=form.cleaned_data["review"]),
-        "Thank you for your review!")
+        gettext("Thank you for your review!"))
 
 
 @login_required

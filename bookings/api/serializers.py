@@ -2,6 +2,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from bookings import selectors
@@ -170,9 +171,10 @@ class SessionUpdateInput(AnyOfNames):
         known = {*self.fields, *self.aliases}
         unknown = sorted(key for key in self.initial_data if key not in known)
         if unknown:
-            raise serializers.ValidationError({name: ["Not editable here."] for name in unknown})
+            raise serializers.ValidationError({name: [_("Not editable here.")] for name in unknown})
         if not attrs:
-            raise serializers.ValidationError(f"Send at least one of: {', '.join(self.fields)}.")
+            raise serializers.ValidationError(
+                _("Send at least one of: %(fields)s.") % {"fields": ", ".join(self.fields)})
         return attrs
 
 
@@ -193,7 +195,7 @@ class SessionFilterInput(serializers.Serializer):
         attrs["starts_from"] = _moment(raw_from, zone, "from") if raw_from else None
         attrs["starts_before"] = _moment(raw_to, zone, "to", end_of_day=True) if raw_to else None
         if attrs["starts_from"] and attrs["starts_before"] and attrs["starts_before"] <= attrs["starts_from"]:
-            raise serializers.ValidationError({"to": ["Must be after from."]})
+            raise serializers.ValidationError({"to": [_("Must be after from.")]})
         return attrs
 
 
@@ -283,7 +285,7 @@ class MentorSessionSerializer(serializers.ModelSerializer):
         return session_type(booking)
 
     def get_session_type_display(self, booking) -> str:
-        return Service.SessionType(session_type(booking)).label
+        return str(Service.SessionType(session_type(booking)).label)
 
     def get_meeting_link(self, booking) -> str | None:
         if session_type(booking) != Service.SessionType.VIDEO or not booking.is_live:

@@ -4,6 +4,7 @@ import zoneinfo
 from datetime import datetime
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -23,7 +24,7 @@ BOOKING_ERRORS = ["404", "409"]
 def _detail(request, booking_id: int) -> Booking:
     booking = selectors.booking_for_participant(user=request.user, booking_id=booking_id)
     if booking is None:
-        raise NotFound("No such booking.")
+        raise NotFound(_("No such booking."))
     return booking
 
 
@@ -240,20 +241,22 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Up
         params = self.request.query_params
         if wanted := params.get("status"):
             if wanted not in Booking.Status.values:
-                raise ValidationError({"status": [f"One of: {', '.join(Booking.Status.values)}."]})
+                raise ValidationError({"status": [
+                    _("One of: %(values)s.") % {"values": ", ".join(Booking.Status.values)}]})
             queryset = queryset.filter(status=wanted)
         if kind := params.get("session_type"):
             from mentors.models import Service
 
             if kind not in Service.SessionType.values:
-                raise ValidationError({"session_type": [f"One of: {', '.join(Service.SessionType.values)}."]})
+                raise ValidationError({"session_type": [
+                    _("One of: %(values)s.") % {"values": ", ".join(Service.SessionType.values)}]})
             match = Q(service__session_type=kind)
             if kind == s.DEFAULT_SESSION_TYPE:
                 match |= Q(service__isnull=True)
             queryset = queryset.filter(match)
         ordering = params.get("ordering", "-scheduled_start")
         if ordering not in ORDERINGS:
-            raise ValidationError({"ordering": [f"One of: {', '.join(ORDERINGS)}."]})
+            raise ValidationError({"ordering": [_("One of: %(values)s.") % {"values": ", ".join(ORDERINGS)}]})
         return queryset.order_by(*ORDERINGS[ordering])
 
     @extend_schema(parameters=[
@@ -300,7 +303,7 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Up
         zone = zoneinfo.ZoneInfo(request.user.timezone)
         start = datetime.combine(data.validated_data["session_date"], data.validated_data["start_time"], tzinfo=zone)
         if start.astimezone(zone).replace(tzinfo=None) != start.replace(tzinfo=None):
-            raise ValidationError({"start_time": ["That local time does not exist (the clocks change then)."]})
+            raise ValidationError({"start_time": [_("That local time does not exist (the clocks change then).")]})
         moved = services.booking_reschedule(booking_id=booking.pk, actor=request.user, start=start,
                                             duration_minutes=data.validated_data.get("duration"))
         return Response(self.get_serializer(selectors.bookings_as_mentee(user=request.user).get(pk=moved.pk)).data)

@@ -39,7 +39,7 @@ def test_each_request_shows_price_payment_topic_agenda_and_the_hold_countdown(cl
 
     [row] = rows(client.get(INBOX).content.decode())
 
-    assert "4500 EUR" in row
+    assert "€4,500.00" in row
     assert ">Paid<" in row
     assert "Mock interview" in row
     assert "1. Trees\n2. Graphs" in row
@@ -54,7 +54,7 @@ def test_an_unpaid_request_says_so_with_its_deadline_and_a_free_one_says_nothing
 
     first, second = rows(client.get(INBOX).content.decode())
 
-    assert "Not paid yet" in first and "due " in first and "3000 RUB" in first
+    assert "Not paid yet" in first and "due " in first and "RUB\xa03,000.00" in first
     assert "Free" in second and "Nothing to pay" in second
 
 

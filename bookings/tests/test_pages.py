@@ -145,6 +145,6 @@ def test_the_review_page_shows_the_price_the_booking_will_be_charged(client, men
                        end=tomorrow_10 + timedelta(hours=6))
     client.force_login(mentee)
     html = client.get(f"/mentors/{profile.pk}/book/?slot={slot.pk}").content.decode()
-    assert "500 RUB" in html and "3000 RUB" not in html
+    assert "RUB\xa0500.00" in html and "3,000" not in html
     client.post(f"/mentors/{profile.pk}/book/?slot={slot.pk}", {"slot": slot.pk})
     assert Booking.objects.get().price == 500

@@ -81,7 +81,7 @@ def test_the_book_page_shows_and_charges_the_slots_price_and_refuses_a_misfit_se
         client, mentee, hourly_3000, free_intro, one_seat_slot):
     client.force_login(mentee)
     page = client.get(f"/mentors/{hourly_3000.pk}/book/", {"slot": one_seat_slot.pk}).content.decode()
-    assert "3000 RUB" in page
+    assert "RUB\xa03,000.00" in page
     misfit = client.get(f"/mentors/{hourly_3000.pk}/book/", {"slot": one_seat_slot.pk, "service": free_intro.pk})
     assert "does not fit" in misfit.content.decode() and 'data-testid="booking-summary"' not in misfit.content.decode()
     client.post(f"/mentors/{hourly_3000.pk}/book/", {"slot": one_seat_slot.pk, "service": free_intro.pk})

@@ -56,7 +56,7 @@ def test_a_paid_mentor_sees_their_earnings_instead_of_no_payments_yet(client, me
 
     assert "No payments yet" not in html
     totals = html.split('data-testid="earnings-totals"')[1].split("</div>\n")[0]
-    assert "18000 RUB" in totals
+    assert "RUB\xa018,000.00" in totals
     assert html.count('data-testid="earning-row"') == 1 and html.count('data-testid="earnings-month"') == 1
 
 
@@ -77,7 +77,7 @@ def test_refunds_are_deducted_and_money_that_never_arrived_is_not_earned(client,
     kept = sorted(p.kept for p in response.context["page"].object_list)
     assert kept == [Decimal("0"), Decimal("3000"), Decimal("5000")]
     html = response.content.decode()
-    assert "4321.57" not in html and "4321,57" not in html and "4 321" not in html
+    assert "4321.57" not in html and "4,321.57" not in html and "4 321" not in html
 
 
 def test_earnings_are_grouped_by_month_in_the_mentors_zone_newest_first(client, mentor, profile):
@@ -110,7 +110,7 @@ def test_a_mentor_sees_only_payments_for_their_own_sessions(client, mentor, prof
     paid(profile, amount="1234")
     client.force_login(mentor)
     html = client.get(PAGE).content.decode()
-    assert "1234 RUB" in html and "7777" not in html
+    assert "RUB\xa01,234.00" in html and "7,777" not in html
 
 
 def test_a_mentor_without_earnings_is_told_in_their_currency(client, mentor, profile):
@@ -125,9 +125,9 @@ def test_the_payments_a_mentor_made_are_one_tab_away(client, mentor, profile):
     made = paid(other, amount="4321", mentee=mentor)
     client.force_login(mentor)
     earnings = client.get(PAGE).content.decode()
-    assert "?tab=made" in earnings and "4321" not in earnings
+    assert "?tab=made" in earnings and "4,321" not in earnings
     html = client.get(PAGE, {"tab": "made"}).content.decode()
-    assert "4321" in html and f"/payments/{made.pk}/receipt/" in html
+    assert "RUB\xa04,321.00" in html and f"/payments/{made.pk}/receipt/" in html
 
 
 def test_a_mentee_still_sees_their_payment_history(client, mentee):
@@ -255,7 +255,7 @@ def test_money_for_the_mentors_own_courses_is_earned_too_refunds_deducted(client
     html = response.content.decode()
     assert html.count('data-testid="earning-row"') == 2 and html.count('data-testid="earning-course"') == 1
     assert "Django in depth" in html and "Lea Learner" in html
-    assert "7777" not in html and "Someone else" not in html and "4321" not in html
+    assert "7,777" not in html and "Someone else" not in html and "4,321" not in html
     _, this_month = selectors.mentor_earnings_this_month(user=mentor)
     assert [row.kept for row in this_month] == [Decimal("13000")]  # the dashboard counts the same money
 

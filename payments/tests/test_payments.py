@@ -267,5 +267,5 @@ def test_the_booking_page_shows_the_refund_before_cancelling(client, mentee, boo
     paid = paid_booking(client, mentee, booking)
     client.force_login(mentee)
     html = client.get(f"/bookings/{paid.pk}/").content.decode()
-    assert "If you cancel now" in html and f"{paid.price:.0f}" in html and "full refund" in html
+    assert "If you cancel now" in html and f"{paid.price:,.2f}" in html and "full refund" in html
 

@@ -5,7 +5,7 @@
   "use strict";
   var form = document.getElementById("stripe-form");
   if (!form || typeof Stripe === "undefined") { return; }
-  var stripe = Stripe(form.dataset.key);
+  var stripe = Stripe(form.dataset.key, {locale: document.documentElement.lang || "auto"});  // its card form speaks the page's language
   var elements = stripe.elements({clientSecret: form.dataset.clientSecret});
   elements.create("payment").mount("#payment-element");
   form.addEventListener("submit", function (event) {

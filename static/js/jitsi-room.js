@@ -6,7 +6,7 @@
   if (!node) { return; }
   var status = document.querySelector("[data-testid=room-status]");
   if (typeof JitsiMeetExternalAPI === "undefined") {
-    if (status) { status.textContent = "Jitsi Meet could not be loaded from " + node.dataset.domain + ". Reload to try again."; }
+    if (status) { status.textContent = interpolate(gettext("Jitsi Meet could not be loaded from %(domain)s. Reload to try again."), {domain: node.dataset.domain}, true); }
     return;
   }
   var options = {roomName: node.dataset.room, parentNode: node, width: "100%", height: 480,

@@ -25,11 +25,11 @@
         headers: {"Accept": "application/json"}
       });
     } catch (error) {
-      return {ok: false, body: {detail: "The server could not be reached. Try again."}};
+      return {ok: false, body: {detail: gettext("The server could not be reached. Try again.")}};
     }
     var body = null;
     try { body = await response.json(); } catch (error) { body = null; }
-    return {ok: response.ok, body: body || {detail: "That did not work (" + response.status + "). Try again."}};
+    return {ok: response.ok, body: body || {detail: interpolate(gettext("That did not work (%(status)s). Try again."), {status: response.status}, true)}};
   }
 
   function remove(selector, scope) {
@@ -63,7 +63,7 @@
       var message = messageNode(form);
       if (button.disabled) { return; }
       button.disabled = true;
-      message.textContent = "Saving…";
+      message.textContent = gettext("Saving…");
       var result = await post(form);
       message.textContent = result.body.detail;
       if (result.ok) { applied(kind, form, result.body); }

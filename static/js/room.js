@@ -45,7 +45,7 @@
       video.playsInline = true;
       video.setAttribute("data-testid", "remote-video");
       var label = document.createElement("span");
-      label.textContent = names[peerId] || "Guest";
+      label.textContent = names[peerId] || gettext("Guest");
       box.appendChild(video);
       box.appendChild(label);
       grid.appendChild(box);
@@ -59,7 +59,7 @@
     local.getTracks().forEach(function (track) { pc.addTrack(track, local); });
     if (screenTrack) { replaceVideo(pc, screenTrack); }
     pc.onicecandidate = function (event) { if (event.candidate) { send({type: "ice", to: peerId, data: event.candidate}); } };
-    pc.ontrack = function (event) { tile(peerId, event.streams[0]); say("Connected."); };
+    pc.ontrack = function (event) { tile(peerId, event.streams[0]); say(gettext("Connected.")); };
     peers[peerId] = pc;
     return pc;
   }
@@ -82,14 +82,14 @@
     if (screenTrack) { screenTrack.onended = null; screenTrack.stop(); screenTrack = null; }
     if (local) { local.getTracks().forEach(function (t) { t.stop(); }); local = null; }
     document.getElementById("local-video").srcObject = null;
-    button("mute").textContent = "Mute";
-    button("camera").textContent = "Camera off";
-    button("screen").textContent = "Share screen";
+    button("mute").textContent = gettext("Mute");
+    button("camera").textContent = gettext("Camera off");
+    button("screen").textContent = gettext("Share screen");
   }
 
   async function handle(m) {
     var pc;
-    if (m.type === "welcome") { enter("joined"); say("In the room. Waiting for the others…"); }
+    if (m.type === "welcome") { enter("joined"); say(gettext("In the room. Waiting for the others…")); }
     else if (m.type === "peer-joined") {  // whoever was here first calls the newcomer
       names[m.peer_id] = m.name;
       pc = connection(m.peer_id);
@@ -105,7 +105,7 @@
     else if (m.type === "ice" && peers[m.from]) { await peers[m.from].addIceCandidate(m.data); }
     else if (m.type === "peer-left") {
       drop(m.peer_id);
-      say((names[m.peer_id] || "The other side") + " left.");
+      say(interpolate(gettext("%(name)s left."), {name: names[m.peer_id] || gettext("The other side")}, true));
     } else if (m.type === "closed") {
       hangUp();
       enter("closed");
@@ -117,7 +117,7 @@
     var message;
     try { message = JSON.parse(event.data); } catch (error) { return; }
     inbox = inbox.then(function () { return handle(message); }).catch(function (error) {
-      say("A connection problem: " + error.message);
+      say(interpolate(gettext("A connection problem: %(error)s"), {error: error.message}, true));
     });
   }
 
@@ -125,7 +125,7 @@
     if (state === "closed") { return; }  // told why already ("closed", then code 4410)
     hangUp();
     enter("idle");
-    say(event.code === 4403 ? "The room did not let you in. Reload the page to see why." : "Disconnected.");
+    say(event.code === 4403 ? gettext("The room did not let you in. Reload the page to see why.") : gettext("Disconnected."));
   }
 
   async function csrfPost(url) {
@@ -140,13 +140,13 @@
     if (event) { event.preventDefault(); }
     if (state !== "idle") { return; }  // one call per page, however often Join is clicked
     enter("joining");
-    say("Starting your camera and microphone…");
+    say(gettext("Starting your camera and microphone…"));
     var stream;
     try {
       stream = await navigator.mediaDevices.getUserMedia({video: true, audio: true});
     } catch (error) {
       enter("idle");
-      say("Camera or microphone unavailable: " + error.message);
+      say(interpolate(gettext("Camera or microphone unavailable: %(error)s"), {error: error.message}, true));
       return;
     }
     if (state !== "joining") { stream.getTracks().forEach(function (t) { t.stop(); }); return; }  // left meanwhile
@@ -156,16 +156,16 @@
     try {
       joined = await csrfPost(controls.action);  // records attendance, and says why not when the room is shut
     } catch (error) {
-      joined = {ok: false, detail: "The server could not be reached. Try again."};
+      joined = {ok: false, detail: gettext("The server could not be reached. Try again.")};
     }
     if (state !== "joining") { return; }
     if (!joined.ok) {
       hangUp();
       enter("idle");
-      say(joined.detail || "You could not join. Reload the page to see why.");
+      say(joined.detail || gettext("You could not join. Reload the page to see why."));
       return;
     }
-    say("Connecting…");
+    say(gettext("Connecting…"));
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
     socket = new WebSocket(scheme + location.host + root.dataset.signalling);
     socket.onmessage = onMessage;
@@ -188,7 +188,7 @@
     var camera = local && local.getVideoTracks()[0];
     if (camera) { Object.values(peers).forEach(function (pc) { replaceVideo(pc, camera); }); }
     screenTrack = null;
-    button("screen").textContent = "Share screen";
+    button("screen").textContent = gettext("Share screen");
   }
 
   async function shareScreen() {
@@ -198,13 +198,13 @@
     try {
       stream = await navigator.mediaDevices.getDisplayMedia({video: true});
     } catch (error) {
-      say("Screen sharing did not start: " + error.message);
+      say(interpolate(gettext("Screen sharing did not start: %(error)s"), {error: error.message}, true));
       return;
     }
     if (state !== "joined") { stream.getTracks().forEach(function (t) { t.stop(); }); return; }
     screenTrack = stream.getVideoTracks()[0];
     Object.values(peers).forEach(function (pc) { replaceVideo(pc, screenTrack); });
-    button("screen").textContent = "Stop sharing";
+    button("screen").textContent = gettext("Stop sharing");
     screenTrack.onended = stopSharing;
   }
 
@@ -212,13 +212,13 @@
     if (state !== "joined" && state !== "joining") { return; }
     hangUp();
     enter("idle");
-    say("You left the room.");
+    say(gettext("You left the room."));
   }
 
   enter("idle");
   controls.addEventListener("submit", join);
-  button("mute").addEventListener("click", function () { toggle("audio", "mute", "Mute", "Unmute"); });
-  button("camera").addEventListener("click", function () { toggle("video", "camera", "Camera off", "Camera on"); });
+  button("mute").addEventListener("click", function () { toggle("audio", "mute", gettext("Mute"), gettext("Unmute")); });
+  button("camera").addEventListener("click", function () { toggle("video", "camera", gettext("Camera off"), gettext("Camera on")); });
   button("screen").addEventListener("click", shareScreen);
   button("leave").addEventListener("click", leave);
   window.addEventListener("pagehide", hangUp);

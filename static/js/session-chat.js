@@ -88,7 +88,7 @@
       if (!open) { return; }  // the page's own POST
       event.preventDefault();
       var text = textarea.value.trim();
-      if (!text) { showError("Write something first."); return; }
+      if (!text) { showError(gettext("Write something first.")); return; }
       showError("");
       pending = "s" + (nextClientId++);
       socket.send(JSON.stringify({ type: "session_message", booking_id: bookingId, text: text, client_id: pending }));

@@ -37,7 +37,7 @@ def test_cancel_shows_the_refund_and_reschedule_the_new_time_before_anything_cha
 
     # Cancel: the first click only shows what comes back; "keep it" changes nothing.
     page.get_by_role("link", name="Cancel session…").click()
-    expect(page.get_by_test_id("refund-quote")).to_contain_text("2000 RUB")
+    expect(page.get_by_test_id("refund-quote")).to_contain_text("RUB 2,000.00")
     expect(page.get_by_test_id("refund-quote")).to_contain_text("full refund")
     booking.refresh_from_db()
     assert booking.status == "scheduled"
@@ -63,7 +63,7 @@ def test_cancel_shows_the_refund_and_reschedule_the_new_time_before_anything_cha
 
     # Cancel for real, with a reason: the refund shown is the refund given.
     page.get_by_role("link", name="Cancel session…").click()
-    expect(page.get_by_test_id("refund-quote")).to_contain_text("2000 RUB")
+    expect(page.get_by_test_id("refund-quote")).to_contain_text("RUB 2,000.00")
     page.get_by_label("Reason (optional, shared with the other side)").fill("Plans changed")
     page.get_by_role("button", name="Yes, cancel the session").click()
     expect(page.get_by_test_id("booking-status")).to_have_text("Cancelled")

@@ -47,7 +47,7 @@ def test_find_a_course_enrol_and_pay_complete_two_lessons_and_see_progress_on_my
     # Enrol and pay at the offline checkout.
     page.get_by_test_id("enrol").click()
     expect(page).to_have_url(re.compile(r"/payments/\d+/checkout/$"))
-    page.get_by_role("button", name="Pay 4900 RUB (succeed)").click()
+    page.get_by_role("button", name="Pay RUB 4,900.00 (succeed)").click()
     expect(page.get_by_test_id("payment-result")).to_contain_text("is open")
     page.get_by_test_id("to-course").click()
 

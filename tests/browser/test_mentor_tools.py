@@ -80,7 +80,7 @@ def test_the_inbox_earnings_and_dashboard_reviews_read_well_at_phone_and_desktop
 
     page.goto("/mentor/requests/")
     row = page.get_by_test_id("request-row")
-    expect(row).to_contain_text("9000 RUB")
+    expect(row).to_contain_text("RUB 9,000.00")
     expect(row.get_by_test_id("request-paid")).to_have_text("Paid")
     expect(row).to_contain_text("Review my Go service before launch")
     expect(row).to_contain_text("Goroutine leaks")
@@ -90,7 +90,7 @@ def test_the_inbox_earnings_and_dashboard_reviews_read_well_at_phone_and_desktop
     no_sideways_scroll(page)
 
     page.goto("/payments/")
-    expect(page.get_by_test_id("earnings-totals")).to_contain_text("13500 RUB")
+    expect(page.get_by_test_id("earnings-totals")).to_contain_text("RUB 13,500.00")
     expect(page.get_by_test_id("earning-row")).to_have_count(2)
     expect(page.get_by_test_id("earnings-month")).to_have_count(2)
     snapshot(page, f"earnings-{width}")

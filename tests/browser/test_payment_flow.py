@@ -38,21 +38,21 @@ def test_book_a_paid_session_pay_at_the_offline_checkout_then_cancel_early_and_s
 
     # Pay at the offline checkout, clearly marked as test mode.
     page.get_by_test_id("pay").click()
-    expect(page.get_by_test_id("pay-amount")).to_contain_text("4000 RUB")
+    expect(page.get_by_test_id("pay-amount")).to_contain_text("RUB 4,000.00")
     expect(page.get_by_test_id("refund-terms")).to_contain_text("full refund")
     page.get_by_test_id("start-payment").click()
     expect(page.get_by_test_id("test-mode")).to_contain_text("Test mode")
     expect(page.get_by_test_id("refund-terms")).to_contain_text("no refund")
-    expect(page.get_by_test_id("checkout-amount")).to_contain_text("4000 RUB")
+    expect(page.get_by_test_id("checkout-amount")).to_contain_text("RUB 4,000.00")
     page.get_by_role("button", name="(succeed)").click()
-    expect(page.get_by_test_id("payment-result")).to_contain_text("4000 RUB paid")
+    expect(page.get_by_test_id("payment-result")).to_contain_text("RUB 4,000.00 paid")
     page.get_by_role("link", name="Back to the session").click()
     expect(page.locator("body")).to_contain_text("payment paid")
 
     # Cancelling early shows, then gives, a full refund.
-    expect(page.get_by_test_id("refund-quote")).to_contain_text("4000 RUB back")
+    expect(page.get_by_test_id("refund-quote")).to_contain_text("RUB 4,000.00 back")
     page.get_by_role("link", name="Cancel session…").click()
-    expect(page.get_by_test_id("refund-quote")).to_contain_text("4000 RUB")
+    expect(page.get_by_test_id("refund-quote")).to_contain_text("RUB 4,000.00")
     page.get_by_role("button", name="Yes, cancel the session").click()
     expect(page.get_by_test_id("booking-status")).to_have_text("Cancelled")
     expect(page.get_by_test_id("history")).to_contain_text("full refund")
