@@ -29,9 +29,11 @@ import json
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from mentorhub.api.errors import error_body
 from mentorhub.errors import DomainError, InvalidInput
+from mentorhub.i18n import speaking_to
 from messaging import frames, services
 from messaging.frames import frame_int
 from messaging.live import chat_group
@@ -44,7 +46,7 @@ FRAME_OVERHEAD = 1024  # room for the keys and JSON escapes around the longest a
 def _send_message(user, frame: dict, origin: str) -> dict:
     text = frame.get("text")
     if not isinstance(text, str):
-        raise InvalidInput("Must be a string.", field="text")
+        raise InvalidInput(_("Must be a string."), field="text")
     recipient_id = frame_int(frame, "recipient_id")
     message = services.message_send(sender=user, recipient_id=recipient_id, text=text, origin=origin)
     return {"type": "ack", "conversation_id": message.conversation_id, "message": services.message_output(message)}
@@ -93,7 +95,9 @@ class ChatConsumer(PresenceMixin, AsyncJsonWebsocketConsumer):
         await self.presence_disconnected()
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
-        answer = await self.answer(text_data)
+        # A socket has no request (no LocaleMiddleware): its errors speak the user's own language.
+        with speaking_to(getattr(self, "user", None)):
+            answer = await self.answer(text_data)
         await self.presence_heard(ping=answer is not None and answer.get("type") == "pong")
         if answer is not None:
             await self.send_json(answer)
@@ -101,15 +105,15 @@ class ChatConsumer(PresenceMixin, AsyncJsonWebsocketConsumer):
     async def answer(self, text_data: str | None) -> dict | None:
         """What this socket is told about one frame it sent: an ack, an error, or nothing (typing)."""
         if text_data is None:
-            return _error(400, "Send JSON text frames.")
+            return _error(400, _("Send JSON text frames."))
         if len(text_data) > settings.MESSAGE_MAX_LENGTH * 2 + FRAME_OVERHEAD:
-            return _error(413, "Frame too large.")
+            return _error(413, _("Frame too large."))
         try:
             frame = json.loads(text_data)
         except ValueError:
-            return _error(400, "Not JSON.")
+            return _error(400, _("Not JSON."))
         if not isinstance(frame, dict):
-            return _error(400, "Send a JSON object with a type.")
+            return _error(400, _("Send a JSON object with a type."))
         client_id = frame.get("client_id")
         echo = {"client_id": client_id} if isinstance(client_id, (str, int)) and len(str(client_id)) <= 100 else {}
         if frame.get("type") == "ping":
@@ -117,7 +121,8 @@ class ChatConsumer(PresenceMixin, AsyncJsonWebsocketConsumer):
         handlers = _handlers()
         handler = handlers.get(frame.get("type")) if isinstance(frame.get("type"), str) else None
         if handler is None:
-            return _error(400, f"Unknown type; use one of {', '.join([*handlers, 'ping'])}.", field="type",
+            return _error(400, _("Unknown type; use one of %(types)s.") % {"types": ", ".join([*handlers, "ping"])},
+                          field="type",
                           echo=echo)
         try:
             answer = await database_sync_to_async(handler)(self.user, frame, self.channel_name)

@@ -14,6 +14,7 @@ the database because the web server and the worker that sends digests are separa
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Conversation(models.Model):
@@ -57,8 +58,8 @@ class Conversation(models.Model):
 
 class Message(models.Model):
     class Kind(models.TextChoices):
-        USER = "user", "User"
-        SYSTEM = "system", "System"
+        USER = "user", _("User")
+        SYSTEM = "system", _("System")
 
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
     sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

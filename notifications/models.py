@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Notification(models.Model):
@@ -38,8 +39,8 @@ class Reminder(models.Model):
     """
 
     class Kind(models.TextChoices):
-        DAY_BEFORE = "24h", "24 hours before"
-        HOUR_BEFORE = "1h", "1 hour before"
+        DAY_BEFORE = "24h", _("24 hours before")
+        HOUR_BEFORE = "1h", _("1 hour before")
 
     booking = models.ForeignKey("bookings.Booking", on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(max_length=8, choices=Kind.choices)
