@@ -30,7 +30,7 @@
       }
       bell.classList.toggle("has-unread", n > 0);
       bell.setAttribute("aria-label", n > 0
-        ? interpolate(ngettext("Notifications, %(n)s unread", "Notifications, %(n)s unread", n), { n: n }, true)
+        ? interpolate(gettext("Notifications, %(n)s unread"), { n: n }, true)
         : gettext("Notifications"));
     }
 
