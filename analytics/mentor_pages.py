@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_safe
 
 from analytics.charts import Point, bar_chart, line_chart
@@ -25,14 +25,14 @@ class WindowForm(forms.Form):
 def _charts(figures) -> dict:
     currencies = sorted({row.currency for row in figures.earnings_per_month})
     return {
-        "weeks": bar_chart([Point(formats.date_format(w.week, _("j M")), w.sessions)
+        "weeks": bar_chart([Point(formats.date_format(w.week, pgettext("chart axis", "j M")), w.sessions)
                             for w in figures.sessions_per_week],
                            title=_("Sessions per week"), unit=_("sessions")),
-        "earnings": [(currency, bar_chart([Point(formats.date_format(r.month, _("M Y")), r.kept)
+        "earnings": [(currency, bar_chart([Point(formats.date_format(r.month, pgettext("chart axis", "M Y")), r.kept)
                                            for r in figures.earnings_per_month if r.currency == currency],
                                           title=_("Kept per month, %(currency)s") % {"currency": currency},
                                           unit=currency)) for currency in currencies],
-        "rating": line_chart([Point(formats.date_format(r.month, _("M Y")), r.average)
+        "rating": line_chart([Point(formats.date_format(r.month, pgettext("chart axis", "M Y")), r.average)
                               for r in figures.rating_per_month],
                              title=_("Average rating per month"), unit="★") if figures.rating_per_month else None,
         "hours": bar_chart([Point(f"{h:02d}", n) for h, n in enumerate(figures.by_hour)],

@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_safe
 
 from analytics import charts, selectors
@@ -34,7 +35,7 @@ def _today(request):
 
 def _short(day, *, days: int) -> str:
     # Up to 12 labels share a phone-wide axis: a long period's get shorter so they never overlap.
-    return formats.date_format(day, _("j M")) if days <= 14 else f"{day.day}/{day.month}"
+    return formats.date_format(day, pgettext("chart axis", "j M")) if days <= 14 else f"{day.day}/{day.month}"
 
 
 def _charts(overview: selectors.Overview) -> dict:

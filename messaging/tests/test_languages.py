@@ -79,3 +79,10 @@ def test_the_in_app_notice_of_a_new_message_is_in_the_recipients_language(api, m
                                 format="json", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 201
     assert listed_mentor.notifications.get().title == "Новое сообщение от Mia Mentee"
+
+
+def test_the_admin_list_of_conversations_is_labelled_in_russian(client, staff, mentee, other_user):
+    conversation_between(mentee, other_user)
+    client.force_login(staff)
+    conversations = client.get("/admin/messaging/conversation/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "Первый участник" in conversations and "Последнее сообщение" in conversations

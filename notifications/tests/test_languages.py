@@ -48,3 +48,10 @@ def test_a_bad_unread_filter_is_explained_in_russian(api, mentee):
     response = api(mentee).get("/api/v1/notifications?unread=maybe", HTTP_ACCEPT_LANGUAGE="ru")
     assert response.status_code == 400
     assert response.json()["errors"] == [{"field": "unread", "message": "Нужно true или false, а не 'maybe'."}]
+
+
+def test_the_admin_list_of_notices_is_labelled_in_russian(client, staff, mentee):
+    NotificationFactory(user=mentee)
+    client.force_login(staff)
+    notices = client.get("/admin/notifications/notification/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "Заголовок" in notices and "Непрочитанные" in notices and "Прочитанные" in notices
