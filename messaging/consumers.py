@@ -25,15 +25,17 @@ shape}`` and the socket stays open.
 """
 
 import json
+from http.cookies import CookieError, SimpleCookie
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 from mentorhub.api.errors import error_body
 from mentorhub.errors import DomainError, InvalidInput
-from mentorhub.i18n import speaking_to
 from messaging import frames, services
 from messaging.frames import frame_int
 from messaging.live import chat_group
@@ -72,6 +74,26 @@ def _error(status: int, detail: str, *, field: str | None = None, echo: dict | N
 HANDLERS = {"message": _send_message, "read": _read, "typing": _typing}
 
 
+def socket_language(scope) -> str:
+    """The language a socket's answers speak, chosen as for a page: the user's profile, else the switcher's
+    cookie, else the browser's Accept-Language, else the site's default."""
+    user = scope.get("user")
+    if getattr(user, "language", ""):
+        return user.language
+    headers = dict(scope.get("headers") or [])
+    supported = dict(settings.LANGUAGES)
+    try:
+        cookie = SimpleCookie(headers.get(b"cookie", b"").decode("latin-1")).get(settings.LANGUAGE_COOKIE_NAME)
+    except CookieError:
+        cookie = None
+    if cookie is not None and cookie.value in supported:
+        return cookie.value
+    for code, _quality in parse_accept_lang_header(headers.get(b"accept-language", b"").decode("latin-1")):
+        if code.split("-")[0].lower() in supported:
+            return code.split("-")[0].lower()
+    return settings.LANGUAGE_CODE
+
+
 def _handlers() -> dict:
     return {**HANDLERS, **{kind: handler for kind, handler in frames.HANDLERS.items() if kind not in HANDLERS}}
 
@@ -84,6 +106,7 @@ class ChatConsumer(PresenceMixin, AsyncJsonWebsocketConsumer):
             await self.close(code=UNAUTHENTICATED)
             return
         self.user = user
+        self.language = socket_language(self.scope)
         self.group = chat_group(user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
@@ -96,7 +119,7 @@ class ChatConsumer(PresenceMixin, AsyncJsonWebsocketConsumer):
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         # A socket has no request (no LocaleMiddleware): its errors speak the user's own language.
-        with speaking_to(getattr(self, "user", None)):
+        with translation.override(getattr(self, "language", settings.LANGUAGE_CODE)):
             answer = await self.answer(text_data)
         await self.presence_heard(ping=answer is not None and answer.get("type") == "pong")
         if answer is not None:

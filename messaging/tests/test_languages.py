@@ -86,3 +86,43 @@ def test_the_admin_list_of_conversations_is_labelled_in_russian(client, staff, m
     client.force_login(staff)
     conversations = client.get("/admin/messaging/conversation/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert "Первый участник" in conversations and "Последнее сообщение" in conversations
+
+
+def _socket(user, headers):
+    from channels.routing import URLRouter
+    from channels.testing import WebsocketCommunicator
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    from mentorhub.routing import websocket_urlpatterns
+    from mentorhub.ws_auth import JWTQueryStringAuthMiddleware
+
+    return WebsocketCommunicator(JWTQueryStringAuthMiddleware(URLRouter(websocket_urlpatterns)),
+                                 f"/ws/chat?token={AccessToken.for_user(user)}", headers=headers)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("language", "headers", "expected"), [
+    ("ru", [], "Сначала напишите что-нибудь."),
+    ("", [(b"accept-language", b"ru-RU,ru;q=0.9,en;q=0.5")], "Сначала напишите что-нибудь."),
+    ("", [(b"cookie", b"django_language=ru")], "Сначала напишите что-нибудь."),
+    ("", [(b"accept-language", b"en-GB")], "Write something first."),
+    ("en", [(b"accept-language", b"ru")], "Write something first."),
+])
+def test_the_chat_socket_refuses_in_the_language_a_page_would_speak(mentee, listed_mentor, language, headers,
+                                                                       expected):
+    from asgiref.sync import async_to_sync
+
+    mentee.language = language
+    mentee.save(update_fields=["language"])
+
+    async def scenario():
+        socket = _socket(mentee, headers)
+        connected, _subprotocol = await socket.connect()
+        assert connected
+        await socket.send_json_to({"type": "message", "recipient_id": listed_mentor.pk, "text": " ", "client_id": "1"})
+        answer = await socket.receive_json_from()
+        await socket.disconnect()
+        return answer
+
+    answer = async_to_sync(scenario)()
+    assert answer["type"] == "error" and answer["detail"] == expected
