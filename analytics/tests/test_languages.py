@@ -24,3 +24,14 @@ def test_a_bad_period_is_refused_over_the_api_in_russian_and_in_english(api, sta
     assert russian.status_code == english.status_code == 400
     assert russian.json()["errors"][0]["message"] == "Период должен начинаться не позже своего последнего дня."
     assert english.json()["errors"][0]["message"] == "The period must start on or before its last day."
+
+
+@pytest.mark.parametrize(("language", "expected"), [("en", ["1,250", "0.5", "2.25", "7"]),
+                                                     ("ru", ["1\xa0250", "0,5", "2,25", "7"])])
+def test_chart_numbers_are_written_as_the_reader_writes_them(language, expected):
+    from django.utils import translation
+
+    from analytics.charts import _number
+
+    with translation.override(language):
+        assert [_number(v) for v in (1250.0, 0.5, 2.25, 7.0)] == expected
