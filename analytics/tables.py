@@ -1,12 +1,13 @@
 """The staff dashboard's tables, defined once: the page prints them beside its charts and exports each as CSV.
 
 Cells are plain values (numbers stay numbers, no thousands separators, durations in minutes, rates in per
-cent), so the CSV reads into a spreadsheet as it is; None is a figure that does not exist (no sessions:
-no no-show rate) and prints as an empty cell.
+cent, days and times as dates: the page writes them in the reader's language, the CSV as 2026-10-24 and
+2026-10-24 14:30 in the viewer's zone), so the CSV reads into a spreadsheet as it is; None is a figure that
+does not exist (no sessions: no no-show rate) and prints as an empty cell.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -15,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from analytics.selectors import Figures, Overview
 
-Cell = int | Decimal | str | None
+Cell = int | Decimal | str | date | datetime | None
 
 
 @dataclass(frozen=True)
@@ -119,10 +120,10 @@ def tables(overview: Overview) -> dict[str, Table]:
               _figure_rows(overview)),
         Table("bookings-per-day", _("Bookings per day"),
               [_("Day"), _("Created"), _("Confirmed"), _("Completed"), _("Cancelled")],
-              [[d.day.isoformat(), d.created, d.confirmed, d.completed, d.cancelled] for d in overview.days]),
+              [[d.day, d.created, d.confirmed, d.completed, d.cancelled] for d in overview.days]),
         Table("revenue-per-day", _("Revenue per day"),
               [_("Day"), _("Currency"), _("Payments"), _("Gross"), _("Refunds"), _("Net")],
-              [[day.isoformat(), m.currency, m.payments, m.gross, m.refunds, m.net]
+              [[day, m.currency, m.payments, m.gross, m.refunds, m.net]
                for currency, money in overview.revenue_days.items()
                for day, m in zip(overview.current.days, money, strict=True)]),
         Table("funnel", _("Conversion funnel"),
@@ -137,7 +138,7 @@ def tables(overview: Overview) -> dict[str, Table]:
         Table("applications", _("Mentor applications waiting"),
               [_("Applicant"), _("E-mail"), _("Title"), _("Applied"), _("Waiting (days)")],
               [[a.name, a.email, a.title,
-                a.applied_at.astimezone(ZoneInfo(overview.zone)).strftime("%Y-%m-%d %H:%M"),
+                a.applied_at.astimezone(ZoneInfo(overview.zone)),
                 _age_days(a.applied_at, overview.generated_at)]
                for a in overview.applications]),
     ]

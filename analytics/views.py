@@ -5,6 +5,7 @@ the address does not even say that something is there.
 """
 
 import csv
+from datetime import datetime
 from functools import wraps
 
 from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
@@ -85,6 +86,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def _cell(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")  # already in the viewer's zone (analytics.tables)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return f"'{value}"
     return str(value)

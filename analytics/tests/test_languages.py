@@ -11,6 +11,7 @@ def test_the_staff_dashboard_is_in_russian_for_a_russian_reader(client, staff):
     assert response.status_code == 200
     html = response.content.decode()
     assert "<h1>Панель администрации</h1>" in html and "1 ноября 2026 – 30 ноября 2026" in html
+    assert ">1 ноября 2026</td>" in html  # the days of the tables too
     assert "<h2>Показатели</h2>" in html and ">Создано бронирований<" in html and ">Скачать CSV</a>" in html
     assert "<h1>Staff dashboard" not in html and "Bookings per day" not in html and "Download CSV" not in html
 
