@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils import formats
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
@@ -37,7 +38,11 @@ def _nice_ceiling(value: float) -> float:
 
 
 def _number(value: float) -> str:
-    return f"{value:,.0f}" if value >= 100 or value == int(value) else f"{value:,.2f}".rstrip("0").rstrip(".")
+    """The value as the reader writes numbers: "1,250" and "0.5" in English, "1 250" and "0,5" in Russian."""
+    if value >= 100 or value == int(value):
+        return formats.number_format(round(value), force_grouping=True)
+    decimal = formats.get_format("DECIMAL_SEPARATOR")
+    return formats.number_format(round(value, 2), 2, force_grouping=True).rstrip("0").rstrip(decimal)
 
 
 def _frame(points: Sequence[Point]) -> tuple[float, float, SafeString]:

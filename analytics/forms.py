@@ -1,6 +1,7 @@
 from datetime import date, timedelta
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from analytics.selectors import period_problem
 from mentorhub.dates import DateField
@@ -18,8 +19,8 @@ class PeriodForm(forms.Form):
     """The dashboard's period: two inclusive days in the viewer's zone (default: the last 30 days)."""
 
     # The project's date fields: 1900..2200 only, so a period and the one before it never leave the calendar.
-    start = DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    end = DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    start = DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, params, *, today: date):
         start, end = last_days(DEFAULT_DAYS, today)

@@ -17,6 +17,8 @@ from decimal import Decimal
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncMonth, TruncWeek
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from bookings.models import Booking, BookingEvent
@@ -92,9 +94,10 @@ def analytics_window(*, start: date | None, end: date | None, today: date) -> tu
         months = end.year * 12 + end.month - 1 - (DEFAULT_MONTHS - 1)
         start = date(months // 12, months % 12 + 1, 1)
     if start > end:
-        raise InvalidInput("'from' must be on or before 'to'.", field="from")
+        raise InvalidInput(_("'from' must be on or before 'to'."), field="from")
     if (end - start).days + 1 > MAX_SPAN_DAYS:
-        raise InvalidInput(f"At most {MAX_SPAN_DAYS} days at a time.", field="to")
+        raise InvalidInput(ngettext("At most %(count)d day at a time.", "At most %(count)d days at a time.",
+                                    MAX_SPAN_DAYS) % {"count": MAX_SPAN_DAYS}, field="to")
     return start, end
 
 
@@ -103,7 +106,7 @@ def approved_profile(user: User) -> MentorProfile:
     profile = MentorProfile.objects.filter(user=user, status=MentorProfile.Status.APPROVED).first() \
         if user.is_authenticated else None
     if profile is None:
-        raise NotFound("You have no approved mentor profile.")
+        raise NotFound(_("You have no approved mentor profile."))
     return profile
 
 

@@ -4,35 +4,41 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_safe
 
 from analytics.charts import Point, bar_chart, line_chart
 from analytics.mentor import analytics_window, approved_profile, mentor_analytics, mentor_zone
 from mentorhub.errors import DomainError, NotFound
 
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+WEEKDAYS = (gettext_lazy("Mon"), gettext_lazy("Tue"), gettext_lazy("Wed"), gettext_lazy("Thu"),
+            gettext_lazy("Fri"), gettext_lazy("Sat"), gettext_lazy("Sun"))
 
 
 class WindowForm(forms.Form):
-    start = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(required=False, label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(required=False, label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
 def _charts(figures) -> dict:
     currencies = sorted({row.currency for row in figures.earnings_per_month})
     return {
-        "weeks": bar_chart([Point(f"{w.week.day} {w.week:%b}", w.sessions) for w in figures.sessions_per_week],
-                           title="Sessions per week", unit="sessions"),
-        "earnings": [(currency, bar_chart([Point(r.month.strftime("%b %Y"), r.kept) for r in figures.earnings_per_month
-                                           if r.currency == currency], title=f"Kept per month, {currency}",
+        "weeks": bar_chart([Point(formats.date_format(w.week, pgettext("chart axis", "j M")), w.sessions)
+                            for w in figures.sessions_per_week],
+                           title=_("Sessions per week"), unit=_("sessions")),
+        "earnings": [(currency, bar_chart([Point(formats.date_format(r.month, pgettext("chart axis", "M Y")), r.kept)
+                                           for r in figures.earnings_per_month if r.currency == currency],
+                                          title=_("Kept per month, %(currency)s") % {"currency": currency},
                                           unit=currency)) for currency in currencies],
-        "rating": line_chart([Point(r.month.strftime("%b %Y"), r.average) for r in figures.rating_per_month],
-                             title="Average rating per month", unit="★") if figures.rating_per_month else None,
+        "rating": line_chart([Point(formats.date_format(r.month, pgettext("chart axis", "M Y")), r.average)
+                              for r in figures.rating_per_month],
+                             title=_("Average rating per month"), unit="★") if figures.rating_per_month else None,
         "hours": bar_chart([Point(f"{h:02d}", n) for h, n in enumerate(figures.by_hour)],
-                           title="Sessions by hour of the start", unit="sessions"),
-        "weekdays": bar_chart([Point(day, n) for day, n in zip(WEEKDAYS, figures.by_weekday, strict=True)],
-                              title="Sessions by weekday", unit="sessions"),
+                           title=_("Sessions by hour of the start"), unit=_("sessions")),
+        "weekdays": bar_chart([Point(str(day), n) for day, n in zip(WEEKDAYS, figures.by_weekday, strict=True)],
+                              title=_("Sessions by weekday"), unit=_("sessions")),
     }
 
 
@@ -60,6 +66,6 @@ def mentor_analytics_page(request):
     return render(request, "analytics/mentor_analytics.html", {
         "form": form, "figures": figures, "charts": _charts(figures),
         "hours": [(f"{h:02d}:00", n) for h, n in enumerate(figures.by_hour) if n],
-        "weekdays": list(zip(WEEKDAYS, figures.by_weekday, strict=True)),
-        "top_cells": [(WEEKDAYS[c.weekday - 1], f"{c.hour:02d}:00", c.sessions) for c in figures.busiest[:5]],
+        "weekdays": [(str(day), n) for day, n in zip(WEEKDAYS, figures.by_weekday, strict=True)],
+        "top_cells": [(str(WEEKDAYS[c.weekday - 1]), f"{c.hour:02d}:00", c.sessions) for c in figures.busiest[:5]],
     })

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class HourlyCount(models.Model):
@@ -11,8 +12,8 @@ class HourlyCount(models.Model):
     """
 
     class Step(models.TextChoices):
-        SEARCH = "search", "Search"
-        PROFILE = "profile", "Profile view"
+        SEARCH = "search", _("Search")
+        PROFILE = "profile", _("Profile view")
 
     hour = models.DateTimeField(help_text="The start of the UTC hour.")
     step = models.CharField(max_length=16, choices=Step.choices)

@@ -41,6 +41,8 @@ from django.db.models import (
 )
 from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from analytics.models import HourlyCount
@@ -59,9 +61,10 @@ OVERVIEW_QUERIES = 8  # asserted by the tests, on small and large data
 def period_problem(start: date, end: date) -> tuple[str, str] | None:
     """Why ``start``..``end`` cannot be shown, as (field, message), or None."""
     if start > end:
-        return "from", "The period must start on or before its last day."
+        return "from", _("The period must start on or before its last day.")
     if (end - start).days + 1 > MAX_DAYS:
-        return "to", f"A period is at most {MAX_DAYS} days long."
+        return "to", ngettext("A period is at most %(count)d day long.", "A period is at most %(count)d days long.",
+                             MAX_DAYS) % {"count": MAX_DAYS}
     return None
 CANCELLERS = ("mentee", "mentor", "staff", "system", "other")  # other: an actor none of these (none today)
 ZERO = Decimal("0.00")

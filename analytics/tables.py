@@ -1,18 +1,22 @@
 """The staff dashboard's tables, defined once: the page prints them beside its charts and exports each as CSV.
 
 Cells are plain values (numbers stay numbers, no thousands separators, durations in minutes, rates in per
-cent), so the CSV reads into a spreadsheet as it is; None is a figure that does not exist (no sessions:
-no no-show rate) and prints as an empty cell.
+cent, days and times as dates: the page writes them in the reader's language, the CSV as 2026-10-24 and
+2026-10-24 14:30 in the viewer's zone), so the CSV reads into a spreadsheet as it is; None is a figure that
+does not exist (no sessions: no no-show rate) and prints as an empty cell.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from analytics.selectors import Figures, Overview
 
-Cell = int | Decimal | str | None
+Cell = int | Decimal | str | date | datetime | None
 
 
 @dataclass(frozen=True)
@@ -53,48 +57,51 @@ def _figure_rows(overview: Overview) -> list[list[Cell]]:
         return read(now), read(before)
 
     pairs: list[tuple[str, tuple[Cell, Cell]]] = [
-        ("Bookings created", both(lambda f: f.created)),
-        ("Confirmed (requests accepted)", both(lambda f: f.confirmed)),
-        ("Completed", both(lambda f: f.completed)),
-        ("Cancelled", both(lambda f: f.cancelled)),
+        (_("Bookings created"), both(lambda f: f.created)),
+        (_("Confirmed (requests accepted)"), both(lambda f: f.confirmed)),
+        (_("Completed"), both(lambda f: f.completed)),
+        (_("Cancelled"), both(lambda f: f.cancelled)),
     ]
-    for who in ("mentee", "mentor", "staff", "system", "other"):
+    cancelled_by = {"mentee": _("Cancelled by mentee"), "mentor": _("Cancelled by mentor"),
+                    "staff": _("Cancelled by staff"), "system": _("Cancelled by system"),
+                    "other": _("Cancelled by other")}
+    for who, label in cancelled_by.items():
         if who != "other" or now.cancelled_by["other"] or before.cancelled_by["other"]:
-            pairs.append((f"Cancelled by {who}", both(lambda f, who=who: f.cancelled_by[who])))
+            pairs.append((label, both(lambda f, who=who: f.cancelled_by[who])))
     pairs += [
-        ("Expired (no answer in time)", both(lambda f: f.expired)),
-        ("Declined", both(lambda f: f.declined)),
-        ("No-shows", both(lambda f: f.no_shows)),
-        ("No-show rate (%)", both(lambda f: percent(f.no_show_rate))),
-        ("Requests answered", both(lambda f: f.responses)),
-        ("Response time, median (minutes)", both(lambda f: minutes(f.response_median))),
-        ("Response time, 90th percentile (minutes)", both(lambda f: minutes(f.response_p90))),
+        (_("Expired (no answer in time)"), both(lambda f: f.expired)),
+        (_("Declined"), both(lambda f: f.declined)),
+        (_("No-shows"), both(lambda f: f.no_shows)),
+        (_("No-show rate (%)"), both(lambda f: percent(f.no_show_rate))),
+        (_("Requests answered"), both(lambda f: f.responses)),
+        (_("Response time, median (minutes)"), both(lambda f: minutes(f.response_median))),
+        (_("Response time, 90th percentile (minutes)"), both(lambda f: minutes(f.response_p90))),
     ]
     for currency in now.money:
         pairs += [
-            (f"Payments ({currency})", both(lambda f, c=currency: f.money[c].payments)),
-            (f"Gross revenue ({currency})", both(lambda f, c=currency: f.money[c].gross)),
-            (f"Refunds ({currency})", both(lambda f, c=currency: f.money[c].refunds)),
-            (f"Net revenue ({currency})", both(lambda f, c=currency: f.money[c].net)),
+            (_("Payments (%(currency)s)") % {"currency": currency}, both(lambda f, c=currency: f.money[c].payments)),
+            (_("Gross revenue (%(currency)s)") % {"currency": currency}, both(lambda f, c=currency: f.money[c].gross)),
+            (_("Refunds (%(currency)s)") % {"currency": currency}, both(lambda f, c=currency: f.money[c].refunds)),
+            (_("Net revenue (%(currency)s)") % {"currency": currency}, both(lambda f, c=currency: f.money[c].net)),
         ]
     return [[label, a, b, *change(a, b)] for label, (a, b) in pairs]
 
 
 FUNNEL_STEPS = [
-    ("Searches", lambda f: f.searches),
-    ("Profile views", lambda f: f.profile_views),
-    ("Holds (bookings created)", lambda f: f.holds),
-    ("Paid", lambda f: f.paid),
+    (gettext_lazy("Searches"), lambda f: f.searches),
+    (gettext_lazy("Profile views"), lambda f: f.profile_views),
+    (gettext_lazy("Holds (bookings created)"), lambda f: f.holds),
+    (gettext_lazy("Paid"), lambda f: f.paid),
 ]
 
 
 def funnel(figures: Figures) -> list[tuple[str, int]]:
-    return [(label, read(figures)) for label, read in FUNNEL_STEPS]
+    return [(str(label), read(figures)) for label, read in FUNNEL_STEPS]
 
 
 def _funnel_rows(overview: Overview) -> list[list[Cell]]:
     rows, earlier = [], None
-    for (label, count), (_, before) in zip(funnel(overview.now), funnel(overview.before), strict=True):
+    for (label, count), (_step, before) in zip(funnel(overview.now), funnel(overview.before), strict=True):
         share = (Decimal(count) * 100 / earlier).quantize(Decimal("0.1")) if earlier else None
         rows.append([label, count, share, before])
         earlier = count
@@ -108,27 +115,30 @@ def _age_days(applied_at: datetime, now: datetime) -> Decimal:
 def tables(overview: Overview) -> dict[str, Table]:
     """Every table of the dashboard, by slug, in page order."""
     found = [
-        Table("figures", "Figures", ["Figure", "This period", "Previous period", "Change", "Change (%)"],
+        Table("figures", _("Figures"), [_("Figure"), _("This period"), _("Previous period"), _("Change"),
+                                        _("Change (%)")],
               _figure_rows(overview)),
-        Table("bookings-per-day", "Bookings per day", ["Day", "Created", "Confirmed", "Completed", "Cancelled"],
-              [[d.day.isoformat(), d.created, d.confirmed, d.completed, d.cancelled] for d in overview.days]),
-        Table("revenue-per-day", "Revenue per day",
-              ["Day", "Currency", "Payments", "Gross", "Refunds", "Net"],
-              [[day.isoformat(), m.currency, m.payments, m.gross, m.refunds, m.net]
+        Table("bookings-per-day", _("Bookings per day"),
+              [_("Day"), _("Created"), _("Confirmed"), _("Completed"), _("Cancelled")],
+              [[d.day, d.created, d.confirmed, d.completed, d.cancelled] for d in overview.days]),
+        Table("revenue-per-day", _("Revenue per day"),
+              [_("Day"), _("Currency"), _("Payments"), _("Gross"), _("Refunds"), _("Net")],
+              [[day, m.currency, m.payments, m.gross, m.refunds, m.net]
                for currency, money in overview.revenue_days.items()
                for day, m in zip(overview.current.days, money, strict=True)]),
-        Table("funnel", "Conversion funnel", ["Step", "This period", "From the step before (%)", "Previous period"],
+        Table("funnel", _("Conversion funnel"),
+              [_("Step"), _("This period"), _("From the step before (%)"), _("Previous period")],
               _funnel_rows(overview)),
-        Table("top-mentors-completed", "Top mentors by completed sessions",
-              ["Rank", "Mentor", "E-mail", "Completed"],
+        Table("top-mentors-completed", _("Top mentors by completed sessions"),
+              [_("Rank"), _("Mentor"), _("E-mail"), _("Completed")],
               [[i, t.name, t.email, t.completed] for i, t in enumerate(overview.top_by_completed, 1)]),
-        Table("top-mentors-net", "Top mentors by net revenue",
-              ["Currency", "Rank", "Mentor", "E-mail", "Net"],
+        Table("top-mentors-net", _("Top mentors by net revenue"),
+              [_("Currency"), _("Rank"), _("Mentor"), _("E-mail"), _("Net")],
               [[t.currency, i, t.name, t.email, t.net] for i, t in _ranked(overview.top_by_net)]),
-        Table("applications", "Mentor applications waiting",
-              ["Applicant", "E-mail", "Title", "Applied", "Waiting (days)"],
+        Table("applications", _("Mentor applications waiting"),
+              [_("Applicant"), _("E-mail"), _("Title"), _("Applied"), _("Waiting (days)")],
               [[a.name, a.email, a.title,
-                a.applied_at.astimezone(ZoneInfo(overview.zone)).strftime("%Y-%m-%d %H:%M"),
+                a.applied_at.astimezone(ZoneInfo(overview.zone)),
                 _age_days(a.applied_at, overview.generated_at)]
                for a in overview.applications]),
     ]

@@ -5,11 +5,14 @@ the address does not even say that something is there.
 """
 
 import csv
+from datetime import datetime
 from functools import wraps
 
 from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_safe
 
 from analytics import charts, selectors
@@ -33,23 +36,24 @@ def _today(request):
 
 def _short(day, *, days: int) -> str:
     # Up to 12 labels share a phone-wide axis: a long period's get shorter so they never overlap.
-    return f"{day.day} {day:%b}" if days <= 14 else f"{day.day}/{day.month}"
+    return formats.date_format(day, pgettext("chart axis", "j M")) if days <= 14 else f"{day.day}/{day.month}"
 
 
 def _charts(overview: selectors.Overview) -> dict:
     days, count = overview.days, len(overview.days)
     return {
         "bookings": charts.bar_chart([charts.Point(_short(d.day, days=count), d.created) for d in days],
-                                     title="Bookings created per day", unit="bookings"),
+                                     title=_("Bookings created per day"), unit=_("bookings")),
         "revenue": [(currency, charts.bar_chart(
             [charts.Point(_short(day, days=count), m.gross)
              for day, m in zip(overview.current.days, money, strict=True)],
-            title=f"Gross revenue per day in {currency}", unit=currency))
+            title=_("Gross revenue per day in %(currency)s") % {"currency": currency}, unit=currency))
             for currency, money in overview.revenue_days.items()],
         # Short labels: four under a phone-wide chart; the table beside it names each step in full.
-        "funnel": charts.bar_chart([charts.Point(label, count) for label, (_, count) in
-                                    zip(("Searches", "Profiles", "Holds", "Paid"), funnel(overview.now), strict=True)],
-                                   title="Conversion funnel: searches, profile views, holds, paid"),
+        "funnel": charts.bar_chart([charts.Point(label, count) for label, (_step, count) in
+                                    zip((_("Searches"), _("Profiles"), _("Holds"), _("Paid")), funnel(overview.now),
+                                        strict=True)],
+                                   title=_("Conversion funnel: searches, profile views, holds, paid")),
     }
 
 
@@ -82,6 +86,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def _cell(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")  # already in the viewer's zone (analytics.tables)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return f"'{value}"
     return str(value)

@@ -25,10 +25,14 @@ shape}`` and the socket stays open.
 """
 
 import json
+from http.cookies import CookieError, SimpleCookie
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 from mentorhub.api.errors import error_body
 from mentorhub.errors import DomainError, InvalidInput
@@ -44,7 +48,7 @@ FRAME_OVERHEAD = 1024  # room for the keys and JSON escapes around the longest a
 def _send_message(user, frame: dict, origin: str) -> dict:
     text = frame.get("text")
     if not isinstance(text, str):
-        raise InvalidInput("Must be a string.", field="text")
+        raise InvalidInput(_("Must be a string."), field="text")
     recipient_id = frame_int(frame, "recipient_id")
     message = services.message_send(sender=user, recipient_id=recipient_id, text=text, origin=origin)
     return {"type": "ack", "conversation_id": message.conversation_id, "message": services.message_output(message)}
@@ -70,6 +74,26 @@ def _error(status: int, detail: str, *, field: str | None = None, echo: dict | N
 HANDLERS = {"message": _send_message, "read": _read, "typing": _typing}
 
 
+def socket_language(scope) -> str:
+    """The language a socket's answers speak, chosen as for a page: the user's profile, else the switcher's
+    cookie, else the browser's Accept-Language, else the site's default."""
+    user = scope.get("user")
+    if getattr(user, "language", ""):
+        return user.language
+    headers = dict(scope.get("headers") or [])
+    supported = dict(settings.LANGUAGES)
+    try:
+        cookie = SimpleCookie(headers.get(b"cookie", b"").decode("latin-1")).get(settings.LANGUAGE_COOKIE_NAME)
+    except CookieError:
+        cookie = None
+    if cookie is not None and cookie.value in supported:
+        return cookie.value
+    for code, _quality in parse_accept_lang_header(headers.get(b"accept-language", b"").decode("latin-1")):
+        if code.split("-")[0].lower() in supported:
+            return code.split("-")[0].lower()
+    return settings.LANGUAGE_CODE
+
+
 def _handlers() -> dict:
     return {**HANDLERS, **{kind: handler for kind, handler in frames.HANDLERS.items() if kind not in HANDLERS}}
 
@@ -82,6 +106,7 @@ class ChatConsumer(PresenceMixin, AsyncJsonWebsocketConsumer):
             await self.close(code=UNAUTHENTICATED)
             return
         self.user = user
+        self.language = socket_language(self.scope)
         self.group = chat_group(user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
@@ -93,7 +118,9 @@ class ChatConsumer(PresenceMixin, AsyncJsonWebsocketConsumer):
         await self.presence_disconnected()
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
-        answer = await self.answer(text_data)
+        # A socket has no request (no LocaleMiddleware): its errors speak the user's own language.
+        with translation.override(getattr(self, "language", settings.LANGUAGE_CODE)):
+            answer = await self.answer(text_data)
         await self.presence_heard(ping=answer is not None and answer.get("type") == "pong")
         if answer is not None:
             await self.send_json(answer)
@@ -101,15 +128,15 @@ class ChatConsumer(PresenceMixin, AsyncJsonWebsocketConsumer):
     async def answer(self, text_data: str | None) -> dict | None:
         """What this socket is told about one frame it sent: an ack, an error, or nothing (typing)."""
         if text_data is None:
-            return _error(400, "Send JSON text frames.")
+            return _error(400, _("Send JSON text frames."))
         if len(text_data) > settings.MESSAGE_MAX_LENGTH * 2 + FRAME_OVERHEAD:
-            return _error(413, "Frame too large.")
+            return _error(413, _("Frame too large."))
         try:
             frame = json.loads(text_data)
         except ValueError:
-            return _error(400, "Not JSON.")
+            return _error(400, _("Not JSON."))
         if not isinstance(frame, dict):
-            return _error(400, "Send a JSON object with a type.")
+            return _error(400, _("Send a JSON object with a type."))
         client_id = frame.get("client_id")
         echo = {"client_id": client_id} if isinstance(client_id, (str, int)) and len(str(client_id)) <= 100 else {}
         if frame.get("type") == "ping":
@@ -117,7 +144,8 @@ class ChatConsumer(PresenceMixin, AsyncJsonWebsocketConsumer):
         handlers = _handlers()
         handler = handlers.get(frame.get("type")) if isinstance(frame.get("type"), str) else None
         if handler is None:
-            return _error(400, f"Unknown type; use one of {', '.join([*handlers, 'ping'])}.", field="type",
+            return _error(400, _("Unknown type; use one of %(types)s.") % {"types": ", ".join([*handlers, "ping"])},
+                          field="type",
                           echo=echo)
         try:
             answer = await database_sync_to_async(handler)(self.user, frame, self.channel_name)

@@ -8,6 +8,8 @@ above messaging that speaks over the same socket registers its frame type here i
 
 from collections.abc import Callable
 
+from django.utils.translation import gettext as _
+
 from mentorhub.errors import InvalidInput
 
 HANDLERS: dict[str, Callable] = {}
@@ -24,5 +26,5 @@ def frame_int(frame: dict, name: str, *, required: bool = True) -> int | None:
     if value is None and not required:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidInput("Must be a positive whole number.", field=name)
+        raise InvalidInput(_("Must be a positive whole number."), field=name)
     return value

@@ -14,15 +14,20 @@ the database because the web server and the worker that sends digests are separa
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Conversation(models.Model):
-    user_low = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    user_high = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_message_at = models.DateTimeField(null=True, blank=True)
-    low_blocked = models.BooleanField(default=False, help_text="user_low blocked this conversation.")
-    high_blocked = models.BooleanField(default=False, help_text="user_high blocked this conversation.")
+    user_low = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                                 verbose_name=_("first person"))
+    user_high = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                                  verbose_name=_("second person"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_message_at = models.DateTimeField(_("last message at"), null=True, blank=True)
+    low_blocked = models.BooleanField(_("blocked by the first"), default=False,
+                                      help_text="user_low blocked this conversation.")
+    high_blocked = models.BooleanField(_("blocked by the second"), default=False,
+                                       help_text="user_high blocked this conversation.")
     low_notified = models.BooleanField(default=False, help_text="user_low was told about unread messages.")
     high_notified = models.BooleanField(default=False, help_text="user_high was told about unread messages.")
     low_digested_at = models.DateTimeField(null=True, blank=True,
@@ -31,6 +36,8 @@ class Conversation(models.Model):
                                             help_text="user_high's unread messages here went out in an e-mail digest.")
 
     class Meta:
+        verbose_name = _("conversation")
+        verbose_name_plural = _("conversations")
         ordering = ["-last_message_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["user_low", "user_high"], name="one_conversation_per_pair"),
@@ -57,19 +64,23 @@ class Conversation(models.Model):
 
 class Message(models.Model):
     class Kind(models.TextChoices):
-        USER = "user", "User"
-        SYSTEM = "system", "System"
+        USER = "user", _("User")
+        SYSTEM = "system", _("System")
 
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
-    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    text = models.TextField()
-    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.USER)
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages",
+                                     verbose_name=_("conversation"))
+    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                               verbose_name=_("sender"))
+    text = models.TextField(_("text"))
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.USER)
     booking = models.ForeignKey("bookings.Booking", on_delete=models.SET_NULL, null=True, blank=True,
-                                related_name="messages")
-    sent_at = models.DateTimeField()
-    read_at = models.DateTimeField(null=True, blank=True)
+                                related_name="messages", verbose_name=_("booking"))
+    sent_at = models.DateTimeField(_("sent at"))
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
         ordering = ["-sent_at", "-id"]
         indexes = [
             models.Index(fields=["conversation", "-sent_at", "-id"], name="message_conversation_time"),

@@ -2,6 +2,7 @@
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from mentorhub.errors import NotFound
@@ -34,7 +35,7 @@ def conversation_for_user(*, user: User, conversation_id: int) -> Conversation:
     conversation = (Conversation.objects.filter(_mine(user), pk=conversation_id)
                     .select_related("user_low", "user_high").first())
     if conversation is None:
-        raise NotFound("No such conversation.")
+        raise NotFound(_("No such conversation."))
     return conversation
 
 

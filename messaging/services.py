@@ -21,11 +21,14 @@ from django.db import transaction
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from mentorhub.cache import count_in_window
 from mentorhub.errors import DomainError, InvalidInput, NotFound, PermissionDenied
+from mentorhub.i18n import speaking_to
 from messaging import contacts, live
 from messaging.models import Conversation, Message, Presence
 
@@ -59,7 +62,7 @@ def count_send(*, user_id: int) -> None:
     window = rate_window()
     key = f"messages:sent:{user_id}:{window}"
     if count_in_window(key, timeout=61) > limit:
-        raise RateLimited()
+        raise RateLimited(_("You are sending messages too fast; wait a minute."))
 
 
 def _may_start(sender: User, recipient: User, conversation: Conversation) -> bool:
@@ -86,25 +89,27 @@ def message_send(*, sender: User, recipient_id: int, text: str, booking=None, or
     """
     text = (text or "").strip()
     if not text:
-        raise InvalidInput("Write something first.", field="text")
+        raise InvalidInput(_("Write something first."), field="text")
     if len(text) > settings.MESSAGE_MAX_LENGTH:
-        raise InvalidInput(f"At most {settings.MESSAGE_MAX_LENGTH} characters.", field="text")
+        raise InvalidInput(ngettext("At most %(count)d character.", "At most %(count)d characters.",
+                                    settings.MESSAGE_MAX_LENGTH) % {"count": settings.MESSAGE_MAX_LENGTH},
+                           field="text")
     if recipient_id == sender.pk:
-        raise InvalidInput("You cannot message yourself.", field="recipient_id")
+        raise InvalidInput(_("You cannot message yourself."), field="recipient_id")
     count_send(user_id=sender.pk)
     recipient = User.objects.filter(pk=recipient_id, is_active=True).first()
     if recipient is None:
-        raise NotFound("No such user.", field="recipient_id")
+        raise NotFound(_("No such user."), field="recipient_id")
     low, high = _pair(sender.pk, recipient.pk)
     Conversation.objects.get_or_create(user_low_id=low, user_high_id=high)
     conversation = Conversation.objects.select_for_update().get(user_low_id=low, user_high_id=high)
     mine, theirs = conversation.side(sender.pk), conversation.side(recipient.pk)
     if getattr(conversation, f"{mine}_blocked"):
-        raise PermissionDenied("You blocked this conversation; unblock it to write.")
+        raise PermissionDenied(_("You blocked this conversation; unblock it to write."))
     if getattr(conversation, f"{theirs}_blocked"):
-        raise PermissionDenied("This person does not accept your messages.")
+        raise PermissionDenied(_("This person does not accept your messages."))
     if not _may_start(sender, recipient, conversation):
-        raise PermissionDenied("You cannot start a conversation with this person.", field="recipient_id")
+        raise PermissionDenied(_("You cannot start a conversation with this person."), field="recipient_id")
 
     now = now or timezone.now()
     message = Message.objects.create(conversation=conversation, sender=sender, text=text, booking=booking,
@@ -126,7 +131,9 @@ def _notify(*, recipient: User, sender: User, text: str, conversation: Conversat
     from notifications.services import notification_send
 
     # In-app only: people away from the site get the e-mail digest instead (message_digests_send).
-    notification_send(user=recipient, kind=NOTICE_KIND, title=f"New message from {sender.display_name}",
+    with speaking_to(recipient):
+        title = _("New message from %(name)s") % {"name": sender.display_name}
+    notification_send(user=recipient, kind=NOTICE_KIND, title=title,
                       body=text[:200], link=_conversation_link(conversation), email=False)
 
 
@@ -138,7 +145,7 @@ def _locked(user: User, conversation_id: int) -> Conversation:
     conversation = (Conversation.objects.select_for_update()
                     .filter(Q(user_low=user) | Q(user_high=user), pk=conversation_id).first())
     if conversation is None:
-        raise NotFound("No such conversation.")
+        raise NotFound(_("No such conversation."))
     return conversation
 
 
@@ -195,7 +202,7 @@ def typing_relayed(*, user: User, conversation_id: int) -> None:
     """Tell the other side of one of my conversations that I am typing (no database write)."""
     conversation = Conversation.objects.filter(Q(user_low=user) | Q(user_high=user), pk=conversation_id).first()
     if conversation is None:
-        raise NotFound("No such conversation.")
+        raise NotFound(_("No such conversation."))
     if conversation.low_blocked or conversation.high_blocked:
         return  # nobody is listening in a blocked conversation
     live.chat_event(user_ids=[conversation.other_id(user.pk)],
@@ -226,7 +233,11 @@ def conversation_link_booking(*, user: User, conversation_id: int, booking) -> M
     if booking.mentee_id != user.pk or conversation.other_id(user.pk) != mentor_user_id:
         return None
     now = timezone.now()
-    text = f"Booked a session for {timezone.localtime(booking.slot.start):%d %b %Y, %H:%M %Z}."
+    # Saved once and read by both sides: written in the mentor's language (the one it tells).
+    with speaking_to(booking.slot.mentor.user):
+        start = timezone.localtime(booking.slot.start)
+        when = formats.date_format(start, _("d M Y, H:i"))
+        text = _("Booked a session for %(when)s.") % {"when": f"{when} {start:%Z}"}
     message = Message.objects.create(conversation=conversation, sender=user, text=text, booking=booking,
                                      kind=Message.Kind.SYSTEM, sent_at=now)
     conversation.last_message_at = now
@@ -361,13 +372,18 @@ def _mail_digest(*, user: User, conversations: list[Conversation]) -> None:
                       "excerpt": text if len(text) <= 140 else text[:139].rstrip() + "…",
                       "url": f"{settings.SITE_URL}{_conversation_link(conversation)}"})
     total = sum(item["count"] for item in items)
-    names = items[0]["sender"]
-    if len(items) > 1:
-        names += f" and {len(items) - 1} other{'s' if len(items) > 2 else ''}"
-    title = f"{total} unread message{'s' if total != 1 else ''} from {names}"
-    context = {"user": user, "title": title, "items": items,
-               "inbox_url": f"{settings.SITE_URL}{reverse('messaging:inbox')}"}
-    message = EmailMultiAlternatives(subject_line(title), render_to_string("messaging/email/digest.txt", context),
-                                     None, [user.email])
-    message.attach_alternative(render_to_string("messaging/email/digest.html", context), "text/html")
+    # The digest goes to its recipient in their language, whoever wrote the messages.
+    with speaking_to(user):
+        names = items[0]["sender"]
+        if len(items) > 1:
+            more = len(items) - 1
+            names = ngettext("%(name)s and %(count)d other", "%(name)s and %(count)d others", more) % {
+                "name": names, "count": more}
+        title = ngettext("%(count)d unread message from %(names)s", "%(count)d unread messages from %(names)s",
+                         total) % {"count": total, "names": names}
+        context = {"user": user, "title": title, "items": items,
+                   "inbox_url": f"{settings.SITE_URL}{reverse('messaging:inbox')}"}
+        message = EmailMultiAlternatives(subject_line(title),
+                                         render_to_string("messaging/email/digest.txt", context), None, [user.email])
+        message.attach_alternative(render_to_string("messaging/email/digest.html", context), "text/html")
     send_after_commit(message)

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
@@ -105,6 +106,6 @@ def block(request, pk: int):
     chat = _conversation_or_404(request, pk)
     blocked = request.POST.get("blocked") == "1"
     services.conversation_block(user=request.user, conversation_id=chat.pk, blocked=blocked)
-    flash.success(request, "Conversation blocked: neither of you can write in it." if blocked
-                  else "Conversation unblocked.")
+    flash.success(request, _("Conversation blocked: neither of you can write in it.") if blocked
+                  else _("Conversation unblocked."))
     return redirect("messaging:conversation", chat.pk)

@@ -1,17 +1,18 @@
 """What was sent to whom, for staff answering "I never got told": read-only, found by the user's e-mail."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from mentorhub.admin_readonly import ReadOnlyAdmin
 from notifications.models import Notification, Reminder
 
 
 class Unread(admin.SimpleListFilter):
-    title = "read"
+    title = _("read")
     parameter_name = "unread"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Unread"), ("no", "Read")]
+        return [("yes", _("Unread")), ("no", _("Read"))]
 
     def queryset(self, request, queryset):
         if self.value() in ("yes", "no"):
@@ -39,6 +40,6 @@ class ReminderAdmin(ReadOnlyAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("booking__mentee")
 
-    @admin.display(description="mentee", ordering="booking__mentee__email")
+    @admin.display(description=_("mentee"), ordering="booking__mentee__email")
     def mentee_email(self, obj):
         return obj.booking.mentee.email

@@ -17,7 +17,9 @@ import json
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.utils.translation import gettext as _
 
+from mentorhub.i18n import speaking_to
 from mentorhub.realtime import PING, PONG, user_group
 from notifications import selectors
 
@@ -69,7 +71,9 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         if ping:
             await self.send_json(PONG)
             return
-        await self.send_json({"type": "error", "detail": "This socket only sends; use the API to mark notices read."})
+        with speaking_to(self.scope.get("user")):
+            detail = _("This socket only sends; use the API to mark notices read.")
+        await self.send_json({"type": "error", "detail": detail})
 
     async def live_message(self, event):
         await self.send_json(event["message"])

@@ -15,14 +15,18 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 
+from mentorhub.i18n import speaking_to
+
 logger = logging.getLogger(__name__)
 
 
 def render_notice(*, user, title: str, body: str, link: str) -> tuple[str, str]:
+    """The notice e-mail's text and HTML parts, framed in ``user``'s language (callers write title and body in it)."""
     context = {"user": user, "title": title, "body": body,
                "url": f"{settings.SITE_URL}{link}" if link else settings.SITE_URL}
-    return (render_to_string("notifications/email.txt", context),
-            render_to_string("notifications/email.html", context))
+    with speaking_to(user):
+        return (render_to_string("notifications/email.txt", context),
+                render_to_string("notifications/email.html", context))
 
 
 def subject_line(title: str) -> str:

@@ -14,6 +14,7 @@ from django.contrib.auth.base_user import AbstractBaseUser as User
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mentorhub.errors import NotFound
 from notifications import live
@@ -122,7 +123,7 @@ def notification_mark_read(*, user: User, notification_id: int, now: datetime | 
     """Mark one of my notices read. Someone else's is not found; reading twice keeps the first time."""
     notice = Notification.objects.select_for_update().filter(pk=notification_id, user=user).first()
     if notice is None:
-        raise NotFound("No such notification.")
+        raise NotFound(_("No such notification."))
     if notice.read_at is None:
         notice.read_at = now or timezone.now()
         notice.save(update_fields=["read_at"])

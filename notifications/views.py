@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from mentorhub.errors import NotFound
@@ -55,5 +56,6 @@ def mark_read(request, pk: int):
 def mark_all_read(request):
     marked = services.notification_mark_all_read(user=request.user)
     if marked:
-        messages.success(request, f"Marked {marked} notification{'s' if marked != 1 else ''} as read.")
+        text = ngettext("Marked %(count)d notification as read.", "Marked %(count)d notifications as read.", marked)
+        messages.success(request, text % {"count": marked})
     return _back(request)

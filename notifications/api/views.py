@@ -1,5 +1,6 @@
 """Thin DRF layer over notifications.services and notifications.selectors: the signed-in user's own notices."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import ListAPIView
@@ -19,7 +20,7 @@ def _unread_filter(request) -> bool | None:
     try:
         return BOOLEAN_WORDS[raw.strip().lower()]
     except KeyError:
-        raise ValidationError({"unread": [f"Must be true or false, not {raw!r}."]}) from None
+        raise ValidationError({"unread": [_("Must be true or false, not %(value)s.") % {"value": repr(raw)}]}) from None
 
 
 @extend_schema(tags=["notifications"])

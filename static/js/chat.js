@@ -57,7 +57,7 @@
         var seen = document.createElement("span");
         seen.className = "chat-seen";
         seen.setAttribute("data-seen", "");
-        seen.textContent = " · Seen";
+        seen.textContent = " · " + gettext("Seen");
         seen.hidden = !message.read;
         meta.appendChild(seen);
       }
@@ -148,7 +148,7 @@
       if (!open || !showingLatest) { return; }  // the page's own POST
       event.preventDefault();
       var text = textarea.value.trim();
-      if (!text) { showError("Write something first."); return; }
+      if (!text) { showError(gettext("Write something first.")); return; }
       showError("");
       pending = "c" + (nextClientId++);
       socket.send(JSON.stringify({ type: "message", recipient_id: other, text: text, client_id: pending }));

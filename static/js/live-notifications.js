@@ -29,7 +29,9 @@
         count.hidden = n === 0;
       }
       bell.classList.toggle("has-unread", n > 0);
-      bell.setAttribute("aria-label", n > 0 ? "Notifications, " + n + " unread" : "Notifications");
+      bell.setAttribute("aria-label", n > 0
+        ? interpolate(gettext("Notifications, %(n)s unread"), { n: n }, true)
+        : gettext("Notifications"));
     }
 
     function sameSite(link) {
