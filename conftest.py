@@ -19,6 +19,16 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    # A request in Russian leaves Russian active on the test's thread (Django resets it per request, not
+    # after one): a later test calling a service directly would otherwise get Russian messages.
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_channel_layer():
     # Each test runs its sockets on a new event loop, and channels_redis keeps locks bound to the loop
     # that first used its (cached) layer: on a loaded machine a later test then failed with "asyncio Lock
