@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.forms import TIMEZONE_CHOICES
 from accounts.validators import validate_single_line
@@ -51,7 +52,7 @@ class WeeklyHoursMixin(forms.Form):
 
 
 class ApplyForm(WeeklyHoursMixin):
-    title = forms.CharField(max_length=150, validators=[validate_single_line], label=_("Title"),
+    title = forms.CharField(max_length=150, validators=[validate_single_line], label=_("Job title"),
                             widget=forms.TextInput(attrs={"placeholder": _("Senior Python Developer")}))
     company = forms.CharField(max_length=150, required=False, validators=[validate_single_line],
                               label=_("Company"))
@@ -69,7 +70,7 @@ class ApplyForm(WeeklyHoursMixin):
 
 
 class ProfileSettingsForm(forms.ModelForm):
-    title = forms.CharField(max_length=150, validators=[validate_single_line], label=_("Title"))
+    title = forms.CharField(max_length=150, validators=[validate_single_line], label=_("Job title"))
     company = forms.CharField(max_length=150, required=False, validators=[validate_single_line],
                               label=_("Company"))
     skills_text = forms.CharField(label=_("Skills"), max_length=500, required=False,
@@ -118,7 +119,7 @@ class ServiceForm(forms.ModelForm):
         model = Service
         fields = ["name", "duration_minutes", "price", "session_type", "capacity", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
-        labels = {"name": _("Name"), "duration_minutes": _("Length (minutes)"), "session_type": _("Format"),
+        labels = {"name": pgettext_lazy("service", "Name"), "duration_minutes": _("Length (minutes)"), "session_type": _("Format"),
                   "capacity": _("Seats"), "description": _("Description")}
         help_texts = {"capacity": _("1 = one-on-one; more = a group session.")}
 

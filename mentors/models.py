@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.validators import validate_timezone
 from mentors.currencies import CURRENCY_CHOICES, DEFAULT_CURRENCY
@@ -33,11 +34,11 @@ class Skill(models.Model):
 
 class MentorProfile(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending review")
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
+        PENDING = "pending", pgettext_lazy("mentor status", "Pending review")
+        APPROVED = "approved", pgettext_lazy("mentor status", "Approved")
+        REJECTED = "rejected", pgettext_lazy("mentor status", "Rejected")
         # Staff took an approved mentor off the site (mentor_suspend); mentor_reinstate makes them approved again.
-        SUSPENDED = "suspended", _("Suspended")
+        SUSPENDED = "suspended", pgettext_lazy("mentor status", "Suspended")
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentor_profile")
     title = models.CharField(max_length=150)
