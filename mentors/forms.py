@@ -6,9 +6,8 @@ from datetime import datetime
 from django import forms
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from accounts.forms import TIMEZONE_CHOICES
 from accounts.validators import validate_single_line
@@ -119,8 +118,8 @@ class ServiceForm(forms.ModelForm):
         model = Service
         fields = ["name", "duration_minutes", "price", "session_type", "capacity", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
-        labels = {"name": pgettext_lazy("service", "Name"), "duration_minutes": _("Length (minutes)"), "session_type": _("Format"),
-                  "capacity": _("Seats"), "description": _("Description")}
+        labels = {"name": pgettext_lazy("service", "Name"), "duration_minutes": _("Length (minutes)"),
+                  "session_type": _("Format"), "capacity": _("Seats"), "description": _("Description")}
         help_texts = {"capacity": _("1 = one-on-one; more = a group session.")}
 
 
