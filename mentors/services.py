@@ -58,7 +58,7 @@ def _weekly_rules(weekly_text: dict) -> dict:
     try:
         return parse_weekly(weekly_text)
     except AvailabilityError as exc:
-        raise InvalidInput(exc.message, field=exc.field) from exc
+        raise InvalidInput(_(exc.template) % exc.params, field=exc.field) from exc
 
 
 def _replace_weekly_rules(profile: MentorProfile, weekly) -> None:
@@ -310,7 +310,7 @@ def overrides_replace(*, user: User, overrides: list[dict], today: date | None =
         try:  # one date follows the same rules as one weekday
             ranges = parse_weekly({"monday": list(item.get("ranges", []))}).get(0, [])
         except AvailabilityError as exc:
-            raise InvalidInput(exc.message, field=f"overrides.{index}.ranges") from exc
+            raise InvalidInput(_(exc.template) % exc.params, field=f"overrides.{index}.ranges") from exc
         rows.append(DateOverride(mentor=profile, date=day, ranges_text=",".join(str(r) for r in ranges)))
     DateOverride.objects.filter(mentor=profile, date__gte=today).delete()
     DateOverride.objects.bulk_create(rows)

@@ -137,3 +137,12 @@ def test_the_demo_has_russian_speaking_mentors_with_russian_profiles_prices_hour
         assert profile.slots.exists()
     call_command("seed_demo", stdout=io.StringIO())  # a second run adds nobody
     assert User.objects.filter(language="ru").count() == russian.count()
+
+
+def test_a_bad_weekly_range_is_explained_in_the_readers_language(api, listed):
+    body = {"monday": ["18:00-10:00"]}
+    russian = api(listed.user).put("/api/v1/mentors/me/availability", body, format="json", **RU)
+    english = api(listed.user).put("/api/v1/mentors/me/availability", body, format="json")
+    assert russian.status_code == english.status_code == 400
+    assert russian.json()["errors"][0]["message"].startswith("Интервал «18:00-10:00» должен заканчиваться позже")
+    assert english.json()["errors"][0]["message"].startswith('"18:00-10:00" must end after it starts.')
