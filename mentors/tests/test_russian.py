@@ -34,9 +34,9 @@ def listed(mentor):
 def test_the_mentor_search_reads_in_russian_with_russian_prices_and_plurals(client, listed):
     page = main_of(client.get("/mentors/", **RU))
     assert "Найти ментора" in page and "Найден 1 ментор" in page
-    assert "Применить" in page and "Цена за час от" in page and "Любой формат" in page
+    assert "Применить" in page and "Цена за час от" in page and "Все форматы" in page
     assert "3\xa0000\xa0₽" in page and "5 сессий" in page
-    assert "Пн, " in page and "Свободен в дату" in page and "Видеозвонок" in page
+    assert "Пн, " in page and "Дата сессии" in page and "Видеозвонок" in page
     assert "Find a mentor" not in page and "Apply filters" not in page and "RUB" not in page and "Mon" not in page
 
 
