@@ -209,10 +209,10 @@ def course_publish(request, pk: int):
     course = _editable_or_404(request, pk)
     if request.POST.get("action") == "unpublish":
         act_and_report(request, lambda: services.course_unpublish(course_id=course.pk, user=request.user),
-                       "Course taken out of the catalogue.")
+                       _("Course taken out of the catalogue."))
     else:
         act_and_report(request, lambda: services.course_publish(course_id=course.pk, user=request.user),
-                       "Course published: it is in the catalogue.")
+                       _("Course published: it is in the catalogue."))
     return redirect("courses:edit", course.pk)
 
 
@@ -286,5 +286,5 @@ def lesson_move(request, pk: int, lesson_id: int):
     if 0 <= other < len(order):
         order[index], order[other] = order[other], order[index]
         act_and_report(request, lambda: services.lessons_reorder(course_id=course.pk, user=request.user,
-                                                                 lesson_ids=order), "Lesson moved.")
+                                                                 lesson_ids=order), _("Lesson moved."))
     return redirect("courses:edit", course.pk)

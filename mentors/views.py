@@ -209,7 +209,7 @@ def add_service(request):
 @require_POST
 def remove_service(request, pk: int):
     return _act_and_return(request, lambda: services.service_delete(user=request.user, service_id=pk),
-                           "Service removed.")
+                           _("Service removed."))
 
 
 def _act_and_return(request, act, success: str):
@@ -266,4 +266,4 @@ def add_slot(request):
 @login_required
 @require_POST
 def remove_slot(request, pk: int):
-    return _act_and_return(request, lambda: services.slot_delete(user=request.user, slot_id=pk), "Slot withdrawn.")
+    return _act_and_return(request, lambda: services.slot_delete(user=request.user, slot_id=pk), _("Slot withdrawn."))

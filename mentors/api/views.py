@@ -171,7 +171,7 @@ class ApplyView(APIView):
         fields = dict(data.validated_data)
         profile = services.mentor_apply(user=request.user, timezone_name=fields.pop("timezone", None), **fields)
         body = {"id": profile.pk, "status": profile.status,
-                "message": "Your application was sent for review. We will e-mail you the decision."}
+                "message": _("Your application was sent for review. We will e-mail you the decision.")}
         return Response(body, status=status.HTTP_201_CREATED)
 
 
