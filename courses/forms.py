@@ -66,7 +66,7 @@ class CourseForm(forms.Form):
 class LessonForm(forms.Form):
     title = forms.CharField(max_length=200, label=_("Title"))
     body = forms.CharField(required=False, max_length=100_000, widget=forms.Textarea(attrs={"rows": 12}),
-                           label=_("Text"), help_text=_("Markdown."))
+                           label=_("Body"), help_text=_("Markdown."))
     video_url = forms.URLField(label=_("Video URL"), required=False, assume_scheme="https",
                                help_text=_("Shown to learners as a link to the video."))
     estimated_minutes = forms.IntegerField(min_value=1, max_value=24 * 60, initial=10,

@@ -51,7 +51,7 @@ class WeeklyHoursMixin(forms.Form):
 
 
 class ApplyForm(WeeklyHoursMixin):
-    title = forms.CharField(max_length=150, validators=[validate_single_line], label=_("Job title"),
+    title = forms.CharField(max_length=150, validators=[validate_single_line], label=pgettext_lazy("job", "Title"),
                             widget=forms.TextInput(attrs={"placeholder": _("Senior Python Developer")}))
     company = forms.CharField(max_length=150, required=False, validators=[validate_single_line],
                               label=_("Company"))
@@ -64,17 +64,17 @@ class ApplyForm(WeeklyHoursMixin):
                                         label=_("Price per hour"), error_messages={"max_value": MAX_PRICE_MESSAGE})
     currency = forms.ChoiceField(choices=CURRENCY_CHOICES, initial=DEFAULT_CURRENCY, label=_("Currency"),
                                  error_messages={"invalid_choice": CURRENCY_MESSAGE})
-    timezone = forms.ChoiceField(choices=TIMEZONE_CHOICES, label=_("Time zone"),
+    timezone = forms.ChoiceField(choices=TIMEZONE_CHOICES, label=_("Timezone"),
                                  help_text=_("The zone your weekly hours are in."))
 
 
 class ProfileSettingsForm(forms.ModelForm):
-    title = forms.CharField(max_length=150, validators=[validate_single_line], label=_("Job title"))
+    title = forms.CharField(max_length=150, validators=[validate_single_line], label=pgettext_lazy("job", "Title"))
     company = forms.CharField(max_length=150, required=False, validators=[validate_single_line],
                               label=_("Company"))
     skills_text = forms.CharField(label=_("Skills"), max_length=500, required=False,
                                   help_text=_("Comma-separated."))
-    timezone = forms.ChoiceField(choices=TIMEZONE_CHOICES, label=_("Time zone"))
+    timezone = forms.ChoiceField(choices=TIMEZONE_CHOICES, label=_("Timezone"))
 
     class Meta:
         model = MentorProfile
@@ -90,8 +90,8 @@ class ProfileSettingsForm(forms.ModelForm):
                   "buffer_minutes": _("Buffer between sessions (minutes)"),
                   "default_session_minutes": _("Default session length (minutes)"),
                   "hold_minutes": _("Requests expire after (minutes)"),
-                  "full_refund_hours": _("Full refund up to (hours before)"),
-                  "late_refund_percent": _("Late cancellation refund (%)")}
+                  "full_refund_hours": _("Full refund hours"),
+                  "late_refund_percent": _("Late refund percent")}
         # Said to the mentor, in the dashboard's words (the model's texts are for the admin).
         help_texts = {"accepts_bookings": _("Off: you are paused and nobody can book you."),
                       "confirm_reschedules": _("Applies when you confirm each request: a mentee moving a booked "
@@ -118,8 +118,8 @@ class ServiceForm(forms.ModelForm):
         model = Service
         fields = ["name", "duration_minutes", "price", "session_type", "capacity", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
-        labels = {"name": pgettext_lazy("service", "Name"), "duration_minutes": _("Length (minutes)"),
-                  "session_type": _("Format"), "capacity": _("Seats"), "description": _("Description")}
+        labels = {"name": pgettext_lazy("service", "Name"), "duration_minutes": _("Duration minutes"),
+                  "session_type": _("Session type"), "capacity": _("Capacity"), "description": _("Description")}
         help_texts = {"capacity": _("1 = one-on-one; more = a group session.")}
 
 
@@ -135,7 +135,7 @@ class SlotForm(forms.Form):
                                 input_formats=["%Y-%m-%dT%H:%M"], label=_("Start"), help_text=_("In your zone."))
     service = forms.ModelChoiceField(queryset=Service.objects.none(), required=False, label=_("Service"),
                                      empty_label=_("— by duration —"))
-    duration_minutes = forms.IntegerField(min_value=15, max_value=480, required=False, label=_("Length (minutes)"),
+    duration_minutes = forms.IntegerField(min_value=15, max_value=480, required=False, label=_("Duration minutes"),
                                           help_text=_("Empty: your default session length."))
     quota = forms.IntegerField(min_value=1, max_value=50, initial=1, label=_("Seats (quota)"))
 
