@@ -2,6 +2,7 @@
 and learners' access stay right): publish or unpublish a course, refund or cancel an enrollment."""
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
 from courses import services
 from courses.models import Course, CourseReview, Enrollment, Lesson
@@ -44,12 +45,12 @@ class CourseAdmin(ReadOnlyAdmin):
     inlines = [LessonInline]
     actions = ["unpublish", "publish"]
 
-    @admin.action(description="Unpublish the selected courses (learners already in them keep access)")
+    @admin.action(description=_("Unpublish the selected courses (learners already in them keep access)"))
     def unpublish(self, request, queryset):
         self._run(request, queryset, lambda course: services.course_unpublish(course_id=course.pk, user=request.user),
                   "unpublished.")
 
-    @admin.action(description="Publish the selected courses (each needs a lesson and an approved author)")
+    @admin.action(description=_("Publish the selected courses (each needs a lesson and an approved author)"))
     def publish(self, request, queryset):
         self._run(request, queryset, lambda course: services.course_publish(course_id=course.pk, user=request.user),
                   "published.")
@@ -71,13 +72,13 @@ class EnrollmentAdmin(ReadOnlyAdmin):
     list_select_related = ("user", "course")
     actions = ["refund_in_full", "cancel_unpaid"]
 
-    @admin.action(description="Refund the selected enrollments in full (their access ends)")
+    @admin.action(description=_("Refund the selected enrollments in full (their access ends)"))
     def refund_in_full(self, request, queryset):
         self._run(request, queryset,
                   lambda enrollment: services.enrollment_refund(enrollment_id=enrollment.pk, user=request.user),
                   "refunded.")
 
-    @admin.action(description="Cancel the selected enrollments still waiting for payment")
+    @admin.action(description=_("Cancel the selected enrollments still waiting for payment"))
     def cancel_unpaid(self, request, queryset):
         self._run(request, queryset,
                   lambda enrollment: services.enrollment_cancel(enrollment_id=enrollment.pk, user=request.user),

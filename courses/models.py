@@ -5,6 +5,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mentors.currencies import CURRENCY_CHOICES, DEFAULT_CURRENCY
 from mentors.models import price_validators
@@ -19,14 +21,14 @@ class Course(models.Model):
     """A mentor's self-paced course. Written through courses.services only; counters are kept by them."""
 
     class Level(models.TextChoices):
-        BEGINNER = "beginner", "Beginner"
-        INTERMEDIATE = "intermediate", "Intermediate"
-        ADVANCED = "advanced", "Advanced"
+        BEGINNER = "beginner", _("Beginner")
+        INTERMEDIATE = "intermediate", _("Intermediate")
+        ADVANCED = "advanced", _("Advanced")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
-        ARCHIVED = "archived", "Archived"
+        DRAFT = "draft", pgettext_lazy("course status", "Draft")
+        PUBLISHED = "published", pgettext_lazy("course status", "Published")
+        ARCHIVED = "archived", pgettext_lazy("course status", "Archived")
 
     author = models.ForeignKey("mentors.MentorProfile", on_delete=models.PROTECT, related_name="courses")
     title = models.CharField(max_length=150)
@@ -101,10 +103,10 @@ class Enrollment(models.Model):
     """A learner's place in a course. Only an active one opens lessons and records progress."""
 
     class Status(models.TextChoices):
-        PENDING_PAYMENT = "pending_payment", "Pending payment"
-        ACTIVE = "active", "Active"
-        CANCELLED = "cancelled", "Cancelled"
-        REFUNDED = "refunded", "Refunded"
+        PENDING_PAYMENT = "pending_payment", pgettext_lazy("enrollment status", "Pending payment")
+        ACTIVE = "active", pgettext_lazy("enrollment status", "Active")
+        CANCELLED = "cancelled", pgettext_lazy("enrollment status", "Cancelled")
+        REFUNDED = "refunded", pgettext_lazy("enrollment status", "Refunded")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="enrollments")
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="enrollments")

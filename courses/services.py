@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, F, Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses import notify, ports
@@ -51,7 +52,7 @@ class RefundQuote:
 def _approved_profile(user: User) -> MentorProfile:
     profile = MentorProfile.objects.filter(user=user).first()
     if profile is None or profile.status != MentorProfile.Status.APPROVED:
-        raise PermissionDenied("Only approved mentors can write courses.")
+        raise PermissionDenied(_("Only approved mentors can write courses."))
     return profile
 
 
@@ -59,23 +60,23 @@ def _lock_course_for_editor(course_id: int, user: User) -> Course:
     """The course, locked, if ``user`` may edit it (its author or staff); 404 for everyone else."""
     course = Course.objects.select_for_update().filter(pk=course_id).first()
     if course is None or not (user.is_staff or course.author.user_id == user.pk):
-        raise NotFound("No such course.")
+        raise NotFound(_("No such course."))
     return course
 
 
 def _clean_course_fields(fields: dict) -> dict:
     unknown = set(fields) - COURSE_FIELDS
     if unknown:
-        raise InvalidInput(f"Unknown field {sorted(unknown)[0]}.", field=sorted(unknown)[0])
+        raise InvalidInput(_("Unknown field %(field)s.") % {"field": sorted(unknown)[0]}, field=sorted(unknown)[0])
     if "title" in fields and not str(fields["title"]).strip():
-        raise InvalidInput("Give the course a title.", field="title")
+        raise InvalidInput(_("Give the course a title."), field="title")
     if "price" in fields:
         price = Decimal(fields["price"])
         if price < 0 or price > MAX_PRICE:
-            raise InvalidInput("A price is from 0 up to 999,999.", field="price")
+            raise InvalidInput(_("A price is from 0 up to 999,999."), field="price")
         fields["price"] = price
     if "level" in fields and fields["level"] not in Course.Level.values:
-        raise InvalidInput(f"Level is one of {', '.join(Course.Level.values)}.", field="level")
+        raise InvalidInput(_("Level is one of %(levels)s.") % {"levels": ", ".join(Course.Level.values)}, field="level")
     return fields
 
 
@@ -89,7 +90,7 @@ def _set_skills(course: Course, names: list[str]) -> None:
         if skill is None:
             from django.utils.text import slugify
 
-            skill, _ = Skill.objects.get_or_create(slug=slugify(name)[:64] or name.lower()[:64],
+            skill, _created = Skill.objects.get_or_create(slug=slugify(name)[:64] or name.lower()[:64],
                                                    defaults={"name": name[:64]})
         skills.append(skill)
     course.skills.set(skills)
@@ -128,11 +129,11 @@ def course_update(*, course_id: int, user: User, **fields) -> Course:
 def _clean_lesson_fields(fields: dict) -> dict:
     unknown = set(fields) - LESSON_FIELDS
     if unknown:
-        raise InvalidInput(f"Unknown field {sorted(unknown)[0]}.", field=sorted(unknown)[0])
+        raise InvalidInput(_("Unknown field %(field)s.") % {"field": sorted(unknown)[0]}, field=sorted(unknown)[0])
     if "title" in fields and not str(fields["title"]).strip():
-        raise InvalidInput("Give the lesson a title.", field="title")
+        raise InvalidInput(_("Give the lesson a title."), field="title")
     if "estimated_minutes" in fields and not 1 <= int(fields["estimated_minutes"]) <= 24 * 60:
-        raise InvalidInput("A lesson takes from 1 minute to 24 hours.", field="estimated_minutes")
+        raise InvalidInput(_("A lesson takes from 1 minute to 24 hours."), field="estimated_minutes")
     return fields
 
 
@@ -157,7 +158,7 @@ def lesson_create(*, course_id: int, user: User, title: str, body: str = "", vid
 def _lock_lesson_for_editor(lesson_id: int, user: User) -> tuple[Course, Lesson]:
     course_id = Lesson.objects.filter(pk=lesson_id, archived_at=None).values_list("course_id", flat=True).first()
     if course_id is None:
-        raise NotFound("No such lesson.")
+        raise NotFound(_("No such lesson."))
     course = _lock_course_for_editor(course_id, user)
     return course, Lesson.objects.select_for_update().get(pk=lesson_id)
 
@@ -187,7 +188,7 @@ def lesson_delete(*, lesson_id: int, user: User, now: datetime | None = None) ->
     Returns "archived" or "deleted". A published course keeps at least one lesson."""
     course, lesson = _lock_lesson_for_editor(lesson_id, user)
     if course.status == Course.Status.PUBLISHED and _live_lessons(course).count() <= 1:
-        raise Conflict("A published course needs at least one lesson: unpublish it first.")
+        raise Conflict(_("A published course needs at least one lesson: unpublish it first."))
     if LessonProgress.objects.filter(lesson=lesson).exists():
         lesson.archived_at = now or timezone.now()
         lesson.save(update_fields=["archived_at", "updated_at"])
@@ -208,7 +209,7 @@ def lessons_reorder(*, course_id: int, user: User, lesson_ids: list[int]) -> lis
     course = _lock_course_for_editor(course_id, user)
     current = set(_live_lessons(course).select_for_update().values_list("pk", flat=True))
     if len(lesson_ids) != len(set(lesson_ids)) or set(lesson_ids) != current:
-        raise InvalidInput("List every lesson of this course exactly once.", field="lesson_ids")
+        raise InvalidInput(_("List every lesson of this course exactly once."), field="lesson_ids")
     _renumber(course, list(lesson_ids))
     return list(_live_lessons(course).order_by("position", "id"))
 
@@ -218,9 +219,9 @@ def course_publish(*, course_id: int, user: User, now: datetime | None = None) -
     """Open a course in the catalogue: it needs at least one lesson, and its author must be an approved mentor."""
     course = _lock_course_for_editor(course_id, user)
     if course.author.status != MentorProfile.Status.APPROVED:
-        raise Conflict("Only an approved mentor's course can be published.")
+        raise Conflict(_("Only an approved mentor's course can be published."))
     if not _live_lessons(course).exists():
-        raise Conflict("Add at least one lesson before publishing.", field="lessons")
+        raise Conflict(_("Add at least one lesson before publishing."), field="lessons")
     if course.status != Course.Status.PUBLISHED:
         course.status = Course.Status.PUBLISHED
         course.published_at = course.published_at or now or timezone.now()
@@ -248,7 +249,7 @@ def lock_enrollment(enrollment_id: int) -> Enrollment:
     enrollment = (Enrollment.objects.select_for_update(of=("self",)).select_related("course", "user")
                   .filter(pk=enrollment_id).first())
     if enrollment is None:
-        raise NotFound("No such enrollment.")
+        raise NotFound(_("No such enrollment."))
     return enrollment
 
 
@@ -284,9 +285,9 @@ def course_enroll(*, course_id: int, user: User, now: datetime | None = None) ->
     course = (Course.objects.select_for_update(of=("self",)).select_related("author")
               .filter(pk=course_id, status=Course.Status.PUBLISHED).first())
     if course is None:
-        raise NotFound("No such course.")
+        raise NotFound(_("No such course."))
     if course.author.user_id == user.pk:
-        raise Conflict("This is your own course.")
+        raise Conflict(_("This is your own course."))
     enrollment = Enrollment.objects.select_for_update().filter(user=user, course=course).first()
     created = enrollment is None or enrollment.status in (E.CANCELLED, E.REFUNDED)
     if enrollment is None:
@@ -309,7 +310,7 @@ def course_enroll(*, course_id: int, user: User, now: datetime | None = None) ->
 def enrollment_mark_paid(*, enrollment: Enrollment, now: datetime) -> None:
     """The payment arrived (payments calls this, enrollment locked): the learner's access opens."""
     if enrollment.status != E.PENDING_PAYMENT:
-        raise Conflict("Only an enrollment waiting for payment can be paid.")
+        raise Conflict(_("Only an enrollment waiting for payment can be paid."))
     _activate(enrollment, now)
     notify.enrollment_changed_on_commit(enrollment.pk, "active")
 
@@ -329,9 +330,9 @@ def enrollment_cancel(*, enrollment_id: int, user: User, now: datetime | None = 
     """Give up an enrollment still waiting for its payment: its open checkout is voided."""
     enrollment = lock_enrollment(enrollment_id)
     if enrollment.user_id != user.pk and not user.is_staff:
-        raise NotFound("No such enrollment.")
+        raise NotFound(_("No such enrollment."))
     if enrollment.status != E.PENDING_PAYMENT:
-        raise Conflict("Only an enrollment waiting for payment can be cancelled; a paid one is refunded.")
+        raise Conflict(_("Only an enrollment waiting for payment can be cancelled; a paid one is refunded."))
     ports.money().void_open_payments(enrollment=enrollment)
     enrollment.status, enrollment.ended_at = E.CANCELLED, now or timezone.now()
     enrollment.save(update_fields=["status", "ended_at", "updated_at"])
@@ -342,20 +343,21 @@ def refund_quote(*, enrollment: Enrollment, actor: User, now: datetime) -> Refun
     """What refunding this enrollment now would give back, and why, in words shown to the learner."""
     paid = ports.money().paid_amount(enrollment)
     if enrollment.status != E.ACTIVE:
-        return RefundQuote(False, Decimal("0"), "Only an active enrollment can be refunded.")
+        return RefundQuote(False, Decimal("0"), _("Only an active enrollment can be refunded."))
     if paid <= 0:
-        return RefundQuote(False, Decimal("0"), "Nothing was paid for this enrollment.")
+        return RefundQuote(False, Decimal("0"), _("Nothing was paid for this enrollment."))
     if actor.is_staff:
-        return RefundQuote(True, paid, "Refunded by staff: full refund.")
+        return RefundQuote(True, paid, _("Refunded by staff: full refund."))
     started = enrollment.activated_at or enrollment.enrolled_at
     if now - started > timedelta(days=REFUND_DAYS):
-        return RefundQuote(False, Decimal("0"), f"Refunds are possible within {REFUND_DAYS} days of enrolling.")
+        return RefundQuote(False, Decimal("0"), _("Refunds are possible within %(days)d days of enrolling.")
+                           % {"days": REFUND_DAYS})
     done = progress_of(enrollment).progress
     if done >= REFUND_MAX_PROGRESS:
-        return RefundQuote(False, Decimal("0"), f"Refunds are possible before {REFUND_MAX_PROGRESS}% of the course "
-                                                f"is completed ({done}% is).")
-    return RefundQuote(True, paid, f"Within {REFUND_DAYS} days and under {REFUND_MAX_PROGRESS}% completed: "
-                                   "full refund.")
+        return RefundQuote(False, Decimal("0"), _("Refunds are possible before %(limit)s%% of the course is completed "
+                                                  "(%(done)s%% is).") % {"limit": REFUND_MAX_PROGRESS, "done": done})
+    return RefundQuote(True, paid, _("Within %(days)d days and under %(limit)s%% completed: full refund.")
+                       % {"days": REFUND_DAYS, "limit": REFUND_MAX_PROGRESS})
 
 
 @transaction.atomic
@@ -364,7 +366,7 @@ def enrollment_refund(*, enrollment_id: int, user: User, now: datetime | None = 
     now = now or timezone.now()
     enrollment = lock_enrollment(enrollment_id)
     if enrollment.user_id != user.pk and not user.is_staff:
-        raise NotFound("No such enrollment.")
+        raise NotFound(_("No such enrollment."))
     quote = refund_quote(enrollment=enrollment, actor=user, now=now)
     if not quote.allowed:
         raise Conflict(quote.rule)
@@ -398,7 +400,8 @@ def _course_lessons(course_id: int, ids: list[int], field: str) -> list[Lesson]:
     lessons = list(Lesson.objects.filter(course_id=course_id, pk__in=ids))
     if len(lessons) != len(set(ids)):
         missing = sorted(set(ids) - {lesson.pk for lesson in lessons})
-        raise InvalidInput(f"Not lessons of this course: {', '.join(map(str, missing))}.", field=field)
+        raise InvalidInput(_("Not lessons of this course: %(ids)s.") % {"ids": ", ".join(map(str, missing))},
+                           field=field)
     return lessons
 
 
@@ -412,11 +415,11 @@ def progress_record(*, course_id: int, user: User, completed_lessons: list[int],
     now = now or timezone.now()
     found = Enrollment.objects.filter(user=user, course_id=course_id).values_list("pk", flat=True).first()
     if found is None:
-        raise NotFound("You are not enrolled in this course.")
+        raise NotFound(_("You are not enrolled in this course."))
     enrollment = lock_enrollment(found)
     if enrollment.status != E.ACTIVE:
-        raise Conflict("Only an active enrollment records progress"
-                       + (": pay for the course first." if enrollment.status == E.PENDING_PAYMENT else "."))
+        raise Conflict(_("Only an active enrollment records progress: pay for the course first.")
+                       if enrollment.status == E.PENDING_PAYMENT else _("Only an active enrollment records progress."))
     lessons = _course_lessons(course_id, list(completed_lessons), "completed_lessons")
     if current_lesson is not None:
         enrollment.current_lesson = _course_lessons(course_id, [current_lesson], "current_lesson")[0]
@@ -453,18 +456,18 @@ def course_review_create(*, course_id: int, author: User, rating: int, comment: 
     """A learner who has access to the course rates it, once; the course's rating moves with it."""
     enrollment = Enrollment.objects.select_for_update().filter(user=author, course_id=course_id).first()
     if enrollment is None or not Course.objects.filter(pk=course_id).exists():
-        raise NotFound("You are not enrolled in this course.")
+        raise NotFound(_("You are not enrolled in this course."))
     if enrollment.status != E.ACTIVE:
-        raise Conflict("Only learners with access to the course can review it.")
+        raise Conflict(_("Only learners with access to the course can review it."))
     if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
-        raise InvalidInput("Give a rating from 1 to 5.", field="rating")
+        raise InvalidInput(_("Give a rating from 1 to 5."), field="rating")
     if CourseReview.objects.filter(course_id=course_id, author=author).exists():
-        raise Conflict("You already reviewed this course.")
+        raise Conflict(_("You already reviewed this course."))
     try:
         with transaction.atomic():
             review = CourseReview.objects.create(course_id=course_id, author=author, rating=rating,
                                                  comment=comment.strip())
     except IntegrityError as exc:
-        raise Conflict("You already reviewed this course.") from exc
+        raise Conflict(_("You already reviewed this course.")) from exc
     course_rating_recompute(course_id=course_id)
     return review

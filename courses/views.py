@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from courses import forms, markdown, ports, selectors, services
@@ -28,7 +29,7 @@ def _show_error(request, form, exc: DomainError) -> None:
 def _visible_or_404(request, course_id: int) -> Course:
     course = selectors.course_for_viewer(course_id=course_id, viewer=request.user) if course_id <= MAX_ID else None
     if course is None:
-        raise Http404("No such course.")
+        raise Http404(_("No such course."))
     return course
 
 
@@ -70,7 +71,7 @@ def course_detail(request, pk: int):
 @require_POST
 def enrol(request, pk: int):
     if pk > MAX_ID:
-        raise Http404("No such course.")
+        raise Http404(_("No such course."))
     try:
         result = services.course_enroll(course_id=pk, user=request.user)
     except DomainError as exc:
@@ -79,7 +80,7 @@ def enrol(request, pk: int):
     if result.payment is not None:
         return redirect("payments:checkout", result.payment.pk)
     first = Lesson.objects.filter(course_id=pk, archived_at=None).order_by("position", "id").first()
-    messages.success(request, "You are enrolled. Enjoy the course!")
+    messages.success(request, _("You are enrolled. Enjoy the course!"))
     return redirect("courses:lesson", pk, first.pk) if first else redirect("courses:detail", pk)
 
 
@@ -89,7 +90,7 @@ def lesson(request, pk: int, lesson_id: int):
     lessons = course.lessons_live
     current = next((item for item in lessons if item.pk == lesson_id), None)
     if current is None or not (course.viewer_has_access or current.is_preview):
-        raise Http404("No such lesson.")
+        raise Http404(_("No such lesson."))
     enrollment = course.viewer_enrollment
     learning = enrollment is not None and enrollment.is_active
     completed = selectors.completed_lesson_ids(enrollment) if learning else set()
@@ -107,7 +108,7 @@ def lesson(request, pk: int, lesson_id: int):
 @require_POST
 def lesson_complete(request, pk: int, lesson_id: int):
     if pk > MAX_ID or lesson_id > MAX_ID:
-        raise Http404("No such lesson.")
+        raise Http404(_("No such lesson."))
     try:
         summary = services.progress_record(course_id=pk, user=request.user, completed_lessons=[lesson_id],
                                            current_lesson=lesson_id)
@@ -115,11 +116,11 @@ def lesson_complete(request, pk: int, lesson_id: int):
         messages.error(request, exc.message)
         return redirect("courses:detail", pk)
     if summary.completed_at is not None and summary.completed_lessons >= summary.total_lessons:
-        messages.success(request, "Course completed — your certificate is ready.")
+        messages.success(request, _("Course completed — your certificate is ready."))
         return redirect("courses:my")
     following = (Lesson.objects.filter(course_id=pk, archived_at=None, position__gt=Lesson.objects.get(
         pk=lesson_id).position).order_by("position", "id").first())
-    messages.success(request, f"Lesson completed: {summary.progress}% of the course done.")
+    messages.success(request, _("Lesson completed: %(percent)s%% of the course done.") % {"percent": summary.progress})
     return redirect("courses:lesson", pk, following.pk if following else lesson_id)
 
 
@@ -141,7 +142,7 @@ def certificate(request, certificate_id: str):
     enrollment = (Enrollment.objects.select_related("user", "course__author__user")
                   .filter(certificate_id=certificate_id, completed_at__isnull=False).first())
     if enrollment is None:
-        raise Http404("No such certificate.")
+        raise Http404(_("No such certificate."))
     return render(request, "courses/certificate.html", {
         "enrollment": enrollment, "verification_url": request.build_absolute_uri(request.path)})
 
@@ -151,11 +152,11 @@ def certificate(request, certificate_id: str):
 
 def _editable_or_404(request, pk: int) -> Course:
     if pk > MAX_ID:
-        raise Http404("No such course.")
+        raise Http404(_("No such course."))
     queryset = selectors.authored_courses(user=None if request.user.is_staff else request.user)
     course = queryset.filter(pk=pk).first()
     if course is None:
-        raise Http404("No such course.")
+        raise Http404(_("No such course."))
     return course
 
 
@@ -178,7 +179,7 @@ def course_new(request):
         except DomainError as exc:
             _show_error(request, form, exc)
         else:
-            messages.success(request, "Course created as a draft. Add its lessons, then publish it.")
+            messages.success(request, _("Course created as a draft. Add its lessons, then publish it."))
             return redirect("courses:edit", course.pk)
     return render(request, "courses/course_form.html", {"form": form, "course": None},
                   status=400 if form.is_bound else 200)
@@ -195,7 +196,7 @@ def course_edit(request, pk: int):
         except DomainError as exc:
             _show_error(request, form, exc)
         else:
-            messages.success(request, "Course saved.")
+            messages.success(request, _("Course saved."))
             return redirect("courses:edit", pk)
     lessons = list(Lesson.objects.filter(course=course, archived_at=None).order_by("position", "id"))
     return render(request, "courses/course_form.html", {"form": form, "course": course, "lessons": lessons},
@@ -208,10 +209,10 @@ def course_publish(request, pk: int):
     course = _editable_or_404(request, pk)
     if request.POST.get("action") == "unpublish":
         act_and_report(request, lambda: services.course_unpublish(course_id=course.pk, user=request.user),
-                       "Course taken out of the catalogue.")
+                       _("Course taken out of the catalogue."))
     else:
         act_and_report(request, lambda: services.course_publish(course_id=course.pk, user=request.user),
-                       "Course published: it is in the catalogue.")
+                       _("Course published: it is in the catalogue."))
     return redirect("courses:edit", course.pk)
 
 
@@ -226,7 +227,7 @@ def lesson_new(request, pk: int):
         except DomainError as exc:
             _show_error(request, form, exc)
         else:
-            messages.success(request, "Lesson added.")
+            messages.success(request, _("Lesson added."))
             return redirect("courses:edit", course.pk)
     return render(request, "courses/lesson_form.html", {"form": form, "course": course, "lesson": None},
                   status=400 if form.is_bound else 200)
@@ -236,7 +237,7 @@ def _editable_lesson_or_404(course: Course, lesson_id: int) -> Lesson:
     found = Lesson.objects.filter(pk=lesson_id, course=course, archived_at=None).first() \
         if lesson_id <= MAX_ID else None
     if found is None:
-        raise Http404("No such lesson.")
+        raise Http404(_("No such lesson."))
     return found
 
 
@@ -252,7 +253,7 @@ def lesson_edit(request, pk: int, lesson_id: int):
         except DomainError as exc:
             _show_error(request, form, exc)
         else:
-            messages.success(request, "Lesson saved.")
+            messages.success(request, _("Lesson saved."))
             return redirect("courses:edit", course.pk)
     return render(request, "courses/lesson_form.html", {"form": form, "course": course, "lesson": item},
                   status=400 if form.is_bound else 200)
@@ -268,8 +269,8 @@ def lesson_delete(request, pk: int, lesson_id: int):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Lesson archived: learners who completed it keep their progress."
-                         if outcome == "archived" else "Lesson deleted.")
+        messages.success(request, _("Lesson archived: learners who completed it keep their progress.")
+                         if outcome == "archived" else _("Lesson deleted."))
     return redirect("courses:edit", course.pk)
 
 
@@ -285,5 +286,5 @@ def lesson_move(request, pk: int, lesson_id: int):
     if 0 <= other < len(order):
         order[index], order[other] = order[other], order[index]
         act_and_report(request, lambda: services.lessons_reorder(course_id=course.pk, user=request.user,
-                                                                 lesson_ids=order), "Lesson moved.")
+                                                                 lesson_ids=order), _("Lesson moved."))
     return redirect("courses:edit", course.pk)

@@ -3,6 +3,7 @@ from django.apps import apps
 from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from mentorhub.admin_readonly import ReadOnlyAdmin
 from mentorhub.admin_reason import ask_reason_then, run_for_each
@@ -13,7 +14,7 @@ from mentors.models import DateOverride, MentorProfile, Service, Skill, Slot, We
 
 class RejectForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
-                             help_text="Sent to the applicant by e-mail.")
+                             help_text=_("Sent to the applicant by e-mail."))
 
 
 class ServiceInline(admin.TabularInline):
@@ -41,7 +42,7 @@ class MentorProfileAdmin(admin.ModelAdmin):
     inlines = [ServiceInline, WeeklyRuleInline]
     actions = ["approve", "reject", "suspend", "reinstate"]
 
-    @admin.action(description="Approve selected applications")
+    @admin.action(description=_("Approve selected applications"))
     def approve(self, request, queryset):
         for profile in queryset:
             try:
@@ -49,9 +50,9 @@ class MentorProfileAdmin(admin.ModelAdmin):
             except DomainError as exc:
                 self.message_user(request, f"{profile}: {exc.message}", messages.ERROR)
             else:
-                self.message_user(request, f"Approved {profile}.", messages.SUCCESS)
+                self.message_user(request, _("Approved %(profile)s.") % {"profile": profile}, messages.SUCCESS)
 
-    @admin.action(description="Reject selected applications (asks for a reason)…")
+    @admin.action(description=_("Reject selected applications (asks for a reason)…"))
     def reject(self, request, queryset):
         form = RejectForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
@@ -62,29 +63,29 @@ class MentorProfileAdmin(admin.ModelAdmin):
                 except DomainError as exc:
                     self.message_user(request, f"{profile}: {exc.message}", messages.ERROR)
                 else:
-                    self.message_user(request, f"Rejected {profile}.", messages.WARNING)
+                    self.message_user(request, _("Rejected %(profile)s.") % {"profile": profile}, messages.WARNING)
             return None
         context = {**self.admin_site.each_context(request), "form": form, "profiles": queryset,
                    "opts": self.model._meta, "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-                   "title": "Reject mentor applications"}
+                   "title": _("Reject mentor applications")}
         return render(request, "admin/mentors/reject.html", context)
 
 
-    @admin.action(description="Suspend selected mentors (asks for a reason)…", permissions=["change"])
+    @admin.action(description=_("Suspend selected mentors (asks for a reason)…"), permissions=["change"])
     def suspend(self, request, queryset):
         return ask_reason_then(
             self, request, queryset.select_related("user"),
             lambda profile, reason: services.mentor_suspend(profile_id=profile.pk, actor=request.user, reason=reason),
-            action="suspend", title="Suspend mentors", button="Suspend", done="Suspended",
-            intro="Suspend these mentors? They leave the catalogue and cannot be booked. Sessions already booked "
-                  "stay as they are: cancel any of them one by one from Bookings.",
-            help_text="Shown to the mentor in their notice and on their dashboard.")
+            action="suspend", title=_("Suspend mentors"), button=_("Suspend"), done=_("Suspended"),
+            intro=_("Suspend these mentors? They leave the catalogue and cannot be booked. Sessions already booked "
+                    "stay as they are: cancel any of them one by one from Bookings."),
+            help_text=_("Shown to the mentor in their notice and on their dashboard."))
 
-    @admin.action(description="Reinstate selected suspended mentors", permissions=["change"])
+    @admin.action(description=_("Reinstate selected suspended mentors"), permissions=["change"])
     def reinstate(self, request, queryset):
         run_for_each(self, request, queryset.select_related("user"),
                      lambda profile: services.mentor_reinstate(profile_id=profile.pk, actor=request.user),
-                     done="Reinstated")
+                     done=_("Reinstated"))
 
 
 @admin.register(Skill)
@@ -105,7 +106,7 @@ class ServiceAdmin(admin.ModelAdmin):
 class SlotMentorFilter(admin.SimpleListFilter):
     """Mentors who have slots, in one query (the stock related filter would load each mentor's user on its own)."""
 
-    title = "mentor"
+    title = _("mentor")
     parameter_name = "mentor"
 
     def lookups(self, request, model_admin):
@@ -140,7 +141,7 @@ class SlotAdmin(ReadOnlyAdmin):
         return super().get_queryset(request).annotate(
             live_bookings=Count("bookings", filter=Q(bookings__status__in=live)))
 
-    @admin.display(description="live bookings", ordering="live_bookings")
+    @admin.display(description=_("live bookings"), ordering="live_bookings")
     def live_bookings(self, obj):
         return obj.live_bookings
 

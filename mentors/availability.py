@@ -30,13 +30,23 @@ _RANGE = re.compile(r"([0-9]{2}:[0-9]{2})-([0-9]{2}:[0-9]{2})")
 _EXAMPLE = '"09:00-17:00"'
 
 
-class AvailabilityError(ValueError):
-    """Bad availability input, pointing at the offending field so an API can show it next to that field."""
+def gettext_noop(text: str) -> str:
+    """Marks a message for the translation catalogue (makemessages knows this name) without needing Django here."""
+    return text
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
+
+class AvailabilityError(ValueError):
+    """Bad availability input, pointing at the offending field so an API can show it next to that field.
+
+    ``message`` is the English text; ``template`` % ``params`` is the same text, for a caller to translate.
+    """
+
+    def __init__(self, field: str, template: str, **params) -> None:
         self.field = field
-        self.message = message
+        self.template = template
+        self.params = params
+        self.message = template % params
+        super().__init__(f"{field}: {self.message}")
 
 
 @dataclass(frozen=True)
@@ -177,12 +187,13 @@ def parse_range(text: str, *, field: str = "range") -> LocalRange:
     """
     match = _RANGE.fullmatch(text)
     if match is None:
-        raise AvailabilityError(field, f'"{text}" is not a time range. Use 24-hour "HH:MM-HH:MM", e.g. {_EXAMPLE}.')
+        raise AvailabilityError(field, gettext_noop('"%(text)s" is not a time range. Use 24-hour "HH:MM-HH:MM", '
+                                                    'e.g. %(example)s.'), text=text, example=_EXAMPLE)
     start, end = (_parse_time(part, field) for part in match.groups())
     if start >= end:
         raise AvailabilityError(
-            field, f'"{text}" must end after it starts. A range cannot run past midnight; split it into two days.'
-        )
+            field, gettext_noop('"%(text)s" must end after it starts. A range cannot run past midnight; split it '
+                                'into two days.'), text=text)
     return LocalRange(start=start, end=end)
 
 
@@ -190,7 +201,8 @@ def _parse_time(text: str, field: str) -> time:
     """``"HH:MM"`` (already shaped by the range pattern) to a time, rejecting hours over 23 or minutes over 59."""
     hours, minutes = int(text[:2]), int(text[3:])
     if hours > 23 or minutes > 59:
-        raise AvailabilityError(field, f'"{text}" is not a valid time. Hours run 00-23 and minutes 00-59.')
+        raise AvailabilityError(field, gettext_noop('"%(text)s" is not a valid time. Hours run 00-23 and minutes '
+                                                    '00-59.'), text=text)
     return time(hours, minutes)
 
 
@@ -202,24 +214,29 @@ def parse_weekly(availability: dict[str, list[str]]) -> dict[int, list[LocalRang
     Days with no ranges are left out, matching ``format_weekly``.
     """
     if not isinstance(availability, dict):
-        raise AvailabilityError("availability", "Expected an object mapping day names to lists of time ranges.")
+        raise AvailabilityError("availability",
+                                gettext_noop("Expected an object mapping day names to lists of time ranges."))
     weekly: dict[int, list[LocalRange]] = {}
     for name, texts in availability.items():
         field = f"availability.{name}"
         if name not in DAY_NAMES:
-            raise AvailabilityError(field, f'Unknown day "{name}". Use one of: {", ".join(DAY_NAMES)}.')
+            raise AvailabilityError(field, gettext_noop('Unknown day "%(name)s". Use one of: %(days)s.'),
+                                    name=name, days=", ".join(DAY_NAMES))
         if not isinstance(texts, list):
-            raise AvailabilityError(field, f"Expected a list of time ranges, e.g. [{_EXAMPLE}].")
+            raise AvailabilityError(field, gettext_noop("Expected a list of time ranges, e.g. [%(example)s]."),
+                                    example=_EXAMPLE)
         ranges = []
         for index, text in enumerate(texts):
             if not isinstance(text, str):
-                raise AvailabilityError(f"{field}.{index}", f"Expected a time range, e.g. {_EXAMPLE}.")
+                raise AvailabilityError(f"{field}.{index}", gettext_noop("Expected a time range, e.g. %(example)s."),
+                                        example=_EXAMPLE)
             ranges.append(parse_range(text, field=f"{field}.{index}"))
         ranges.sort(key=lambda r: (r.start, r.end))
         # Sorted by start, any overlap shows up between neighbours.
         for earlier, later in pairwise(ranges):
             if later.start < earlier.end:
-                raise AvailabilityError(field, f"Ranges overlap: {earlier} and {later}.")
+                raise AvailabilityError(field, gettext_noop("Ranges overlap: %(earlier)s and %(later)s."),
+                                        earlier=str(earlier), later=str(later))
         if ranges:
             weekly[DAY_NAMES.index(name)] = ranges
     return weekly

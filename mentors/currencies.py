@@ -4,6 +4,8 @@ Fund codes, precious metals, test codes and withdrawn currencies (HRK, CUC,
 SLL, ZWL, ANG) are left out; names are ISO 4217's English ones.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 ISO_4217 = {
     "AED": "UAE Dirham", "AFN": "Afghani", "ALL": "Lek", "AMD": "Armenian Dram", "AOA": "Kwanza",
     "ARS": "Argentine Peso", "AUD": "Australian Dollar", "AWG": "Aruban Florin", "AZN": "Azerbaijan Manat",
@@ -45,4 +47,4 @@ ISO_4217 = {
 
 CURRENCY_CHOICES = [(code, f"{code} — {name}") for code, name in sorted(ISO_4217.items())]
 DEFAULT_CURRENCY = "RUB"
-CURRENCY_MESSAGE = "Use a three-letter ISO 4217 currency code, such as RUB, USD or EUR."
+CURRENCY_MESSAGE = _("Use a three-letter ISO 4217 currency code, such as RUB, USD or EUR.")

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.validators import validate_timezone
 from mentors.currencies import CURRENCY_CHOICES, DEFAULT_CURRENCY
@@ -12,7 +14,7 @@ from mentors.currencies import CURRENCY_CHOICES, DEFAULT_CURRENCY
 # a 99,999,999.99 session: well above any real rate, and within what one Stripe payment can take
 # (99,999,999 minor units, 999,999.99 in two-decimal currencies).
 MAX_PRICE = Decimal("999999")
-MAX_PRICE_MESSAGE = "A price can be at most 999,999."
+MAX_PRICE_MESSAGE = _("A price can be at most 999,999.")
 
 
 def price_validators() -> list:
@@ -32,11 +34,11 @@ class Skill(models.Model):
 
 class MentorProfile(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending review"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
+        PENDING = "pending", pgettext_lazy("mentor status", "Pending review")
+        APPROVED = "approved", pgettext_lazy("mentor status", "Approved")
+        REJECTED = "rejected", pgettext_lazy("mentor status", "Rejected")
         # Staff took an approved mentor off the site (mentor_suspend); mentor_reinstate makes them approved again.
-        SUSPENDED = "suspended", "Suspended"
+        SUSPENDED = "suspended", pgettext_lazy("mentor status", "Suspended")
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentor_profile")
     title = models.CharField(max_length=150)
@@ -111,10 +113,10 @@ class MentorProfile(models.Model):
 
 class Service(models.Model):
     class SessionType(models.TextChoices):
-        VIDEO = "video", "Video Call"
-        CHAT = "chat", "Chat"
-        EMAIL = "email", "Email"
-        IN_PERSON = "in_person", "In Person"
+        VIDEO = "video", _("Video Call")
+        CHAT = "chat", _("Chat")
+        EMAIL = "email", _("Email")
+        IN_PERSON = "in_person", _("In Person")
 
     mentor = models.ForeignKey(MentorProfile, on_delete=models.CASCADE, related_name="services")
     name = models.CharField(max_length=120)

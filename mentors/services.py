@@ -8,9 +8,12 @@ from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from mentorhub.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from mentorhub.i18n import speaking_to
 from mentorhub.queue import enqueue_on_commit
 from mentors import tasks
 from mentors.availability import AvailabilityError, parse_weekly
@@ -40,14 +43,14 @@ def _skills_from_names(names: list[str]) -> list[Skill]:
         name = " ".join(str(raw).split())[:64]
         slug = slugify(name)[:64]
         if not slug:
-            raise InvalidInput(f"{raw!r} is not a skill name.", field="skills")
+            raise InvalidInput(_("%(name)s is not a skill name.") % {"name": repr(raw)}, field="skills")
         if slug in seen:
             continue
         seen.add(slug)
-        skill, _ = Skill.objects.get_or_create(slug=slug, defaults={"name": name})
+        skill, _created = Skill.objects.get_or_create(slug=slug, defaults={"name": name})
         skills.append(skill)
     if len(skills) > MAX_SKILLS:
-        raise InvalidInput(f"At most {MAX_SKILLS} skills.", field="skills")
+        raise InvalidInput(_("At most %(count)d skills.") % {"count": MAX_SKILLS}, field="skills")
     return skills
 
 
@@ -55,7 +58,7 @@ def _weekly_rules(weekly_text: dict) -> dict:
     try:
         return parse_weekly(weekly_text)
     except AvailabilityError as exc:
-        raise InvalidInput(exc.message, field=exc.field) from exc
+        raise InvalidInput(_(exc.template) % exc.params, field=exc.field) from exc
 
 
 def _replace_weekly_rules(profile: MentorProfile, weekly) -> None:
@@ -85,11 +88,11 @@ def mentor_apply(
     weekly = _weekly_rules(availability) if availability is not None else None
     profile = MentorProfile.objects.select_for_update().filter(user=user).first()
     if profile is not None and profile.status == MentorProfile.Status.PENDING:
-        raise Conflict("Your application is already waiting for review.")
+        raise Conflict(_("Your application is already waiting for review."))
     if profile is not None and profile.status == MentorProfile.Status.APPROVED:
-        raise Conflict("You are already an approved mentor.")
+        raise Conflict(_("You are already an approved mentor."))
     if profile is not None and profile.status == MentorProfile.Status.SUSPENDED:
-        raise Conflict("Your mentor profile is suspended; staff can reinstate it.")
+        raise Conflict(_("Your mentor profile is suspended; staff can reinstate it."))
     profile = profile or MentorProfile(user=user)
     profile.title = title
     profile.description = description
@@ -105,7 +108,7 @@ def mentor_apply(
         with transaction.atomic():
             profile.save()
     except IntegrityError as exc:  # a concurrent first application won
-        raise Conflict("Your application is already waiting for review.") from exc
+        raise Conflict(_("Your application is already waiting for review.")) from exc
     profile.skills.set(_skills_from_names(list(skills)))
     if weekly is not None:
         _replace_weekly_rules(profile, weekly)
@@ -114,11 +117,11 @@ def mentor_apply(
 
 def _lock_for_review(profile_id: int, actor: User) -> MentorProfile:
     if not actor.is_staff:
-        raise PermissionDenied("Only staff review mentor applications.")
+        raise PermissionDenied(_("Only staff review mentor applications."))
     try:
         return MentorProfile.objects.select_for_update().select_related("user").get(pk=profile_id)
     except MentorProfile.DoesNotExist as exc:
-        raise NotFound("No such mentor application.") from exc
+        raise NotFound(_("No such mentor application.")) from exc
 
 
 @transaction.atomic
@@ -144,7 +147,7 @@ def mentor_reject(*, profile_id: int, actor: User, reason: str) -> MentorProfile
     """Staff turn an application down, saying why; the applicant may apply again."""
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("Say why the application is rejected.", field="reason")
+        raise InvalidInput(_("Say why the application is rejected."), field="reason")
     profile = _lock_for_review(profile_id, actor)
     _refuse_if_suspended(profile)
     profile.status = MentorProfile.Status.REJECTED
@@ -158,7 +161,7 @@ def mentor_reject(*, profile_id: int, actor: User, reason: str) -> MentorProfile
 def _refuse_if_suspended(profile: MentorProfile) -> None:
     # Approving or rejecting would quietly end a suspension; that takes its own decision (mentor_reinstate).
     if profile.status == MentorProfile.Status.SUSPENDED:
-        raise Conflict("This mentor is suspended; reinstate them instead.")
+        raise Conflict(_("This mentor is suspended; reinstate them instead."))
 
 
 @transaction.atomic
@@ -170,18 +173,21 @@ def mentor_suspend(*, profile_id: int, actor: User, reason: str) -> MentorProfil
     """
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("Say why the mentor is suspended.", field="reason")
+        raise InvalidInput(_("Say why the mentor is suspended."), field="reason")
     profile = _lock_for_review(profile_id, actor)
     if profile.status != MentorProfile.Status.APPROVED:
-        raise Conflict("Only an approved mentor can be suspended.")
+        raise Conflict(_("Only an approved mentor can be suspended."))
     profile.status = MentorProfile.Status.SUSPENDED
     profile.suspended_at = timezone.now()
     profile.suspended_by = actor
     profile.suspension_reason = reason
     profile.save(update_fields=["status", "suspended_at", "suspended_by", "suspension_reason", "updated_at"])
-    notification_send(user=profile.user, kind="mentor.suspended", title="Your mentor profile is suspended",
-                      body="Mentees can no longer find or book you; sessions already booked stay as they are. "
-                           f"Reason: {reason}", link=reverse("mentors:dashboard"))
+    with speaking_to(profile.user):
+        title = _("Your mentor profile is suspended")
+        body = _("Mentees can no longer find or book you; sessions already booked stay as they are. "
+                 "Reason: %(reason)s") % {"reason": reason}
+    notification_send(user=profile.user, kind="mentor.suspended", title=title, body=body,
+                      link=reverse("mentors:dashboard"))
     return profile
 
 
@@ -190,14 +196,17 @@ def mentor_reinstate(*, profile_id: int, actor: User) -> MentorProfile:
     """Staff end a suspension: the mentor is approved, listed and bookable again, and is told."""
     profile = _lock_for_review(profile_id, actor)
     if profile.status != MentorProfile.Status.SUSPENDED:
-        raise Conflict("This mentor is not suspended.")
+        raise Conflict(_("This mentor is not suspended."))
     profile.status = MentorProfile.Status.APPROVED
     profile.suspended_at = None
     profile.suspended_by = None
     profile.suspension_reason = ""
     profile.save(update_fields=["status", "suspended_at", "suspended_by", "suspension_reason", "updated_at"])
-    notification_send(user=profile.user, kind="mentor.reinstated", title="Your mentor profile is back",
-                      body="Mentees can find and book you again.", link=reverse("mentors:dashboard"))
+    with speaking_to(profile.user):
+        title = _("Your mentor profile is back")
+        body = _("Mentees can find and book you again.")
+    notification_send(user=profile.user, kind="mentor.reinstated", title=title, body=body,
+                      link=reverse("mentors:dashboard"))
     return profile
 
 
@@ -205,7 +214,7 @@ def _own_profile(user: User, *, lock: bool = False) -> MentorProfile:
     queryset = MentorProfile.objects.select_for_update() if lock else MentorProfile.objects
     profile = queryset.filter(user=user).first()
     if profile is None:
-        raise NotFound("You have no mentor profile. Apply first.")
+        raise NotFound(_("You have no mentor profile. Apply first."))
     return profile
 
 
@@ -214,7 +223,8 @@ def mentor_update_profile(*, user: User, skills: list[str] | None = None, **chan
     """The mentor edits their own profile and booking settings."""
     unknown = set(changes) - set(PROFILE_FIELDS)
     if unknown:
-        raise InvalidInput(f"{', '.join(sorted(unknown))} cannot be changed here.", field=sorted(unknown)[0])
+        raise InvalidInput(_("%(fields)s cannot be changed here.") % {"fields": ", ".join(sorted(unknown))},
+                           field=sorted(unknown)[0])
     profile = _own_profile(user, lock=True)
     for name, value in changes.items():
         setattr(profile, name, value)
@@ -231,7 +241,7 @@ def _own_service(profile: MentorProfile, service_id: int, *, lock: bool = False)
     queryset = Service.objects.select_for_update() if lock else Service.objects
     service = queryset.filter(mentor=profile, pk=service_id).first()
     if service is None:
-        raise NotFound("No such service.")
+        raise NotFound(_("No such service."))
     return service
 
 
@@ -242,8 +252,9 @@ def service_create(*, user: User, **fields) -> Service:
     if fields.get("price") is None:
         fields["price"] = (profile.price_per_hour * fields["duration_minutes"] / 60).quantize(Decimal("0.01"))
         if fields["price"] > MAX_PRICE:
-            raise InvalidInput(f"At your hourly rate this would cost {fields['price']:,}. {MAX_PRICE_MESSAGE} "
-                               "Give the service its own price.", field="price")
+            raise InvalidInput(_("At your hourly rate this would cost %(price)s. %(limit)s Give the service its own "
+                                 "price.") % {"price": f"{fields['price']:,}", "limit": MAX_PRICE_MESSAGE},
+                               field="price")
     return Service.objects.create(mentor=profile, **fields)
 
 
@@ -292,14 +303,14 @@ def overrides_replace(*, user: User, overrides: list[dict], today: date | None =
     for index, item in enumerate(overrides):
         day = item["date"]
         if day < today:
-            raise InvalidInput("Overrides must be for today or later.", field=f"overrides.{index}.date")
+            raise InvalidInput(_("Overrides must be for today or later."), field=f"overrides.{index}.date")
         if day in seen:
-            raise InvalidInput(f"{day} is listed twice.", field=f"overrides.{index}.date")
+            raise InvalidInput(_("%(day)s is listed twice.") % {"day": day}, field=f"overrides.{index}.date")
         seen.add(day)
         try:  # one date follows the same rules as one weekday
             ranges = parse_weekly({"monday": list(item.get("ranges", []))}).get(0, [])
         except AvailabilityError as exc:
-            raise InvalidInput(exc.message, field=f"overrides.{index}.ranges") from exc
+            raise InvalidInput(_(exc.template) % exc.params, field=f"overrides.{index}.ranges") from exc
         rows.append(DateOverride(mentor=profile, date=day, ranges_text=",".join(str(r) for r in ranges)))
     DateOverride.objects.filter(mentor=profile, date__gte=today).delete()
     DateOverride.objects.bulk_create(rows)
@@ -319,7 +330,7 @@ def _save_slot(slot: Slot) -> Slot:
         with transaction.atomic():
             slot.save()
     except IntegrityError as exc:  # PostgreSQL's exclusion constraint: a concurrent overlapping slot won
-        raise Conflict("You already have a slot at that time.") from exc
+        raise Conflict(_("You already have a slot at that time.")) from exc
     return slot
 
 
@@ -336,13 +347,13 @@ def slot_create(
     profile = _own_profile(user, lock=True)  # serialises this mentor's slot writes
     service = _own_service(profile, service_id) if service_id is not None else None
     if service is not None and not service.is_active:
-        raise InvalidInput("That service is retired.", field="service_id")
+        raise InvalidInput(_("That service is retired."), field="service_id")
     minutes = duration_minutes or (service.duration_minutes if service else profile.default_session_minutes)
     if start <= now:
-        raise InvalidInput("A slot cannot start in the past.", field="start")
+        raise InvalidInput(_("A slot cannot start in the past."), field="start")
     end = start + timedelta(minutes=minutes)
     if _overlapping_live_slots(profile, start, end).exists():
-        raise Conflict("You already have a slot at that time.")
+        raise Conflict(_("You already have a slot at that time."))
     seats = capacity or (service.capacity if service else 1)
     return _save_slot(Slot(mentor=profile, service=service, start=start, end=end, capacity=seats))
 
@@ -350,7 +361,7 @@ def slot_create(
 def _own_slot(profile: MentorProfile, slot_id: int) -> Slot:
     slot = Slot.objects.select_for_update().filter(mentor=profile, pk=slot_id, is_active=True).first()
     if slot is None:
-        raise NotFound("No such slot.")
+        raise NotFound(_("No such slot."))
     return slot
 
 
@@ -364,19 +375,21 @@ def slot_update(
     profile = _own_profile(user, lock=True)
     slot = _own_slot(profile, slot_id)
     if slot.end <= now:
-        raise InvalidInput("This slot is over and can no longer change.", field="start")
+        raise InvalidInput(_("This slot is over and can no longer change."), field="start")
     if capacity is not None:
         if capacity < slot.seats_taken:
-            raise Conflict(f"{slot.seats_taken} seats are already taken; the quota cannot go below that.")
+            raise Conflict(ngettext("%(count)d seat is already taken; the quota cannot go below that.",
+                                    "%(count)d seats are already taken; the quota cannot go below that.",
+                                    slot.seats_taken) % {"count": slot.seats_taken})
         slot.capacity = capacity
     if start is not None and start != slot.start:
         if slot.seats_taken:
-            raise Conflict("This slot has bookings; reschedule them instead of moving the slot.")
+            raise Conflict(_("This slot has bookings; reschedule them instead of moving the slot."))
         if start <= now:
-            raise InvalidInput("A slot cannot start in the past.", field="start")
+            raise InvalidInput(_("A slot cannot start in the past."), field="start")
         length = slot.end - slot.start
         if _overlapping_live_slots(profile, start, start + length, exclude_id=slot.pk).exists():
-            raise Conflict("You already have a slot at that time.")
+            raise Conflict(_("You already have a slot at that time."))
         slot.start, slot.end = start, start + length
     return _save_slot(slot)
 
@@ -387,7 +400,7 @@ def slot_delete(*, user: User, slot_id: int) -> None:
     profile = _own_profile(user, lock=True)
     slot = _own_slot(profile, slot_id)
     if slot.seats_taken:
-        raise Conflict("This slot has bookings; cancel or reschedule them first.")
+        raise Conflict(_("This slot has bookings; cancel or reschedule them first."))
     try:
         with transaction.atomic():
             slot.delete()

@@ -2,7 +2,9 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
+from mentorhub.i18n import speaking_to
 from mentors.models import MentorProfile
 
 
@@ -15,12 +17,9 @@ def send_application_decision(profile_id: int) -> bool:
         return False
     context = {"profile": profile, "site_url": settings.SITE_URL}
     approved = profile.status == MentorProfile.Status.APPROVED
-    subject = "You are now a MentorHub mentor" if approved else "Your MentorHub mentor application"
-    send_mail(
-        subject,
-        render_to_string("mentors/email/application_decision.txt", context),
-        None,
-        [profile.user.email],
-        html_message=render_to_string("mentors/email/application_decision.html", context),
-    )
+    with speaking_to(profile.user):
+        subject = _("You are now a MentorHub mentor") if approved else _("Your MentorHub mentor application")
+        text = render_to_string("mentors/email/application_decision.txt", context)
+        html = render_to_string("mentors/email/application_decision.html", context)
+    send_mail(subject, text, None, [profile.user.email], html_message=html)
     return True

@@ -8,6 +8,8 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mentorhub.dates import week_from
@@ -56,7 +58,7 @@ def _week_start(request) -> datetime:
 def mentor_detail(request, pk: int):
     mentor = selectors.mentor_for_viewer(mentor_id=pk, viewer=request.user)
     if mentor is None:
-        raise Http404("No such mentor.")
+        raise Http404(_("No such mentor."))
     mentor_services = list(mentor.services.all())
     service = next((s for s in mentor_services if str(s.pk) == request.GET.get("service")), None)
     service = service or (mentor_services[0] if mentor_services else None)
@@ -73,7 +75,7 @@ def mentor_detail(request, pk: int):
         "reviews": selectors.latest_reviews(mentor=mentor),
         "prev_week": (week_start - timedelta(days=7)).date(), "next_week": week_end.date(),
         "is_current_week": week_start.date() <= timezone.localdate(),
-        "weekly": weekly_text(mentor),
+        "weekly": {str(forms.DAY_LABELS[day]): ranges for day, ranges in weekly_text(mentor).items()},
         "may_message": message_may_write(sender=request.user, recipient=mentor.user),
         # Carried into the booking links, so a booking made from a conversation is noted in it.
         "from_conversation": request.GET.get("from_conversation", "") if request.GET.get(
@@ -102,7 +104,7 @@ def apply(request):
         except DomainError as exc:
             _show_error(request, form, exc)
         else:
-            messages.success(request, "Thank you! Your application is waiting for review. We will e-mail you.")
+            messages.success(request, _("Thank you! Your application is waiting for review. We will e-mail you."))
             return redirect("mentors:dashboard")
     return render(request, "mentors/apply.html", {"form": form, "existing": existing})
 
@@ -110,7 +112,7 @@ def apply(request):
 def _own_profile(request) -> MentorProfile:
     profile = MentorProfile.objects.filter(user=request.user).first()
     if profile is None:
-        raise Http404("You have no mentor profile.")
+        raise Http404(_("You have no mentor profile."))
     return profile
 
 
@@ -161,7 +163,7 @@ def _handle(request, form_name: str, form, action, *, what: str):
         else:
             return redirect("mentors:dashboard")
     if form.errors:
-        messages.error(request, f"{what} could not be saved: correct the highlighted field below.")
+        messages.error(request, _("%(what)s could not be saved: correct the highlighted field below.") % {"what": what})
     return _dashboard(request, profile, **{form_name: form})
 
 
@@ -174,9 +176,9 @@ def save_settings(request):
     def action(data):
         skills = forms.split_list(data.pop("skills_text"))
         services.mentor_update_profile(user=request.user, skills=skills, **data)
-        messages.success(request, "Profile saved.")
+        messages.success(request, _("Profile saved."))
 
-    return _handle(request, "settings_form", form, action, what="Profile and booking settings")
+    return _handle(request, "settings_form", form, action, what=_("Profile and booking settings"))
 
 
 @login_required
@@ -186,9 +188,9 @@ def save_hours(request):
 
     def action(data):
         services.availability_replace(user=request.user, weekly=form.weekly())
-        messages.success(request, "Weekly hours saved.")
+        messages.success(request, _("Weekly hours saved."))
 
-    return _handle(request, "hours_form", form, action, what="Weekly hours")
+    return _handle(request, "hours_form", form, action, what=_("Weekly hours"))
 
 
 @login_required
@@ -198,16 +200,16 @@ def add_service(request):
 
     def action(data):
         services.service_create(user=request.user, **data)
-        messages.success(request, f"Service “{data['name']}” added.")
+        messages.success(request, _("Service “%(name)s” added.") % {"name": data["name"]})
 
-    return _handle(request, "service_form", form, action, what="The new service")
+    return _handle(request, "service_form", form, action, what=_("The new service"))
 
 
 @login_required
 @require_POST
 def remove_service(request, pk: int):
     return _act_and_return(request, lambda: services.service_delete(user=request.user, service_id=pk),
-                           "Service removed.")
+                           _("Service removed."))
 
 
 def _act_and_return(request, act, success: str):
@@ -228,9 +230,10 @@ def add_override(request):
                    if o.date != data["date"]]
         current.append({"date": data["date"], "ranges": forms.split_list(data["ranges"])})
         services.overrides_replace(user=request.user, overrides=current)
-        messages.success(request, f"{data['date']:%a %d %b}: {'day off' if not data['ranges'] else data['ranges']}.")
+        messages.success(request, _("%(day)s: %(hours)s.") % {
+            "day": date_format(data["date"], _("D d M")), "hours": data["ranges"] or _("day off")})
 
-    return _handle(request, "override_form", form, action, what="The day off or special hours")
+    return _handle(request, "override_form", form, action, what=_("The day off or special hours"))
 
 
 @login_required
@@ -240,7 +243,7 @@ def remove_override(request, pk: int):
     keep = [{"date": o.date, "ranges": o.ranges}
             for o in DateOverride.objects.filter(mentor=profile, date__gte=timezone.localdate()).exclude(pk=pk)]
     services.overrides_replace(user=request.user, overrides=keep)
-    messages.success(request, "Date override removed.")
+    messages.success(request, _("Date override removed."))
     return redirect("mentors:dashboard")
 
 
@@ -255,12 +258,12 @@ def add_slot(request):
                              service_id=data["service"].pk if data["service"] else None,
                              duration_minutes=data["duration_minutes"] if not data["service"] else None,
                              capacity=data["quota"])
-        messages.success(request, "Slot published.")
+        messages.success(request, _("Slot published."))
 
-    return _handle(request, "slot_form", form, action, what="The slot")
+    return _handle(request, "slot_form", form, action, what=_("The slot"))
 
 
 @login_required
 @require_POST
 def remove_slot(request, pk: int):
-    return _act_and_return(request, lambda: services.slot_delete(user=request.user, slot_id=pk), "Slot withdrawn.")
+    return _act_and_return(request, lambda: services.slot_delete(user=request.user, slot_id=pk), _("Slot withdrawn."))

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from mentorhub.admin_reason import ask_reason_then, run_for_each
 from reviews import services
@@ -6,11 +7,11 @@ from reviews.models import Review
 
 
 class HiddenFilter(admin.SimpleListFilter):
-    title = "hidden"
+    title = _("hidden")
     parameter_name = "hidden"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Hidden"), ("no", "Shown")]
+        return [("yes", _("Hidden")), ("no", _("Shown"))]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
@@ -38,11 +39,11 @@ class ReviewAdmin(admin.ModelAdmin):
     readonly_fields = fields
     actions = ["hide", "unhide"]
 
-    @admin.display(description="comment")
+    @admin.display(description=_("comment"))
     def short_comment(self, obj):
         return obj.comment if len(obj.comment) <= 80 else obj.comment[:79] + "…"
 
-    @admin.display(description="hidden", boolean=True, ordering="hidden_at")
+    @admin.display(description=_("hidden"), boolean=True, ordering="hidden_at")
     def is_hidden(self, obj):
         return obj.is_hidden
 
@@ -52,18 +53,18 @@ class ReviewAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description="Hide selected reviews (asks for a reason)…", permissions=["change"])
+    @admin.action(description=_("Hide selected reviews (asks for a reason)…"), permissions=["change"])
     def hide(self, request, queryset):
         return ask_reason_then(
             self, request, queryset.select_related("mentor__user", "author"),
             lambda review, reason: services.review_hide(review_id=review.pk, actor=request.user, reason=reason),
-            action="hide", title="Hide reviews", button="Hide", done="Hid",
-            intro="Hide these reviews? They leave the mentor's profile and rating; the author still sees theirs, "
-                  "marked hidden. Author and mentor are told the reason.",
-            help_text="Sent to the review's author and to the mentor.")
+            action="hide", title=_("Hide reviews"), button=_("Hide"), done=_("Hid"),
+            intro=_("Hide these reviews? They leave the mentor's profile and rating; the author still sees theirs, "
+                    "marked hidden. Author and mentor are told the reason."),
+            help_text=_("Sent to the review's author and to the mentor."))
 
-    @admin.action(description="Show selected hidden reviews again", permissions=["change"])
+    @admin.action(description=_("Show selected hidden reviews again"), permissions=["change"])
     def unhide(self, request, queryset):
         run_for_each(self, request, queryset.select_related("mentor__user", "author"),
                      lambda review: services.review_unhide(review_id=review.pk, actor=request.user),
-                     done="Showed again")
+                     done=_("Showed again"))

@@ -1,5 +1,6 @@
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -33,7 +34,8 @@ class CourseSearchInput(serializers.Serializer):
     def validate(self, attrs):
         low, high = attrs.get("min_price"), attrs.get("max_price")
         if low is not None and high is not None and low > high:
-            raise serializers.ValidationError({"max_price": [f"Must not be below min_price ({low.normalize():f})."]})
+            raise serializers.ValidationError({"max_price": [
+                _("Must not be below min_price (%(low)s).") % {"low": f"{low.normalize():f}"}]})
         return attrs
 
 

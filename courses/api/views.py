@@ -1,6 +1,7 @@
 """Thin DRF layer over courses.services and courses.selectors."""
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView, ListAPIView
@@ -25,7 +26,7 @@ class BoundedIds:
     def initial(self, request, *args, **kwargs):
         for name in ("pk", "lesson_id"):
             if name in kwargs and int(kwargs[name]) > MAX_KEY:
-                raise NotFound("No such course." if name == "pk" else "No such lesson.")
+                raise NotFound(_("No such course.") if name == "pk" else _("No such lesson."))
         super().initial(request, *args, **kwargs)
 TAGS = ["courses"]
 AUTHORING = ["course authoring"]
@@ -34,14 +35,14 @@ AUTHORING = ["course authoring"]
 def _visible_or_404(request, pk: int) -> Course:
     course = selectors.course_for_viewer(course_id=pk, viewer=request.user)
     if course is None:
-        raise NotFound("No such course.")
+        raise NotFound(_("No such course."))
     return course
 
 
 def _my_enrollment_id(request, pk: int) -> int:
     found = Enrollment.objects.filter(course_id=pk, user=request.user).values_list("pk", flat=True).first()
     if found is None:
-        raise NotFound("You are not enrolled in this course.")
+        raise NotFound(_("You are not enrolled in this course."))
     return found
 
 
@@ -121,7 +122,7 @@ def _authored(request, pk: int) -> Course:
         selectors.authored_courses(user=None)
     course = queryset.filter(pk=pk).first()
     if course is None:
-        raise NotFound("No such course.")
+        raise NotFound(_("No such course."))
     return course
 
 
@@ -138,7 +139,7 @@ class LessonDetailView(BoundedIds, GenericAPIView):
         course = _visible_or_404(request, pk)
         lesson = next((lesson for lesson in course.lessons_live if lesson.pk == int(lesson_id)), None)
         if lesson is None or not (lesson.is_preview or course.viewer_has_access):
-            raise NotFound("No such lesson.")
+            raise NotFound(_("No such lesson."))
         return Response(s.LessonDetail(lesson).data)
 
     @extend_schema(tags=AUTHORING, request=s.LessonInput, summary="Edit a lesson (its course's author or staff)")
@@ -158,7 +159,7 @@ class LessonDetailView(BoundedIds, GenericAPIView):
 
 def _editable_lesson_or_404(request, pk: int, lesson_id: int) -> None:
     if not Lesson.objects.filter(pk=lesson_id, course_id=pk, archived_at=None).exists():
-        raise NotFound("No such lesson.")
+        raise NotFound(_("No such lesson."))
 
 
 # --- learners ----------------------------------------------------------------------------------------
@@ -271,7 +272,7 @@ class CertificateView(APIView):
         enrollment = (Enrollment.objects.select_related("user", "course__author__user")
                       .filter(certificate_id=certificate_id, completed_at__isnull=False).first())
         if enrollment is None:
-            raise NotFound("No such certificate.")
+            raise NotFound(_("No such certificate."))
         url = request.build_absolute_uri(reverse("courses:certificate", args=[certificate_id]))
         return Response(s.CertificateOutput({
             "certificate_id": enrollment.certificate_id, "user": enrollment.user, "course": enrollment.course,

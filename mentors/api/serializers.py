@@ -2,6 +2,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -19,7 +20,7 @@ PRICE = {"min_value": 0, "max_value": MAX_PRICE, "error_messages": {"max_value":
 
 
 # A plain enum of codes: the generated "* `AED` - AED — UAE Dirham" list would repeat 156 lines per use.
-@extend_schema_field({"type": "string", "enum": [code for code, _ in CURRENCY_CHOICES], "example": "RUB"})
+@extend_schema_field({"type": "string", "enum": [code for code, _name in CURRENCY_CHOICES], "example": "RUB"})
 class CurrencyField(serializers.ChoiceField):
     """An ISO 4217 code (``RUB``, ``USD``); lower case is accepted."""
 
@@ -174,12 +175,14 @@ class SearchInput(serializers.Serializer):
     def validate(self, attrs):
         low, high = attrs.get("min_price"), attrs.get("max_price")
         if low is not None and high is not None and low > high:
-            raise serializers.ValidationError({"max_price": [f"Must not be below min_price ({low.normalize():f})."]})
+            raise serializers.ValidationError({"max_price": [
+                _("Must not be below min_price (%(low)s).") % {"low": f"{low.normalize():f}"}]})
         day = attrs.get("available_on")
         zone = ZoneInfo(attrs.get("tz") or self.context.get("default_tz") or "UTC")
         if day is not None and day < timezone.localtime(timezone=zone).date():
             raise serializers.ValidationError(
-                {"available_on": [f"{day.isoformat()} has passed (in {zone.key}). Give today or a later date."]})
+                {"available_on": [_("%(day)s has passed (in %(zone)s). Give today or a later date.")
+                                  % {"day": day.isoformat(), "zone": zone.key}]})
         return attrs
 
 
@@ -258,7 +261,7 @@ class SlotInput(AnyOfNames):
         if attrs["start"] is None:
             attrs.pop("start")
         if not self.partial and "start" not in attrs:
-            raise serializers.ValidationError({"start": ["Give start (or scheduled_at)."]})
+            raise serializers.ValidationError({"start": [_("Give start (or scheduled_at).")]})
         return attrs
 
 
@@ -291,9 +294,10 @@ class WindowInput(serializers.Serializer):
         start = _moment(raw_from, tz, "from") if raw_from else timezone.now()
         end = _moment(raw_to, tz, "to", end_of_day=True) if raw_to else start + timedelta(days=14)
         if end <= start:
-            raise serializers.ValidationError({"to": ["Must be after from."]})
+            raise serializers.ValidationError({"to": [_("Must be after from.")]})
         if end - start > timedelta(days=MAX_AVAILABILITY_DAYS):
-            raise serializers.ValidationError({"to": [f"At most {MAX_AVAILABILITY_DAYS} days per request."]})
+            raise serializers.ValidationError(
+                {"to": [_("At most %(days)d days per request.") % {"days": MAX_AVAILABILITY_DAYS}]})
         attrs["window_start"], attrs["window_end"] = start, end
         return attrs
 

@@ -4,6 +4,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import status
@@ -33,7 +34,7 @@ def viewer_zone(request, explicit: str | None = None) -> ZoneInfo:
 def _listed_or_404(pk: int, request) -> MentorProfile:
     mentor = selectors.mentor_for_viewer(mentor_id=pk, viewer=request.user)
     if mentor is None:
-        raise NotFound("No such mentor.")
+        raise NotFound(_("No such mentor."))
     return mentor
 
 
@@ -136,7 +137,7 @@ class MentorAvailabilityView(APIView):
         if service_id := window.validated_data.get("service_id"):
             service = Service.objects.filter(mentor=mentor, pk=service_id, is_active=True).first()
             if service is None:
-                raise NotFound("No such service for this mentor.")
+                raise NotFound(_("No such service for this mentor."))
         times = selectors.bookable_times(mentor=mentor, service=service, window_start=window.validated_data[
             "window_start"], window_end=window.validated_data["window_end"])
         with timezone.override(window.validated_data["zone"]):
@@ -172,7 +173,7 @@ class ApplyView(APIView):
         fields = dict(data.validated_data)
         profile = services.mentor_apply(user=request.user, timezone_name=fields.pop("timezone", None), **fields)
         body = {"id": profile.pk, "status": profile.status,
-                "message": "Your application was sent for review. We will e-mail you the decision."}
+                "message": _("Your application was sent for review. We will e-mail you the decision.")}
         return Response(body, status=status.HTTP_201_CREATED)
 
 
@@ -187,7 +188,7 @@ class MyProfileView(GenericAPIView):
     def get_object(self):
         profile = MentorProfile.objects.prefetch_related("skills").filter(user=self.request.user).first()
         if profile is None:
-            raise NotFound("You have no mentor profile. Apply first.")
+            raise NotFound(_("You have no mentor profile. Apply first."))
         return profile
 
     def get(self, request):
@@ -232,7 +233,7 @@ class MyServiceDetailView(GenericAPIView):
     def get_object(self):
         service = Service.objects.filter(mentor__user=self.request.user, pk=self.kwargs["pk"]).first()
         if service is None:
-            raise NotFound("No such service.")
+            raise NotFound(_("No such service."))
         return service
 
     def get(self, request, pk):
@@ -259,7 +260,7 @@ class MyServiceDetailView(GenericAPIView):
 def _own_profile_or_404(user) -> MentorProfile:
     profile = MentorProfile.objects.filter(user=user).prefetch_related("weekly_rules").first()
     if profile is None:
-        raise NotFound("You have no mentor profile. Apply first.")
+        raise NotFound(_("You have no mentor profile. Apply first."))
     return profile
 
 
@@ -323,7 +324,7 @@ class MySlotDetailView(GenericAPIView):
     def get_object(self):
         slot = Slot.objects.filter(mentor__user=self.request.user, is_active=True, pk=self.kwargs["pk"]).first()
         if slot is None:
-            raise NotFound("No such slot.")
+            raise NotFound(_("No such slot."))
         return slot
 
     def get(self, request, pk):

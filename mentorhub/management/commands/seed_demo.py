@@ -44,9 +44,16 @@ DEMO_USERS = [
     ("amara.mentor@mentorhub.local", "Amara Okafor", User.Role.MENTOR, False, "Africa/Lagos"),
     ("piotr.mentor@mentorhub.local", "Piotr Nowak", User.Role.MENTOR, False, "Europe/Warsaw"),
     ("chloe.mentor@mentorhub.local", "Chloé Martin", User.Role.MENTOR, False, "America/Toronto"),
+    ("alexey.mentor@mentorhub.local", "Алексей Смирнов", User.Role.MENTOR, False, "Europe/Moscow"),
+    ("ekaterina.mentor@mentorhub.local", "Екатерина Волкова", User.Role.MENTOR, False, "Europe/Moscow"),
+    ("dmitry.mentor@mentorhub.local", "Дмитрий Козлов", User.Role.MENTOR, False, "Asia/Yekaterinburg"),
     ("ivan.student@mentorhub.local", "Ivan Ivanov", User.Role.STUDENT, False, "Europe/Moscow"),
     ("emma.student@mentorhub.local", "Emma Smith", User.Role.STUDENT, False, "Europe/London"),
 ]
+
+# Users who read the site, their e-mails and reminders in Russian (the others follow their browser).
+RUSSIAN_SPEAKING = {"alexey.mentor@mentorhub.local", "ekaterina.mentor@mentorhub.local",
+                    "dmitry.mentor@mentorhub.local"}
 
 # Mentees who wrote the demo reviews. They cannot log in (no usable password): only the accounts above can.
 REVIEWERS = [
@@ -144,6 +151,28 @@ DEMO_MENTORS = {
         [], 0, True,
         "SwiftUI, app architecture and getting your first iOS job. Just joined: book the first session!",
     ),
+    # Russian-speaking mentors, with profiles written in Russian (skills keep the field's usual Latin names).
+    "alexey.mentor@mentorhub.local": (
+        "Ведущий backend-разработчик", "Т-Банк", "3200", ["Python", "Django", "PostgreSQL", "Interviews"],
+        {0: [(19, 22)], 2: [(19, 22)], 5: [(11, 15)]},
+        [5, 5, 4, 5, 5, 5, 4, 5], 47, False,
+        "Десять лет пишу бэкенд на Python. Готовлю к собеседованиям, разбираю архитектуру Django-проектов "
+        "и провожу код-ревью. Объясняю просто, на примерах из реальных задач.",
+    ),
+    "ekaterina.mentor@mentorhub.local": (
+        "Продуктовый дизайнер", "VK", "4200", ["UX Design", "Figma", "Portfolio Review"],
+        {1: [(10, 14)], 3: [(10, 14), (16, 19)]},
+        [5, 4, 5, 5, 5], 23, True,
+        "Помогаю дизайнерам собрать сильное портфолио, пройти дизайн-ревью и подготовиться к собеседованию "
+        "в продуктовую команду. Смотрю работы заранее, чтобы на встрече говорить о главном.",
+    ),
+    "dmitry.mentor@mentorhub.local": (
+        "Руководитель группы разработки", "Сбер", "6500", ["Leadership", "Career Growth", "Hiring"],
+        {0: [(8, 11)], 1: [(8, 11)], 3: [(18, 21)]},
+        [], 1, False,
+        "Помогаю новым тимлидам: встречи один на один, найм, обратная связь и планирование. Расскажу, как "
+        "вырасти из разработчика в руководителя и не выгореть. Недавно на MentorHub — запишитесь первым!",
+    ),
 }
 
 COMMENTS = {
@@ -153,6 +182,18 @@ COMMENTS = {
     4: ["Good session, a bit rushed at the end.", "Useful, though I wanted more hands-on examples.",
         "Solid advice; the follow-up notes were great.", ""],
     3: ["Knowledgeable, but the session felt unstructured.", "OK overall; started late."],
+}
+# What reviewers wrote to a Russian-speaking mentor.
+COMMENTS_RU = {
+    5: ["Очень практичные советы, спасибо!", "Помог подготовиться к собеседованию — оффер получен.",
+        "Понятные объяснения и отличные примеры.", "Обязательно приду ещё."],
+    4: ["Хорошая сессия, но под конец немного торопились.", "Полезно, хотелось бы больше практики.", ""],
+    3: ["Знаний много, но встрече не хватило структуры."],
+}
+# The services every demo mentor offers, named in the mentor's language: one-on-one, quick question, workshop.
+SERVICE_NAMES = {
+    "en": ("One-on-one session", "Quick question", "Group workshop"),
+    "ru": ("Индивидуальная сессия", "Короткий вопрос", "Групповой воркшоп"),
 }
 
 
@@ -179,7 +220,7 @@ class Command(BaseCommand):
             user, _ = User.objects.get_or_create(
                 email=email,
                 defaults={"full_name": full_name, "role": role, "is_staff": staff, "is_superuser": staff,
-                          "timezone": tz},
+                          "timezone": tz, "language": "ru" if email in RUSSIAN_SPEAKING else ""},
             )
             user.set_password(password)
             user.save(update_fields=["password"])
@@ -208,15 +249,19 @@ class Command(BaseCommand):
                       "reviewed_at": timezone.now(), "total_sessions": sessions},
         )
         if created:
-            self._calendar(profile, skills, weekly, Decimal(price), group=index % 3 != 2)
+            russian = user.language == "ru"
+            self._calendar(profile, skills, weekly, Decimal(price), group=index % 3 != 2 or russian,
+                           names=SERVICE_NAMES["ru" if russian else "en"])
         # Reviews are checked apart from the profile, so that a database seeded by an older version of this
         # command gets them too; once there, a run changes nothing.
         if ratings and not Review.objects.filter(mentor=profile, author__in=reviewers).exists():
             now = timezone.now()
+            comments = COMMENTS_RU if user.language == "ru" else COMMENTS
+            reply = "Спасибо, было приятно поработать!" if user.language == "ru" else "Thank you, it was a pleasure!"
             Review.objects.bulk_create(
                 Review(mentor=profile, author=reviewers[(index + number) % len(reviewers)], rating=rating,
-                       comment=COMMENTS[rating][(index + number) % len(COMMENTS[rating])],
-                       mentor_reply="Thank you, it was a pleasure!" if number % 4 == 1 else "")
+                       comment=comments[rating][(index + number) % len(comments[rating])],
+                       mentor_reply=reply if number % 4 == 1 else "")
                 for number, rating in enumerate(ratings)
             )
             # Spread over the past months, latest first, like reviews that came in one by one.
@@ -224,7 +269,7 @@ class Command(BaseCommand):
                 Review.objects.filter(pk=row.pk).update(created_at=now - timedelta(days=3 + number * (9 + index)))
             mentor_rating_recompute(mentor_id=profile.pk)
 
-    def _calendar(self, profile, skills, weekly, hourly, *, group: bool):
+    def _calendar(self, profile, skills, weekly, hourly, *, group: bool, names: tuple[str, str, str]):
         profile.skills.set(
             # The slug the mentors' own services give a skill, so a mentor typing "CI/CD" finds the same one.
             Skill.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0] for name in skills
@@ -233,12 +278,13 @@ class Command(BaseCommand):
             WeeklyRule(mentor=profile, weekday=day, start_time=time(start), end_time=time(end))
             for day, ranges in weekly.items() for start, end in ranges
         )
-        Service.objects.create(mentor=profile, name="One-on-one session", duration_minutes=60, price=hourly)
-        Service.objects.create(mentor=profile, name="Quick question", duration_minutes=30,
+        one_on_one, quick, workshop_name = names
+        Service.objects.create(mentor=profile, name=one_on_one, duration_minutes=60, price=hourly)
+        Service.objects.create(mentor=profile, name=quick, duration_minutes=30,
                                price=(hourly / 2).quantize(Decimal("1")), session_type=Service.SessionType.CHAT)
         if not group:
             return
-        workshop = Service.objects.create(mentor=profile, name="Group workshop", duration_minutes=90,
+        workshop = Service.objects.create(mentor=profile, name=workshop_name, duration_minutes=90,
                                           price=(hourly / 3).quantize(Decimal("1")), capacity=6)
         # A group slot on the mentor's first working day a week out, at the start of their hours that day.
         day = min(weekly)
