@@ -2,8 +2,9 @@
 
 Starts the app on a throw-away SQLite database with the demo data (``seed_demo``) plus sessions in
 every state (tests/browser/main_pages.py), signs in as each demo user in Chromium, and saves one
-full-page PNG per page and width under ``screenshots/<width>/`` (ignored by git). It also reports
-any page that scrolls sideways or writes an error to the browser console.
+full-page PNG per page and width under ``screenshots/<width>/`` (ignored by git), then the same in a
+browser that asks for Russian under ``screenshots/ru/<width>/``. It also reports any page that scrolls
+sideways or writes an error to the browser console.
 
 Environment: SCREENSHOTS_DIR (default: screenshots), SCREENSHOTS_PORT (default: a free port),
 CHROMIUM_PATH (default: the chromium on PATH).
@@ -68,7 +69,7 @@ def serve(port: int, env: dict) -> subprocess.Popen:
     raise SystemExit("The server did not answer within a minute.")
 
 
-def photograph(base: str, pages: list) -> list[str]:
+def photograph(base: str, pages: list, *, locale: str, out: Path) -> list[str]:
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
@@ -83,10 +84,10 @@ def photograph(base: str, pages: list) -> list[str]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         for width in (WIDE, NARROW):
-            (OUT / str(width)).mkdir(parents=True, exist_ok=True)
+            (out / str(width)).mkdir(parents=True, exist_ok=True)
             for who in people:
                 context = browser.new_context(base_url=base, viewport={"width": width, "height": 900},
-                                              timezone_id=ZONES.get(who, "Europe/London"))
+                                              timezone_id=ZONES.get(who, "Europe/London"), locale=locale)
                 tab = context.new_page()
                 problems.append(watch(tab))
                 if who:
@@ -102,8 +103,8 @@ def photograph(base: str, pages: list) -> list[str]:
                         faults.append(f"{page.path}: HTTP {response.status}")
                     overflow = tab.evaluate("document.documentElement.scrollWidth") - width
                     if overflow > 0:
-                        faults.append(f"{page.name} at {width} px: {overflow} px wider than the screen")
-                    target = OUT / str(width) / f"{page.name}.png"
+                        faults.append(f"{locale} {page.name} at {width} px: {overflow} px wider than the screen")
+                    target = out / str(width) / f"{page.name}.png"
                     tab.screenshot(path=str(target), full_page=True)
                     say(f"  {target.relative_to(OUT.parent) if OUT.is_relative_to(ROOT) else target}")
                 context.close()
@@ -126,18 +127,20 @@ def main() -> int:
         pages = prepare()  # the console e-mail backend prints every booking notice
     server = serve(port, env)
     try:
-        for width in ("1280", "390"):  # only what an earlier run made: the folder may hold other files
-            for old in (OUT / width).glob("*.png"):
-                old.unlink()
-        say(f"Photographing {len(pages)} pages at 1280 and 390 px:")
-        problems = photograph(f"http://127.0.0.1:{port}", pages)
+        problems = []
+        for locale, out in (("en-GB", OUT), ("ru-RU", OUT / "ru")):
+            for width in ("1280", "390"):  # only what an earlier run made: the folder may hold other files
+                for old in (out / width).glob("*.png"):
+                    old.unlink()
+            say(f"Photographing {len(pages)} pages at 1280 and 390 px ({locale}):")
+            problems += photograph(f"http://127.0.0.1:{port}", pages, locale=locale, out=out)
     finally:
         server.terminate()
         server.wait(timeout=15)
     shutil.rmtree(workdir, ignore_errors=True)
     for problem in problems:
         say(f"PROBLEM {problem}")
-    say(f"Screenshots: {OUT}/{{1280,390}}/*.png")
+    say(f"Screenshots: {OUT}/{{1280,390}}/*.png and {OUT}/ru/{{1280,390}}/*.png")
     return 1 if problems else 0
 
 

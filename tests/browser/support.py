@@ -1,8 +1,11 @@
 """Helpers for browser tests: every test listens for JavaScript errors, and signs in through the real form."""
 
 import os
+import re
 
 from playwright.sync_api import expect
+
+SIGN_IN = re.compile(r"^(Sign In|Войти)$")  # the login button in either language
 
 
 def watch(page) -> list[str]:
@@ -28,7 +31,7 @@ def sign_in(page, email: str, password: str) -> None:
     page.goto("/accounts/login/")
     page.fill("input[name=login]", email)
     page.fill("input[name=password]", password)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name=SIGN_IN).click()
     # Staff land on the admin index (accounts/adapter.py), which has its own header.
     expect(page.get_by_test_id("nav-user").or_(page.locator("#user-tools"))).to_be_attached()
 

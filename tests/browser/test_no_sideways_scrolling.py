@@ -1,8 +1,9 @@
 """No main page scrolls sideways on a phone or a laptop, and a mentor's menu fits on one line at 1280 px.
 
 Every page of tests/browser/main_pages.py (the screenshot set) is opened as the person who uses it, with
-demo data that fills it, at 360, 390, 1000 and 1280 px."""
+demo data that fills it, at 360, 390, 1000 and 1280 px, in English and in Russian (whose words run longer)."""
 
+import pytest
 from django.core.management import call_command
 from playwright.sync_api import Error as PlaywrightError
 
@@ -19,12 +20,14 @@ NAV_ON_ONE_LINE = """() => { const items = [...document.querySelectorAll('#site-
   return items.length > 1 && items.every(box => box.top < items[0].bottom && box.bottom > items[0].top); }"""
 
 
-def test_no_main_page_is_wider_than_the_screen(browser, live_server, transactional_db):
+@pytest.mark.parametrize("locale", ["en-GB", "ru-RU"])
+def test_no_main_page_is_wider_than_the_screen(browser, live_server, transactional_db, locale):
     call_command("seed_demo", password=PASSWORD, verbosity=0)
     pages = demo_sessions()
     faults, problems = [], []  # problems: each tab's own list of JavaScript errors
     for who in dict.fromkeys(page.who for page in pages):
-        context = browser.new_context(base_url=live_server.url, timezone_id=ZONES.get(who, "Europe/Moscow"))
+        context = browser.new_context(base_url=live_server.url, timezone_id=ZONES.get(who, "Europe/Moscow"),
+                                      locale=locale)
         tab = context.new_page()
         problems.append(watch(tab))
         if who:
