@@ -156,8 +156,11 @@ def test_make_run_expires_an_overdue_hold_and_sends_a_due_reminder_with_no_reque
                                   env=embedded_env, stdout=log, stderr=subprocess.STDOUT)
         try:
             deadline = time.monotonic() + WAIT_SECONDS
-            expired = reminded = False
-            while time.monotonic() < deadline and not (expired and reminded):
+            link = f"http://127.0.0.1:{port}/bookings/{due_id}/"
+            expired = reminded = noticed = mailed = False
+            # The sweep records the reminder, then a task of its own (queued when the sweep commits) writes the
+            # notices and mails them: wait for what the user sees, not only for the sweep's row.
+            while time.monotonic() < deadline and not (expired and reminded and noticed and mailed):
                 assert runner.poll() is None, "the runner stopped early"
                 time.sleep(1)
                 [(status,)] = database.execute("SELECT status FROM bookings_booking WHERE id = ?", [hold_id])
@@ -165,15 +168,17 @@ def test_make_run_expires_an_overdue_hold_and_sends_a_due_reminder_with_no_reque
                 reminded = database.execute(
                     "SELECT COUNT(*) FROM notifications_reminder WHERE booking_id = ? AND kind = '1h'",
                     [due_id]).fetchone()[0] == 1
-            log.seek(0)
-            output = log.read()
-            assert expired and reminded, f"expired={expired} reminded={reminded}\n{output[-4000:]}"
-            notices = [title for (title,) in database.execute(
-                "SELECT title FROM notifications_notification WHERE user_id = ?", [mentee_id])]
-            assert any(title.startswith("Reminder: session with Rui Runner") for title in notices), notices
+                notices = [title for (title,) in database.execute(
+                    "SELECT title FROM notifications_notification WHERE user_id = ?", [mentee_id])]
+                noticed = any(title.startswith("Reminder: session with Rui Runner") for title in notices)
+                log.seek(0)
+                output = log.read()
+                # The reminder e-mail (console backend: the worker's output) links to the port being served.
+                mailed = link in output
+            assert expired and reminded and noticed and mailed, (
+                f"expired={expired} reminded={reminded} noticed={noticed} mailed={mailed}\n{notices}\n"
+                f"{output[-4000:]}")
             assert any("expired" in title for title in notices), notices
-            # The reminder e-mail (console backend: the worker's output) links to the port being served.
-            assert f"http://127.0.0.1:{port}/bookings/{due_id}/" in output
             # The web server came up with them, and stops with them.
             assert urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5).status == 200
             # Readiness sees the worker's beat through the heartbeat it writes to the shared database (the
