@@ -7,6 +7,7 @@ class MentorhubConfig(AppConfig):
     verbose_name = "MentorHub core"
 
     def ready(self):
+        from mentorhub import checks  # noqa: F401  (registers them)
         from mentorhub.sites import sync_site
 
         # post_migrate is sent per app with models; for the sites app, after its own receiver (connected

@@ -5,7 +5,7 @@ another worker in the way: the production WSGI application (production settings,
 same environment `make bench` gives its servers) is called directly, one request at a time, and
 ``time.process_time()`` is read around each batch. Targets:
 
-- ``/bench/ok``, the app's bare DRF view (mounted by BENCH_ENDPOINTS=1, as in `make bench`);
+- ``/api/bench/ok``, the app's bare DRF view (mounted by BENCH_ENDPOINTS=1, as in `make bench`);
 - ``GET /api/v1/mentors?skill=python&min_price=1000``, a cached search (anonymous);
 - ``GET /api/v1/mentors/{id}``, a cached mentor detail (anonymous).
 
@@ -104,7 +104,7 @@ def main() -> None:
     listed = MentorProfile.objects.filter(user__email__endswith="@bench.mentorhub.local").order_by("pk")
     detail_id = listed.values_list("pk", flat=True)[listed.count() // 2]
     targets = [
-        ("bare view /bench/ok", "/bench/ok", ""),
+        ("bare view /api/bench/ok", "/api/bench/ok", ""),
         ("search hit mentors?skill=python&min_price=1000", "/api/v1/mentors", "skill=python&min_price=1000"),
         (f"detail hit mentors/{detail_id}", f"/api/v1/mentors/{detail_id}", ""),
     ]

@@ -22,7 +22,7 @@ pytestmark = [
     pytest.mark.skipif(not shutil.which("wrk"), reason="needs wrk: apt-get install wrk"),
 ]
 
-APP_TARGETS = ("app: bare DRF view /bench/ok", "GET /health", "GET mentors?skill=python", "GET mentors/")
+APP_TARGETS = ("app: bare DRF view /api/bench/ok", "GET /health", "GET mentors?skill=python", "GET mentors/")
 
 
 def test_a_tiny_bench_run_reports_every_target_as_a_ratio_to_the_ceiling_measured_in_the_same_run(tmp_path):
