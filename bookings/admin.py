@@ -26,8 +26,12 @@ from notifications.models import Reminder
 class BookingEventInline(ReadOnlyInline):
     model = BookingEvent
     verbose_name_plural = "history (audit log)"
-    fields = ("created_at", "actor", "from_status", "to_status", "reason", "moved_from", "moved_to")
+    fields = ("created_at", "actor", "from_status", "to_status", "reason_text", "moved_from", "moved_to")
     readonly_fields = fields
+
+    @admin.display(description=_("reason"))
+    def reason_text(self, event):
+        return event.reason_text  # in the staff member's language, whoever wrote it
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
@@ -174,7 +178,8 @@ class BookingAdmin(ReadOnlyAdmin):  # made by the product, changed by the action
 
     @staticmethod
     def _last_reason(booking) -> str:
-        return booking.events.order_by("-created_at", "-id").values_list("reason", flat=True).first() or ""
+        last = booking.events.order_by("-created_at", "-id").first()
+        return last.reason_text if last else ""
 
     @admin.action(description=_("Cancel, refunding by the mentee's cancellation terms"))
     def cancel_by_policy(self, request, queryset):

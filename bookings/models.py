@@ -3,7 +3,10 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from bookings import reasons
 
 
 class Booking(models.Model):
@@ -97,7 +100,12 @@ class BookingEvent(models.Model):
                               related_name="+")
     from_status = models.CharField(max_length=16, blank=True)
     to_status = models.CharField(max_length=16)
+    # What a person typed, as typed, beside a coded reason; on a row without a code, a fixed reason's English
+    # msgid (translated when read) or, on older rows, the whole text as it was written.
     reason = models.TextField(max_length=2000, blank=True)
+    # Why, as a code of bookings.reasons and its values, put into words in each reader's language.
+    reason_code = models.CharField(max_length=40, blank=True)
+    reason_params = models.JSONField(default=dict, blank=True)
     # A move records both starts as data, so each reader sees them in their own zone.
     moved_from = models.DateTimeField(null=True, blank=True)
     moved_to = models.DateTimeField(null=True, blank=True)
@@ -110,6 +118,14 @@ class BookingEvent(models.Model):
 
     def __str__(self):
         return f"{self.booking_id}: {self.from_status or '∅'} → {self.to_status}"
+
+    @property
+    def reason_text(self) -> str:
+        """Why, in the reader's (the active) language: a coded reason put into words now, followed by what its
+        author typed; a row without a code as stored, translated when it is one of the catalogue's texts."""
+        if self.reason_code:
+            return reasons.describe(self.reason_code, self.reason_params, self.reason)
+        return gettext(self.reason) if self.reason else ""
 
     def get_to_status_display(self) -> str:
         """The new status in the reader's words ("Scheduled", "Запланирована"); the raw value if unknown."""

@@ -26,8 +26,11 @@ class Money:
     refund_for_cancellation: Callable
     # (*, booking, reason): give back everything it paid (declined, expired, a refused move)
     refund_in_full: Callable
-    # (*, booking, actor, now, full_refund=False) -> quote with .amount, .percent, .rule
+    # (*, booking, actor, now, full_refund=False) -> quote with .amount, .percent, .rule (words in the active
+    # language) and .rule_code, .rule_params (what a cancellation's history keeps)
     refund_quote: Callable
+    # (code, params) -> a refund rule in the active language, "" for an unknown code (a history's reader)
+    refund_rule_text: Callable
     # (*, mentor, start) -> terms with .full_until, .late_percent, .full_refund_hours
     refund_terms: Callable
     # (*, booking, staff, amount, reason): staff give back part of what the booking's payment keeps

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from accounts.models import User
-from bookings import notify, ports
+from bookings import notify, ports, reasons
 from bookings.models import Booking, BookingEvent
 from mentorhub import realtime
 from mentorhub.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -40,8 +40,12 @@ ALLOWED = {
 JOINABLE = (S.SCHEDULED,)
 
 
-def _transition(booking: Booking, *, to: str, actor: User | None, reason: str = "", **event: datetime) -> Booking:
-    """The only place a booking's status changes: checked, saved, audited, announced after commit."""
+def _transition(booking: Booking, *, to: str, actor: User | None, reason: str = "", reason_code: str = "",
+                reason_params: dict | None = None, **event: datetime) -> Booking:
+    """The only place a booking's status changes: checked, saved, audited, announced after commit.
+
+    The audit row's reason is a fixed msgid (``reason``), or a code of ``bookings.reasons`` with its values
+    (``reason_code``, ``reason_params``) and what the person typed (``reason``, kept as typed)."""
     source = booking.status
     if to not in ALLOWED.get(source, set()):
         raise Conflict(_("A %(status)s booking cannot become %(to)s.") % {
@@ -53,7 +57,7 @@ def _transition(booking: Booking, *, to: str, actor: User | None, reason: str = 
                                 "cancellation_reason", "cancelled_by", "slot", "rescheduled_from", "ical_sequence",
                                 "updated_at"])
     audit = BookingEvent.objects.create(booking=booking, actor=actor, from_status=source, to_status=to, reason=reason,
-                                        **event)
+                                        reason_code=reason_code, reason_params=reason_params or {}, **event)
     notify.booking_changed_on_commit(booking.pk, source, to, event_id=audit.pk)
     if source in JOINABLE:
         realtime.room_access_changed_on_commit(slot_id=booking.slot_id)
@@ -89,9 +93,11 @@ def _transition_many(bookings: list[Booking], *, to: str, actor: User | None, re
         realtime.room_access_changed_on_commit(slot_id=slot_id)
 
 
-def transition(booking: Booking, *, to: str, actor: User | None, reason: str = "") -> Booking:
+def transition(booking: Booking, *, to: str, actor: User | None, reason: str = "", reason_code: str = "",
+               reason_params: dict | None = None) -> Booking:
     """The transition function, for other apps' services (sessions complete, no-show) on a locked booking."""
-    return _transition(booking, to=to, actor=actor, reason=reason)
+    return _transition(booking, to=to, actor=actor, reason=reason, reason_code=reason_code,
+                       reason_params=reason_params)
 
 
 def _take_seat(slot: Slot) -> None:
@@ -413,7 +419,7 @@ def booking_decline(*, booking_id: int, actor: User, reason: str = "") -> Bookin
             "status": booking.get_status_display().lower()})
     booking.hold_expires_at = None
     _refund_in_full(booking, reason="Declined by the mentor: full refund.")
-    _transition(booking, to=S.DECLINED, actor=actor, reason=reason or gettext_noop("Declined by the mentor."))
+    _transition(booking, to=S.DECLINED, actor=actor, reason=reason, reason_code=reasons.DECLINED)
     _release_seat(booking.slot)
     return booking
 
@@ -452,10 +458,10 @@ def booking_cancel(
     booking.cancellation_reason = reason
     booking.cancelled_by = actor
     booking.hold_expires_at = None
-    by = "mentor" if actor.pk == booking.slot.mentor.user_id else "staff" if actor.pk != booking.mentee_id else "mentee"
     quote = ports.money().refund_for_cancellation(booking=booking, actor=actor, now=now, full_refund=full_refund)
-    _transition(booking, to=S.CANCELLED, actor=actor,
-                reason=f"Cancelled by the {by}. {reason} Refund policy: {quote.rule}".replace("  ", " ").strip())
+    _transition(booking, to=S.CANCELLED, actor=actor, reason=reason.strip(),
+                reason_code=reasons.cancelled_by(booking, actor),
+                reason_params={"rule": quote.rule_code, "rule_params": quote.rule_params})
     _release_seat(booking.slot)
     return booking
 
@@ -620,19 +626,24 @@ def booking_mark_paid(*, booking: Booking) -> Booking:
     return booking
 
 
-def booking_note_refund(*, booking: Booking, actor: User | None, reason: str) -> None:
-    """Record in the audit log a refund that changes no status (staff giving back money of an ended booking)."""
+def booking_note_refund(*, booking: Booking, actor: User | None, reason_code: str, reason_params: dict,
+                        note: str = "") -> None:
+    """Record in the audit log a refund that changes no status (staff giving back money of an ended booking):
+    a code of ``bookings.reasons`` with its values, and the note staff typed."""
     BookingEvent.objects.create(booking=booking, actor=actor, from_status=booking.status, to_status=booking.status,
-                                reason=reason)
+                                reason=note, reason_code=reason_code, reason_params=reason_params)
 
 
-def booking_end_refunded(*, booking: Booking, reason: str, actor: User | None = None) -> Booking:
+def booking_end_refunded(*, booking: Booking, reason_code: str, reason_params: dict | None = None, note: str = "",
+                         actor: User | None = None) -> Booking:
     """A live booking whose money was all given back outside a cancellation (by staff, or from Stripe's
-    dashboard) is no longer a session anyone paid for: it is cancelled and its seat freed."""
+    dashboard) is no longer a session anyone paid for: it is cancelled and its seat freed. Why is a code
+    of ``bookings.reasons`` with its values; ``note`` is what staff typed (the cancellation's reason)."""
     booking.payment_status = Booking.PaymentStatus.REFUNDED
     booking.hold_expires_at = booking.payment_due_at = None
-    booking.cancellation_reason, booking.cancelled_by = reason, actor
-    _transition(booking, to=S.CANCELLED, actor=actor, reason=reason)
+    booking.cancellation_reason, booking.cancelled_by = note, actor
+    _transition(booking, to=S.CANCELLED, actor=actor, reason=note, reason_code=reason_code,
+                reason_params=reason_params)
     _release_seat(booking.slot)
     return booking
 

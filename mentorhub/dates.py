@@ -18,6 +18,7 @@ import zoneinfo
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from django import forms
+from django.utils import dateformat
 from django.utils.translation import gettext
 
 EARLIEST = date(1900, 1, 1)
@@ -118,10 +119,12 @@ def user_zone(user) -> tzinfo:
 
 
 def local_time_text(moment: datetime, zone: tzinfo) -> str:
-    """A moment as a reader in ``zone`` reads it, saying which zone: "2025-06-01 23:46 Europe/Moscow (UTC+03:00)"."""
+    """A moment as a reader in ``zone`` reads it, in the active language, saying which zone:
+    "1 Jun 2025, 23:46 Europe/Moscow (UTC+03:00)", «1 июня 2025, 23:46 Europe/Moscow (UTC+03:00)»."""
     local = moment.astimezone(zone)
+    when = dateformat.format(local, gettext("j M Y, H:i"))
     name = getattr(zone, "key", None) or local.tzname() or "UTC"
     if local.utcoffset() == timedelta(0) and name in ("UTC", "Etc/UTC"):
-        return f"{local:%Y-%m-%d %H:%M} UTC"
+        return f"{when} UTC"
     offset = local.strftime("%z")
-    return f"{local:%Y-%m-%d %H:%M} {name} (UTC{offset[:3]}:{offset[3:]})"
+    return f"{when} {name} (UTC{offset[:3]}:{offset[3:]})"

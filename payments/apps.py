@@ -21,6 +21,7 @@ class PaymentsConfig(AppConfig):
             refund_for_cancellation=services.refund_for_cancellation,
             refund_in_full=services.refund_booking_in_full,
             refund_quote=policy.refund_quote,
+            refund_rule_text=policy.rule_text,
             refund_terms=policy.refund_terms,
             refund_part_by_staff=services.refund_part_for_booking,
             admin_inlines=admin_inlines,

@@ -1,20 +1,42 @@
 """The cancellation policy: how much of what was paid comes back, and why, in words shown to the user."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext, gettext_noop
 
 from accounts.models import User
 from bookings.models import Booking
+
+# Which rule applied, by code, and its words. The code and its values are what is kept (a cancellation's
+# history stores them); the words are put together when read, in the reader's language.
+RULES = {
+    "nothing_paid": gettext_noop("Nothing was paid, so nothing is refunded."),
+    "by_mentor": gettext_noop("Cancelled by the mentor: full refund."),
+    "staff_full": gettext_noop("Cancelled by staff with a full refund."),
+    "in_time": gettext_noop("Cancelled at least %(hours)s hours before: full refund."),
+    "late": gettext_noop("Cancelled less than %(hours)s hours before: %(percent)s%% refund."),
+}
+
+
+def rule_text(code: str, params: dict | None = None) -> str:
+    """A refund rule in the active language; "" for a code this policy does not know."""
+    words = RULES.get(code)
+    return gettext(words) % (params or {}) if words else ""
 
 
 @dataclass(frozen=True)
 class RefundQuote:
     amount: Decimal
     percent: int
-    rule: str
+    rule_code: str
+    rule_params: dict = field(default_factory=dict)
+
+    @property
+    def rule(self) -> str:
+        """Why this much, in the active language (the reader's, when a page or an answer shows it)."""
+        return rule_text(self.rule_code, self.rule_params)
 
 
 @dataclass(frozen=True)
@@ -47,16 +69,14 @@ def refund_quote(*, booking: Booking, actor: User, now: datetime, full_refund: b
     paid = paid_amount(booking)
     mentor = booking.slot.mentor
     if paid <= 0:
-        return RefundQuote(Decimal("0"), 0, _("Nothing was paid, so nothing is refunded."))
+        return RefundQuote(Decimal("0"), 0, "nothing_paid")
     if actor.pk == mentor.user_id:
-        return RefundQuote(paid, 100, _("Cancelled by the mentor: full refund."))
+        return RefundQuote(paid, 100, "by_mentor")
     if full_refund:
-        return RefundQuote(paid, 100, _("Cancelled by staff with a full refund."))
+        return RefundQuote(paid, 100, "staff_full")
     hours = (booking.slot.start - now).total_seconds() / 3600
     if hours >= mentor.full_refund_hours:
-        return RefundQuote(paid, 100, _("Cancelled at least %(hours)s hours before: full refund.") % {
-            "hours": mentor.full_refund_hours})
+        return RefundQuote(paid, 100, "in_time", {"hours": mentor.full_refund_hours})
     percent = mentor.late_refund_percent
     amount = (paid * percent / 100).quantize(Decimal("0.01"))
-    return RefundQuote(amount, percent, _("Cancelled less than %(hours)s hours before: %(percent)s%% refund.") % {
-        "hours": mentor.full_refund_hours, "percent": percent})
+    return RefundQuote(amount, percent, "late", {"hours": mentor.full_refund_hours, "percent": percent})

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from bookings import reasons
 from bookings import services as booking_services
 from bookings.models import Booking
 from courses import services as course_services
@@ -226,7 +227,7 @@ def _refunded_by_provider(payment: Payment, booking: Booking | None, data: dict,
     if booking is not None and booking.is_live and booking.payment_status == Booking.PaymentStatus.PAID:
         kept = policy.paid_amount(booking)
         if kept <= 0:
-            booking_services.booking_end_refunded(booking=booking, reason="Refunded in full by the payment provider.")
+            booking_services.booking_end_refunded(booking=booking, reason_code=reasons.REFUNDED_BY_PROVIDER)
             return f"{outcome}; booking cancelled"
         if kept < booking.price:
             return _flag(payment, f"partly refunded outside MentorHub while the booking is live ({kept} of "
@@ -296,7 +297,9 @@ def payment_refund_by_staff(
         raise InvalidInput(_("Refund between 0.01 and %(kept)s %(currency)s: this payment keeps %(kept)s.") % {
             "kept": kept, "currency": payment.currency}, field="amount")
     whole = amount is None or amount == kept
-    reason = f"Refunded by staff ({staff.email}). {reason}".strip()
+    note = reason.strip()
+    # The payment's own log (staff read it); the booking's history keeps a code and the note instead.
+    reason = f"Refunded by staff ({staff.email}). {note}".strip()
     if enrollment is not None and enrollment.status == Enrollment.Status.ACTIVE:
         if not whole:
             raise Conflict(_("An active enrollment keeps its whole price: refund all of it (its access ends)."))
@@ -311,7 +314,9 @@ def payment_refund_by_staff(
                              "(which cancels it).") % {"booking": booking})
         refunded = policy.paid_amount(booking)
         _give_back(booking, refunded, reason)
-        booking_services.booking_end_refunded(booking=booking, reason=reason, actor=staff)  # tells both sides
+        booking_services.booking_end_refunded(  # tells both sides
+            booking=booking, reason_code=reasons.REFUNDED_BY_STAFF, reason_params={"staff": staff.email}, note=note,
+            actor=staff)
         _record_staff_refund(payment, refunded, reason)
         return refunded
     refunded = payment_refund(payment=payment, amount=kept if amount is None else amount, reason=reason)
@@ -320,8 +325,9 @@ def payment_refund_by_staff(
         booking.payment_status = Booking.PaymentStatus.REFUNDED
         booking.save(update_fields=["payment_status", "updated_at"])
     if booking is not None:
-        booking_services.booking_note_refund(booking=booking, actor=staff,
-                                             reason=f"{refunded} {payment.currency}: {reason}")
+        booking_services.booking_note_refund(
+            booking=booking, actor=staff, reason_code=reasons.REFUNDED_PART_BY_STAFF, note=note,
+            reason_params={"amount": str(refunded), "currency": payment.currency, "staff": staff.email})
     _record_staff_refund(payment, refunded, reason)
     _tell_of_refund(payment, refunded, booking)
     return refunded

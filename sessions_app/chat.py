@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from mentorhub.errors import InvalidInput, PermissionDenied
@@ -60,7 +61,9 @@ def session_message_send(*, user: User, booking_id: int, text: str, origin: str 
     if not text:
         raise InvalidInput(_("Write something first."), field="text")
     if len(text) > settings.MESSAGE_MAX_LENGTH:
-        raise InvalidInput(_("At most %(count)s characters.") % {"count": settings.MESSAGE_MAX_LENGTH}, field="text")
+        limit = settings.MESSAGE_MAX_LENGTH
+        raise InvalidInput(ngettext("At most %(count)d character.", "At most %(count)d characters.", limit)
+                           % {"count": limit}, field="text")
     count_send(user_id=user.pk)
     message = SessionMessage.objects.create(slot=access.slot, sender=user, text=text, sent_at=now)
     event = {"type": FRAME_TYPE, "slot_id": access.slot.pk, **session_message_output(message)}

@@ -197,5 +197,7 @@ def session_no_show(*, booking_id: int, user: User, now: datetime | None = None)
     if booking.status != S.SCHEDULED:
         raise Conflict(_("A %(status)s session cannot be a no-show.") % {
             "status": booking.get_status_display().lower()})
-    return booking_services.transition(booking, to=S.NO_SHOW, actor=user, reason="The mentee did not attend."
-                                       + (" Recorded by staff." if by_staff else ""))
+    return booking_services.transition(
+        booking, to=S.NO_SHOW, actor=user,
+        reason=gettext_noop("The mentee did not attend; staff recorded it.") if by_staff
+        else gettext_noop("The mentee did not attend."))

@@ -52,6 +52,8 @@ class EventOutput(serializers.ModelSerializer):
                                                   help_text="A move's old start; null for other events.")
     to_scheduled_at = serializers.DateTimeField(source="moved_to", allow_null=True,
                                                 help_text="A move's new start; null for other events.")
+    reason = serializers.CharField(source="reason_text", help_text=(
+        "Why, in the request's language (Accept-Language): the system's words, then what the person typed."))
 
     class Meta:
         model = BookingEvent

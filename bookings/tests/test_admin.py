@@ -69,10 +69,11 @@ def test_a_late_staff_cancel_refunds_by_the_terms_or_in_full_and_tells_both_side
     assert (stored.status, stored.cancelled_by) == ("cancelled", staff)
     assert Payment.objects.get(booking=booking).refunded_amount == refunded
     event = stored.events.last()
-    assert (event.actor, event.to_status) == (staff, "cancelled") and "staff" in event.reason
+    assert (event.actor, event.to_status, event.reason_code) == (staff, "cancelled", "cancelled_by_staff")
+    assert event.reason_text.startswith("Cancelled by staff. Refund policy: ")
     assert told(mentee, "booking.cancelled") == 1 and told(mentor, "booking.cancelled") == 1
     assert Slot.objects.get(pk=booking.slot_id).seats_taken == 0
-    assert any(f"Booking {booking.pk}: Cancelled by the staff" in text for text in said(response))
+    assert any(f"Booking {booking.pk}: Cancelled by staff. Refund policy:" in text for text in said(response))
 
 
 def test_cancelling_an_already_cancelled_booking_again_says_why_and_changes_nothing(client, staff, booking):
@@ -110,7 +111,8 @@ def test_staff_refund_part_of_an_ended_bookings_payment_with_the_asked_amount(
     assert told(mentee, "payment.refunded") == 1 and told(mentor, "payment.refunded") == 1
     audit = Booking.objects.get(pk=booking.pk).events.order_by("-id").first()  # the cancel ran at a frozen, later clock
     assert (audit.actor, audit.from_status, audit.to_status) == (staff, "cancelled", "cancelled")
-    assert audit.reason == f"1000.00 RUB: Refunded by staff ({staff.email}). Goodwill"
+    assert (audit.reason_code, audit.reason) == ("refunded_part_by_staff", "Goodwill")  # the note as typed
+    assert audit.reason_text == f"RUB\xa01,000.00 refunded by staff ({staff.email}). Goodwill"
 
 
 def test_a_live_booking_keeps_its_whole_price_so_a_partial_refund_is_refused(client, staff, booking):
@@ -153,8 +155,9 @@ def test_staff_reschedule_with_the_new_start_read_in_their_own_zone(
     with django_capture_on_commit_callbacks(execute=True):
         response = act(client, "reschedule", booking, apply="Move",
                        start=(new_start + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"))
+    moscow = new_start + timedelta(hours=3)
     assert said(response) == [f"Booking {booking.pk}: moved to "
-                              f"{(new_start + timedelta(hours=3)):%Y-%m-%d %H:%M} Europe/Moscow (UTC+03:00)."]
+                              f"{moscow.day} {moscow:%b %Y, %H:%M} Europe/Moscow (UTC+03:00)."]
     stored = Booking.objects.get(pk=booking.pk)
     assert (stored.slot.start, stored.status, stored.payment_status) == (new_start, "scheduled", "paid")
     event = stored.events.last()

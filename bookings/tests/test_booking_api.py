@@ -160,7 +160,7 @@ def test_declining_a_request_frees_the_seat(api, mentor, requested, one_seat_slo
     response = api(mentor).post(f"{V1}/booking/decline", {"sessionId": str(requested.pk), "reason": "Away that week"})
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "declined"
-    assert response.json()["history"][-1]["reason"] == "Away that week"
+    assert response.json()["history"][-1]["reason"] == "Declined by the mentor. Away that week"
     assert seats(one_seat_slot) == 0
 
 

@@ -10,7 +10,7 @@ from django.utils import translation
 from freezegun import freeze_time
 
 from bookings import services
-from bookings.models import Booking
+from bookings.models import Booking, BookingEvent
 from bookings.tasks import send_reminders
 from bookings.tests.factories import BookingFactory
 from mentors.tests.factories import SlotFactory
@@ -140,3 +140,28 @@ def test_how_soon_a_reminder_says_the_session_starts_takes_russian_plurals(minut
 
     with translation.override("ru"):
         assert _in_words(timedelta(minutes=minutes)) == words
+
+
+def test_history_written_before_reasons_had_codes_still_reads_as_it_was_stored(client, mentee, one_seat_slot):
+    booking = services.booking_hold(mentee=mentee, slot_id=one_seat_slot.pk)
+    old = "Cancelled by the mentee. Ill Refund policy: Nothing was paid, so nothing is refunded."
+    BookingEvent.objects.create(booking=booking, from_status="scheduled", to_status="scheduled", reason=old)
+    client.force_login(mentee)
+    page = main(client.get(f"/bookings/{booking.pk}/", HTTP_ACCEPT_LANGUAGE="ru"))
+    assert old in page  # a finished English text is shown as it is
+    assert "Забронировано." in page  # a fixed reason kept as its msgid is read in Russian
+
+
+def test_a_no_show_is_recorded_as_words_each_reader_reads_in_their_own_language(mentee, mentor, staff, profile):
+    from sessions_app.services import session_no_show
+
+    start = SESSION_START
+    booking = services.booking_hold(mentee=mentee, slot_id=SlotFactory(mentor=profile, start=start).pk)
+    Booking.objects.filter(pk=booking.pk).update(payment_status="paid")
+    with freeze_time(start + timedelta(minutes=20)), translation.override("en"):
+        session_no_show(booking_id=booking.pk, user=staff)
+    event = booking.events.last()
+    with translation.override("ru"):
+        assert event.reason_text == "Ученик не пришёл; отметила администрация."
+    with translation.override("en"):
+        assert event.reason_text == "The mentee did not attend; staff recorded it."

@@ -168,7 +168,8 @@ def test_declining_frees_the_seat(request_booking, mentor, one_seat_slot):
     services.booking_decline(booking_id=request_booking.pk, actor=mentor, reason="Away that week")
     request_booking.refresh_from_db()
     assert request_booking.status == S.DECLINED and seats(one_seat_slot) == 0
-    assert request_booking.events.last().reason == "Away that week"
+    event = request_booking.events.last()
+    assert (event.reason, event.reason_text) == ("Away that week", "Declined by the mentor. Away that week")
 
 
 # --- expiry ------------------------------------------------------------------------------------
@@ -204,7 +205,10 @@ def test_the_mentee_cancels_with_a_reason_and_the_seat_returns(mentee, one_seat_
     booking.refresh_from_db()
     assert (booking.status, booking.cancellation_reason, booking.cancelled_by) == (S.CANCELLED, "Feeling ill", mentee)
     assert seats(one_seat_slot) == 0
-    assert "mentee" in booking.events.last().reason
+    event = booking.events.last()
+    assert (event.reason_code, event.reason) == ("cancelled_by_mentee", "Feeling ill")  # what they typed, as typed
+    assert event.reason_text == ("Cancelled by the mentee. Feeling ill. "
+                                 "Refund policy: Nothing was paid, so nothing is refunded.")
 
 
 def test_the_mentor_may_cancel_too(mentee, mentor, one_seat_slot):

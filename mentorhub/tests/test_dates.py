@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django import forms
+from django.utils import translation
 from rest_framework import serializers
 
 from mentorhub import dates
@@ -65,3 +66,14 @@ def test_the_serializer_fields_report_an_out_of_range_value_as_a_field_error():
     data = Input(data={"day": "0001-01-01", "moment": "9999-12-31T23:30:00+00:00"})
     assert not data.is_valid()
     assert set(data.errors) == {"day", "moment"}
+
+
+@pytest.mark.parametrize(("language", "moscow", "utc"), [
+    ("en", "25 Nov 2026, 14:00 Europe/Moscow (UTC+03:00)", "25 Nov 2026, 11:00 UTC"),
+    ("ru", "25 ноября 2026, 14:00 Europe/Moscow (UTC+03:00)", "25 ноября 2026, 11:00 UTC"),
+])
+def test_a_moment_is_shown_in_the_readers_language_and_zone(language, moscow, utc):
+    moment = datetime(2026, 11, 25, 11, 0, tzinfo=UTC)
+    with translation.override(language):
+        assert dates.local_time_text(moment, ZoneInfo("Europe/Moscow")) == moscow
+        assert dates.local_time_text(moment, UTC) == utc

@@ -126,3 +126,19 @@ def test_the_chat_socket_refuses_in_the_language_a_page_would_speak(mentee, list
 
     answer = async_to_sync(scenario)()
     assert answer["type"] == "error" and answer["detail"] == expected
+
+
+def test_the_new_message_page_is_headed_as_a_new_message_and_the_booking_page_button_says_write(
+        client, mentee, listed_mentor):
+    from bookings.tests.factories import BookingFactory
+    from mentors.tests.factories import SlotFactory
+
+    booking = BookingFactory(mentee=mentee, slot=SlotFactory(mentor=listed_mentor.mentor_profile, seats_taken=1))
+    name = listed_mentor.display_name
+    client.force_login(mentee)
+    page = client.get(f"/messages/new/{listed_mentor.pk}/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert f"<h1>Новое сообщение: {name}</h1>" in page and f"<title>Новое сообщение: {name}" in page
+    button = client.get(f"/bookings/{booking.pk}/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert f'data-testid="message-button">Написать: {name}</a>' in button
+    english = client.get(f"/messages/new/{listed_mentor.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"<h1>Message {name}</h1>" in english

@@ -46,7 +46,8 @@ def test_refunding_all_of_a_live_bookings_payment_cancels_it_and_tells_both_side
     assert (payment.status, payment.refunded_amount) == ("refunded", Decimal("3000.00"))
     booking = Booking.objects.get(pk=payment.booking_id)
     assert (booking.status, booking.payment_status, booking.cancelled_by) == ("cancelled", "refunded", staff)
-    assert booking.events.last().actor == staff and "Mentor unreachable" in booking.events.last().reason
+    assert booking.events.last().actor == staff and booking.cancellation_reason == "Mentor unreachable"
+    assert booking.events.last().reason_text == f"Refunded in full by staff ({staff.email}). Mentor unreachable"
     assert Slot.objects.get(pk=booking.slot_id).seats_taken == 0
     for user in (mentee, mentor):
         assert Notification.objects.filter(user=user, kind="booking.cancelled").count() == 1

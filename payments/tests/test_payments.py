@@ -203,7 +203,7 @@ def test_the_refund_policy_table(client, mentee, booking, hours_before, full_hou
     booking_services.booking_cancel(booking_id=paid.pk, actor=mentee, now=now)
     payment = Payment.objects.get()
     assert payment.refunded_amount == (payment.amount * expected_percent / 100).quantize(Decimal("0.01"))
-    assert "Refund policy" in Booking.objects.get(pk=paid.pk).events.last().reason
+    assert "Refund policy: Cancelled " in Booking.objects.get(pk=paid.pk).events.last().reason_text
 
 
 def test_the_mentors_cancellation_always_refunds_in_full(client, mentee, mentor, booking):

@@ -128,5 +128,5 @@ def test_the_page_says_when_the_room_opens_in_the_viewers_zone(client, mentee, p
     offset = local.strftime("%z")
     with freeze_time(paid.slot.start - timedelta(hours=3)):
         html = client.get(f"/sessions/{paid.pk}/room/").content.decode()
-    assert f"opens at {local:%Y-%m-%d %H:%M} America/New_York (UTC{offset[:3]}:{offset[3:]})" in html
+    assert f"opens at {local.day} {local:%b %Y, %H:%M} America/New_York (UTC{offset[:3]}:{offset[3:]})" in html
     assert f"{opens:%H:%M} UTC" not in html

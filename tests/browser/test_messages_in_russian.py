@@ -47,7 +47,7 @@ def test_a_russian_mentee_and_an_english_mentor_chat_each_in_their_own_language(
     mentor_context, nora, mentor_problems = signed_in(browser, site, PASSWORD, "nora@example.com")
 
     mia.goto(f"/messages/new/{mentor.pk}/")
-    expect(mia.locator("h1")).to_have_text("Написать: Nora Mentor")
+    expect(mia.locator("h1")).to_have_text("Новое сообщение: Nora Mentor")
     mia.get_by_test_id("chat-send").click()  # nothing written: refused in Russian
     expect(mia.get_by_test_id("chat-error")).to_have_text("Сначала напишите что-нибудь.")
     mia.get_by_test_id("chat-text").fill("Здравствуйте! Можно обсудить собеседования?")

@@ -70,7 +70,7 @@ def test_staff_move_then_cancel_a_booking_from_its_page(page):
 
     page.goto(f"/admin/bookings/booking/{booking.pk}/change/")
     page.get_by_role("button", name="Cancel with a full refund").click()
-    expect(page.locator(".messagelist")).to_contain_text("Cancelled by the staff")
+    expect(page.locator(".messagelist")).to_contain_text("Cancelled by staff.")
     assert Booking.objects.get(pk=booking.pk).status == "cancelled"
     assert Payment.objects.get(pk=payment.pk).refunded_amount == Decimal("2000")
 
@@ -110,7 +110,7 @@ def test_staff_find_a_booking_by_the_mentees_e_mail_cancel_it_with_a_full_refund
     expect(page).to_have_url(re.compile(rf"/admin/bookings/booking/{target.pk}/change/"))
 
     page.get_by_role("button", name="Cancel with a full refund").click()
-    expect(page.locator(".messagelist")).to_contain_text("Cancelled by the staff")
+    expect(page.locator(".messagelist")).to_contain_text("Cancelled by staff.")
     expect(page).to_have_url(re.compile(rf"/admin/bookings/booking/{target.pk}/change/$"))  # back on its page
 
     page.goto("/staff/")

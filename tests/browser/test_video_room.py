@@ -278,7 +278,7 @@ def test_closed_room_pages_say_when_they_open_in_local_time_without_console_erro
         page.set_viewport_size({"width": width, "height": 900})
         page.goto(f"/sessions/{upcoming.pk}/room/")
         closed = page.get_by_test_id("room-closed")
-        expect(closed).to_contain_text(f"opens at {opens:%Y-%m-%d %H:%M} Asia/Tokyo")
+        expect(closed).to_contain_text(f"opens at {opens.day} {opens:%b %Y, %H:%M} Asia/Tokyo")
         expect(closed).not_to_contain_text(f"{start - timedelta(minutes=10):%H:%M} UTC")
         expect(page.locator("[data-countdown]")).not_to_have_text("…")
         local_start = start.astimezone(tokyo)
