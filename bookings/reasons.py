@@ -21,6 +21,10 @@ REFUNDED_BY_STAFF = "refunded_by_staff"
 REFUNDED_PART_BY_STAFF = "refunded_part_by_staff"
 REFUNDED_BY_PROVIDER = "refunded_by_provider"
 
+# A booking's ``cancellation_reason`` when nobody typed one: the product cancelled it. Stored as this msgid
+# and said in the reader's language by the API (bookings/api/serializers.py).
+UNPAID = gettext_noop("Not paid by the payment deadline.")
+
 TEXTS = {
     CANCELLED_BY_MENTEE: gettext_noop("Cancelled by the mentee."),
     CANCELLED_BY_MENTOR: gettext_noop("Cancelled by the mentor."),

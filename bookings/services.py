@@ -716,7 +716,7 @@ def _end_unpaid(booking: Booking, *, now: datetime) -> None:
     # Voids its open intents.
     # Voids its open intents.
     ports.money().refund_for_cancellation(booking=booking, actor=booking.slot.mentor.user, now=now)
-    booking.cancellation_reason, booking.hold_expires_at = "Not paid by the payment deadline.", None
+    booking.cancellation_reason, booking.hold_expires_at = reasons.UNPAID, None
     _transition(booking, to=S.CANCELLED, actor=None,
                 reason=gettext_noop("Not paid by the payment deadline; the seat is free."))
     _release_seat(booking.slot)

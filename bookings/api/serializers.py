@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from bookings import selectors
+from bookings import reasons, selectors
 from bookings.models import Booking, BookingEvent
 from mentorhub.api import fields
 from mentorhub.dates import DateInputError, parse_moment
@@ -78,6 +78,8 @@ class BookingOutput(serializers.ModelSerializer):
     mentor_notes = serializers.SerializerMethodField(help_text="Only the mentor sees these; null for others.")
     history = EventOutput(many=True, source="events")
     payment_url = serializers.SerializerMethodField()
+    cancellation_reason = serializers.SerializerMethodField(
+        help_text="Why it was cancelled: the canceller's words, or the product's own reason in the reader's language.")
 
     class Meta:
         model = Booking
@@ -102,6 +104,10 @@ class BookingOutput(serializers.ModelSerializer):
 
     def get_payment_url(self, booking) -> str | None:
         return payment_url(booking)
+
+    def get_cancellation_reason(self, booking) -> str:
+        reason = booking.cancellation_reason
+        return _(reason) if reason == reasons.UNPAID else reason
 
 
 class HoldInput(AnyOfNames):

@@ -182,3 +182,14 @@ def test_a_long_slot_at_a_high_hourly_rate_that_would_cost_more_than_one_payment
     assert response.status_code == 400 and error_fields(response) == ["slot_id"]
     assert "more than one booking may cost" in response.json()["detail"]
     assert not Booking.objects.exists()
+
+
+def test_the_api_says_why_an_unpaid_booking_was_cancelled_in_the_readers_language(
+        api, mentee, other_user, hourly_3000, one_seat_slot):
+    first = services.booking_hold(mentee=mentee, slot_id=one_seat_slot.pk)
+    services.booking_hold(mentee=other_user, slot_id=one_seat_slot.pk, now=first.payment_due_at + timedelta(minutes=1))
+    client = api(mentee)
+    english = client.get(f"/api/v1/booking/{first.pk}", HTTP_ACCEPT_LANGUAGE="en").json()
+    russian = client.get(f"/api/v1/booking/{first.pk}", HTTP_ACCEPT_LANGUAGE="ru").json()
+    assert english["cancellation_reason"] == "Not paid by the payment deadline."
+    assert russian["cancellation_reason"] == "Не оплачено до крайнего срока."
