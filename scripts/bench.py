@@ -200,12 +200,29 @@ def bench_sweeps(env: dict, *, alone: bool) -> None:
         sys.exit(done.returncode)
 
 
-def gunicorn(app: str, port: int, *, cwd: Path, env: dict) -> subprocess.Popen:
+# gunicorn's access log line: the request's path and query, then the server's time for it in microseconds
+# (from the request read to the response written), so a benchmark can report server time next to wall time.
+ACCESS_LOG_FORMAT = "%(U)s?%(q)s %(D)s"
+
+
+def gunicorn(app: str, port: int, *, cwd: Path, env: dict, access_log: Path | None = None) -> subprocess.Popen:
     """The one way both servers are started, so the app and the ceiling differ only in the project."""
+    logging = ["--access-logfile", str(access_log), "--access-logformat", ACCESS_LOG_FORMAT] if access_log else []
     return subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}", "--workers", "2", "--log-level", "warning"],
+        [PYTHON, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}", "--workers", "2", "--log-level", "warning",
+         *logging],
         cwd=cwd, env=env,
     )
+
+
+def server_times_ms(access_log: Path, path: str) -> list[float]:
+    """The server's time for each logged request to ``path`` (query ignored), in ms, in the order served."""
+    times = []
+    for line in access_log.read_text().splitlines():
+        logged, _, micros = line.rpartition(" ")
+        if logged.split("?", 1)[0] == path:
+            times.append(int(micros) / 1000)
+    return times
 
 
 def stop(server: subprocess.Popen) -> None:

@@ -5,12 +5,15 @@ prints a Markdown table with the ceiling's row and each target's ratio to it, an
 Any database; Redis when REDIS_URL is set, as the bench itself. Needs wrk (Debian's package), like `make bench`.
 """
 
+import importlib.util
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import time
+import urllib.request
 
 import pytest
 
@@ -56,3 +59,27 @@ def test_a_tiny_bench_run_reports_every_target_as_a_ratio_to_the_ceiling_measure
         assert row["rss_after"] > 0
     # The ceiling's workers are a separate, smaller project: none of the app's imports.
     assert written[0]["rss_after"] < written[1]["rss_after"]
+
+
+def test_server_times_are_read_from_gunicorns_access_log_for_the_path_asked(tmp_path):
+    # A real gunicorn, with the log format bench.gunicorn gives it: the path, the query, the microseconds.
+    spec = importlib.util.spec_from_file_location("bench_script", ROOT / "scripts" / "bench.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    log, port = tmp_path / "access.log", free_port()
+    env = {key: value for key, value in os.environ.items() if key in ("PATH", "HOME", "LANG", "TMPDIR")}
+    server = bench.gunicorn("ceiling.wsgi:application", port, cwd=ROOT / "bench",
+                            env={**env, "DJANGO_SETTINGS_MODULE": "ceiling.settings"}, access_log=log)
+    try:
+        bench.wait_until_up(server, f"http://127.0.0.1:{port}/hello")
+        for query in ("", "?a=1", "?b=2"):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/hello{query}", timeout=10) as response:
+                assert response.status == 200
+        deadline = time.monotonic() + 10
+        while len(bench.server_times_ms(log, "/hello")) < 4 and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        bench.stop(server)
+    times = bench.server_times_ms(log, "/hello")
+    assert len(times) >= 4 and all(0 < ms < 10_000 for ms in times), log.read_text()
+    assert bench.server_times_ms(log, "/other") == []

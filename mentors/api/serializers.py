@@ -128,6 +128,19 @@ class BookableTimeOutput(serializers.Serializer):
     seats_left = serializers.IntegerField()
     service_id = serializers.IntegerField(allow_null=True)
 
+    def to_representation(self, time):
+        # The same answer as the declared fields give (a test compares them), written out directly: 62 days of
+        # a busy mentor's times are hundreds of rows, and DRF's field-by-field pass cost about a quarter of the
+        # request. Timestamps are ISO 8601 in the active zone, UTC as "Z", as DRF's DateTimeField writes them.
+        start, end = _iso(time.start), _iso(time.end)
+        return {"scheduled_at": start, "ends_at": end, "start": start, "end": end, "slot_id": time.slot_id,
+                "seats_left": time.seats_left, "service_id": time.service_id}
+
+
+def _iso(moment: datetime) -> str:
+    text = moment.astimezone(timezone.get_current_timezone()).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
 
 class MentorDetailSerializer(MentorCardSerializer):
     user = MentorUserDetail()

@@ -269,3 +269,19 @@ def test_an_open_one_seat_slot_the_mentor_published_is_offered_with_its_id(api):
     times = api().get(f"/api/v1/mentors/{profile.pk}/availability", {"from": "2026-03-02", "to": "2026-03-02"}).json()
     assert [(t["start"], t["slot_id"]) for t in times] == [("2026-03-02T09:00:00Z", None),
                                                           ("2026-03-02T10:00:00Z", slot.pk)]
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Moscow", "America/New_York"])
+def test_bookable_times_are_written_exactly_as_the_declared_fields_would_write_them(zone):
+    from django.utils import timezone
+    from rest_framework import serializers
+
+    from mentors.api.serializers import BookableTimeOutput
+    from mentors.selectors import BookableTime
+
+    times = [BookableTime(utc(9, 14), utc(9, 15), None, 1, None), BookableTime(utc(9, 16, 30), utc(9, 17), 42, 3, 7)]
+    with timezone.override(zone):
+        direct = BookableTimeOutput(times, many=True).data
+        declared = [serializers.Serializer.to_representation(BookableTimeOutput(), time) for time in times]
+    assert [dict(row) for row in direct] == [dict(row) for row in declared]
+    assert list(direct[0]) == list(declared[0])  # same keys, same order
