@@ -49,6 +49,9 @@ def test_api_routes_come_first_and_resolve_as_named():
     assert [str(p.pattern) for p in urls.urlpatterns[1:5]] == list(API)
     assert resolve("/api/v1/mentors").view_name == "mentor-list"
     assert resolve("/api/v1/mentors/7").view_name == "mentor-detail"
+    assert resolve("/api/v1/mentors/bookings/").view_name == "bookings-list"
+    assert resolve("/api/v1/mentors/me/requests").view_name == "mentor-requests"
+    assert resolve("/api/v1/mentors/me").view_name == "mentor-me"
     assert resolve("/api/mentors/7").view_name == "mentor-detail"
     assert resolve("/api/schema/").view_name == "schema"
     assert resolve("/mentors/7/").view_name == "mentors:detail"
