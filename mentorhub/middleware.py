@@ -96,15 +96,16 @@ def is_cookieless_api_call(request) -> bool:
 
 
 class BrowserMiddleware:
-    """Runs ``settings.BROWSER_MIDDLEWARE`` (sessions, CSRF, auth, messages, allauth) as one block, in order,
+    """Runs ``settings.BROWSER_MIDDLEWARE`` (sessions, CSRF, auth, messages) as one block, in order,
     except for cookieless API calls, which go straight on.
 
-    Measured on the bare API view (CPU per request in one process): these six middlewares cost about a
-    third of the app's own overhead for calls that use none of them, since DRF authenticates tokens in
-    the view and checks CSRF itself for session users. The block behaves exactly as if its middlewares
-    were listed in ``MIDDLEWARE`` at this place: each is wrapped the way Django wraps them (an exception
-    becomes that layer's response) and their ``process_view`` / ``process_template_response`` /
-    ``process_exception`` hooks run at this position, for the requests that went through them.
+    Measured on the bare API view (CPU per request in one process, the same call with and without a
+    cookie): skipping these four cut 1,056 µs to 953 µs for calls that use none of them, since DRF
+    authenticates tokens in the view and checks CSRF itself for session users. The block behaves exactly
+    as if its middlewares were listed in ``MIDDLEWARE`` at this place: each is wrapped the way Django
+    wraps them (an exception becomes that layer's response) and their ``process_view`` /
+    ``process_template_response`` / ``process_exception`` hooks run at this position, for the requests
+    that went through them.
     """
 
     sync_capable = True
