@@ -3,8 +3,23 @@
 import zoneinfo
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import NamedTuple
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db import connection
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -165,13 +180,33 @@ class BookableTime:
     service_id: int | None
 
 
+class LiveSlot(NamedTuple):
+    id: int
+    mentor_id: int
+    start: datetime
+    end: datetime
+    capacity: int
+    seats_taken: int
+    service_id: int | None
+
+
+class _EpochMicroseconds(Func):
+    """A timestamptz column as whole microseconds since 1970-01-01 UTC (PostgreSQL), exact to the microsecond."""
+
+    template = "CAST(EXTRACT(EPOCH FROM %(expressions)s) * 1000000 AS BIGINT)"
+    output_field = BigIntegerField()
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 @dataclass
 class _Calendar:
     """What a mentor's bookable times are computed from: weekly hours, date overrides, live slots."""
 
     weekly: dict[int, list[LocalRange]] = field(default_factory=dict)
     overrides: dict[date, list[LocalRange]] = field(default_factory=dict)
-    live: list = field(default_factory=list)  # rows of _live_slots
+    live: list[LiveSlot] = field(default_factory=list)
 
 
 def _weekly(rules) -> dict[int, list[LocalRange]]:
@@ -185,11 +220,22 @@ def _dated(overrides) -> dict[date, list[LocalRange]]:
     return {o.date: [parse_range(text) for text in o.ranges] for o in overrides}
 
 
-def _live_slots(queryset: QuerySet[Slot], *, window_start: datetime, window_end: datetime, margin: timedelta):
-    # Named tuples, not model instances: a busy mentor has hundreds of slots in a 62-day window, and building
-    # a Slot for each cost more than computing the bookable times themselves.
-    return (queryset.filter(is_active=True, start__lt=window_end + margin, end__gt=window_start - margin)
-            .values_list("id", "mentor_id", "start", "end", "capacity", "seats_taken", "service_id", named=True))
+def _live_slots(
+    queryset: QuerySet[Slot], *, window_start: datetime, window_end: datetime, margin: timedelta,
+) -> list[LiveSlot]:
+    # Tuples, not model instances: a busy mentor has hundreds of slots in a 62-day window, and building a Slot
+    # for each cost more than computing the bookable times themselves.
+    queryset = queryset.filter(is_active=True, start__lt=window_end + margin, end__gt=window_start - margin)
+    if connection.vendor != "postgresql":
+        return [LiveSlot(*row) for row in queryset.values_list(*LiveSlot._fields)]
+    # psycopg parses a timestamptz in Python under Django's time-zone loader, about 5 µs a value: a mentor with
+    # 500 slots in the window paid 5 ms a request for it. Integers are parsed in C, and the datetimes built from
+    # them here cost a tenth of that (README, Performance).
+    rows = queryset.values_list("id", "mentor_id", _EpochMicroseconds("start"), _EpochMicroseconds("end"),
+                                "capacity", "seats_taken", "service_id")
+    return [LiveSlot(pk, mentor_id, _EPOCH + timedelta(microseconds=start), _EPOCH + timedelta(microseconds=end),
+                     capacity, seats_taken, service_id)
+            for pk, mentor_id, start, end, capacity, seats_taken, service_id in rows]
 
 
 def _times(
@@ -226,7 +272,7 @@ def bookable_times(
     margin = duration + timedelta(minutes=mentor.buffer_minutes)
     live = _live_slots(Slot.objects.filter(mentor=mentor), window_start=window_start, window_end=window_end,
                        margin=margin)
-    calendar = _Calendar(_weekly(mentor.weekly_rules.all()), _dated(mentor.date_overrides.all()), list(live))
+    calendar = _Calendar(_weekly(mentor.weekly_rules.all()), _dated(mentor.date_overrides.all()), live)
     return _times(mentor, calendar, window_start=window_start, window_end=window_end, service=service, now=now,
                   limit=limit)
 

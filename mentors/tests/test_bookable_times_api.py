@@ -285,3 +285,24 @@ def test_bookable_times_are_written_exactly_as_the_declared_fields_would_write_t
         declared = [serializers.Serializer.to_representation(BookableTimeOutput(), time) for time in times]
     assert [dict(row) for row in direct] == [dict(row) for row in declared]
     assert list(direct[0]) == list(declared[0])  # same keys, same order
+
+
+def test_live_slots_are_read_as_the_exact_instants_the_database_holds():
+    # On PostgreSQL the selector reads start and end as integer microseconds (README, Performance): the
+    # instants it builds must be the stored ones, to the microsecond, with the UTC zone Django's reads carry.
+    from mentors.selectors import _live_slots
+
+    profile = MentorProfileFactory()
+    odd = datetime(2026, 3, 2, 9, 59, 59, 999_999, tzinfo=UTC)
+    stored = [
+        SlotFactory(mentor=profile, start=odd, end=odd + timedelta(minutes=45, microseconds=1), capacity=3),
+        SlotFactory(mentor=profile, start=datetime(2099, 12, 31, 23, 0, tzinfo=UTC),
+                    end=datetime(2100, 1, 1, 0, 30, 0, 123_456, tzinfo=UTC), capacity=1),
+    ]
+    rows = _live_slots(Slot.objects.filter(mentor=profile), window_start=utc(1, 0),
+                       window_end=datetime(2100, 2, 1, tzinfo=UTC), margin=timedelta(hours=1))
+
+    expected = [(s.pk, s.mentor_id, s.start, s.end, s.capacity, s.seats_taken, s.service_id)
+                for s in Slot.objects.filter(pk__in=[s.pk for s in stored]).order_by("start")]
+    assert sorted(tuple(row) for row in rows) == expected
+    assert {row.start.utcoffset() for row in rows} == {timedelta(0)}
