@@ -225,7 +225,9 @@ def _live_slots(
 ) -> list[LiveSlot]:
     # Tuples, not model instances: a busy mentor has hundreds of slots in a 62-day window, and building a Slot
     # for each cost more than computing the bookable times themselves.
-    queryset = queryset.filter(is_active=True, start__lt=window_end + margin, end__gt=window_start - margin)
+    # Unordered: every caller sorts what it takes (the busy intervals, the times), so the database need not.
+    queryset = queryset.filter(is_active=True, start__lt=window_end + margin,
+                               end__gt=window_start - margin).order_by()
     if connection.vendor != "postgresql":
         return [LiveSlot(*row) for row in queryset.values_list(*LiveSlot._fields)]
     # psycopg parses a timestamptz in Python under Django's time-zone loader, about 5 µs a value: a mentor with
