@@ -60,17 +60,24 @@ def invalidate_catalog() -> None:
     transaction.on_commit(_bump)
 
 
-def cached_json(request, *, scope: str, zone: str, build) -> HttpResponse:
+def first_read_keys(request, *, scope: str, zone: str) -> list[str]:
+    """The keys ``cached_json`` reads first for this page: a view can read them ahead (``found=``)."""
+    return [VERSION_KEY, _entry_key(_slot(request, scope=scope, zone=zone))]
+
+
+def cached_json(request, *, scope: str, zone: str, build, found: dict | None = None) -> HttpResponse:
     """Serve ``build()`` (JSON-able data) through the shared cache, with an ETag and 304s.
 
     A hit is one cache round trip: the catalogue version and the page's entry are read together, and
     the entry counts only if it was built under that version. One request rebuilds a page whose minute
     has rolled over; the others are served the page of the previous minute meanwhile (see ``_page_body``).
+    ``found`` is what a caller already read of ``first_read_keys`` (with its rate limits, in the same trip).
     """
     minute = int(timezone.now().timestamp() // 60)
     slot = _slot(request, scope=scope, zone=zone)
     key = _entry_key(slot)
-    found = cache.get_many([VERSION_KEY, key])
+    if found is None:
+        found = cache.get_many([VERSION_KEY, key])
     version = found.get(VERSION_KEY)
     if version is None:
         version = catalog_version()

@@ -2,8 +2,10 @@
 and a strict per-address limit on the endpoints that take passwords or tokens.
 
 Fixed-window counters: one atomic INCR per request in the shared cache (Redis
-when ``REDIS_URL`` is set, pipelined with the window's SET NX EX: one round trip),
-so every web process counts together and the cost does not grow with the rate.
+when ``REDIS_URL`` is set: a server-side script, INCR then EXPIRE on the first
+count, one round trip; a catalogue view counts in the round trip of its page
+read, see ``CountedWithFirstRead``), so every web process counts together and
+the cost does not grow with the rate.
 (DRF's stock throttles keep a list of every request time in the window and
 rewrite it on each request: slow at premium rates, and racy across processes.)
 While Redis is down they count per process at
@@ -13,14 +15,21 @@ and tests can tune them.
 """
 
 import time
+from typing import NamedTuple
 
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
 from mentorhub.addresses import client_ip
-from mentorhub.cache import count_in_window
+from mentorhub.cache import count_in_window, count_in_windows_and_get_many
 
 _parse_rate = SimpleRateThrottle.parse_rate
+
+
+class Window(NamedTuple):
+    key: str
+    limit: int
+    timeout: float
 
 
 class _WindowThrottle(BaseThrottle):
@@ -37,17 +46,21 @@ class _WindowThrottle(BaseThrottle):
     def ident_for(self, request) -> str:
         return self.get_ident(request)
 
-    def allow_request(self, request, view):
+    def window(self, request) -> Window | None:
+        """The counter this request adds to and its limit, or None when no limit applies (sets ``wait()``)."""
         scope = self.scope_for(request)
         rate = api_settings.DEFAULT_THROTTLE_RATES.get(scope) if scope else None
         if not rate:
-            return True
+            return None
         limit, duration = _parse_rate(None, rate)
         now = time.time()
         window = int(now // duration)
         self.retry_after = duration - (now - window * duration)
-        key = f"throttle:{scope}:{self.ident_for(request)}:{window}"
-        return count_in_window(key, timeout=duration + 1) <= limit
+        return Window(f"throttle:{scope}:{self.ident_for(request)}:{window}", limit, duration + 1)
+
+    def allow_request(self, request, view):
+        window = self.window(request)
+        return window is None or count_in_window(window.key, timeout=window.timeout) <= window.limit
 
     def wait(self):
         return self.retry_after
@@ -87,3 +100,35 @@ class CredentialsThrottleMixin:
         # These views authenticate nobody themselves, but a failed credential is
         # still a 401 (DRF would turn it into a 403 without this header).
         return 'Bearer realm="api"'
+
+
+class CountedWithFirstRead:
+    """For a view whose answer starts with a read of the shared cache: its rate limits are counted in the
+    same round trip as that read.
+
+    DRF counts a request's limits in ``initial()`` (a Redis round trip), and a cached catalogue page is
+    then a second trip. Here ``check_throttles``, still in ``initial()`` and with DRF's refusal (429 and
+    Retry-After), sends both together when ``first_cache_read(request)`` names the keys the handler will
+    read; the handler finds the values in ``self.first_read``. Measured on a cached search: one Redis
+    round trip fewer, about 90 µs of CPU of the web process (README, Performance).
+    """
+
+    first_read: dict | None = None
+
+    def first_cache_read(self, request) -> list[str] | None:
+        """The cache keys this request's handler reads first, or None to count the limits on their own."""
+        return None
+
+    def check_throttles(self, request):
+        keys = self.first_cache_read(request)
+        throttles = self.get_throttles()
+        if keys is None or not all(isinstance(throttle, _WindowThrottle) for throttle in throttles):
+            super().check_throttles(request)
+            return
+        windows = [(throttle, window) for throttle in throttles if (window := throttle.window(request))]
+        counts, self.first_read = count_in_windows_and_get_many(
+            [(window.key, window.timeout) for _, window in windows], keys)
+        waits = [throttle.wait() for (throttle, window), count in zip(windows, counts, strict=True)
+                 if count > window.limit]
+        if waits:
+            self.throttled(request, max(waits))

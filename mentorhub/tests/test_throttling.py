@@ -108,3 +108,77 @@ def test_counting_a_request_on_redis_is_one_round_trip_and_the_counter_ends_with
         assert cache.get(key) == expected
     ttl = cache._cache.get_client(write=True).ttl(cache.make_key(key))
     assert 0 < ttl <= 61
+
+
+# --- The catalogue counts its limits in the round trip of its page read (CountedWithFirstRead) ---------
+
+
+CATALOGUE = ["/api/v1/mentors", "/api/v1/mentors/{pk}", "/api/v1/skills?q=py"]
+
+
+@pytest.fixture
+def listed_pk(db):
+    from mentors.tests.factories import MentorProfileFactory
+
+    return MentorProfileFactory().pk
+
+
+@pytest.mark.parametrize("path", CATALOGUE)
+def test_the_catalogue_refuses_past_the_limit_with_a_retry_after_cached_or_not(api, mentee, rates, listed_pk,
+                                                                               path):
+    rates(anon="2/minute", user="3/minute")
+    url = path.format(pk=listed_pk)
+    with freeze_time("2026-11-23 11:00:05"):
+        anonymous = [api().get(url) for _ in range(3)]  # the first builds the page, the second is a hit
+        signed_in = [api(mentee).get(url) for _ in range(4)]
+    assert [r.status_code for r in anonymous] == [200, 200, 429]
+    assert [r.status_code for r in signed_in] == [200, 200, 200, 429]
+    assert int(anonymous[-1]["Retry-After"]) == int(signed_in[-1]["Retry-After"]) == 55
+    assert anonymous[-1].json()["status_code"] == 429 and "throttled" in anonymous[-1].json()["detail"]
+
+
+def test_a_mentor_reading_a_profile_is_counted_without_the_shared_page(api, mentor, rates, listed_pk):
+    # A mentor may see unlisted profiles, so never gets the shared page: the limit is counted on its own.
+    from django.core.cache import cache
+
+    rates(user="2/minute")
+    with freeze_time("2026-11-23 11:00:05"):
+        statuses = [api(mentor).get(f"/api/v1/mentors/{listed_pk}").status_code for _ in range(3)]
+        assert cache.get(f"throttle:user:{mentor.pk}:{int(time.time() // 60)}") == 3
+    assert statuses == [200, 200, 429]
+
+
+@requires_redis
+@pytest.mark.parametrize("path", CATALOGUE)
+def test_a_cached_catalogue_page_counts_the_limit_and_reads_the_page_in_one_round_trip(api, rates, monkeypatch,
+                                                                                       listed_pk, path):
+    from django.core.cache import cache
+    from redis.connection import Connection
+
+    rates(anon="1000/minute")
+    url = path.format(pk=listed_pk)
+    built = api().get(url)  # builds and stores the page
+    trips = []
+    send = Connection.send_packed_command
+    monkeypatch.setattr(Connection, "send_packed_command",
+                        lambda self, *a, **kw: trips.append(repr(a)) or send(self, *a, **kw))
+
+    hit = api().get(url)
+
+    assert hit.status_code == 200 and hit.content == built.content
+    counted = [trip for trip in trips if "throttle:anon" in trip]
+    assert len(counted) == 1 and "mentors:catalog:page" in counted[0]
+    assert not [trip for trip in trips if "mentors:catalog:page" in trip and trip not in counted]
+    assert cache.get(f"throttle:anon:127.0.0.1:{int(time.time() // 60)}") == 2
+
+
+@requires_redis
+def test_the_counter_is_right_after_redis_forgot_the_counting_script(api, rates):
+    from django.core.cache import cache
+
+    rates(anon="1000/minute")
+    client = cache._cache.get_client(write=True)
+    for expected in (1, 2, 3):
+        client.script_flush()  # a restarted or flushed Redis: EVALSHA fails, the count must still land once
+        assert api().get("/api/v1/mentors").status_code == 200
+        assert cache.get(f"throttle:anon:127.0.0.1:{int(time.time() // 60)}") == expected

@@ -13,10 +13,11 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from mentorhub.api.throttles import CountedWithFirstRead
 from mentorhub.errors import NotFound
 from mentors import selectors, services
 from mentors.api import serializers as s
-from mentors.cache import cached_json
+from mentors.cache import cached_json, first_read_keys
 from mentors.models import DateOverride, MentorProfile, Service, Skill, Slot
 
 NEXT_TIMES_WINDOW = timedelta(days=21)
@@ -42,7 +43,7 @@ def _listed_or_404(pk: int, request) -> MentorProfile:
 
 
 @extend_schema(tags=["mentors"], parameters=[s.SearchInput], summary="Search mentors")
-class MentorListView(ListAPIView):
+class MentorListView(CountedWithFirstRead, ListAPIView):
     permission_classes = [AllowAny]
     serializer_class = s.MentorCardSerializer
     filter_backends = []
@@ -65,13 +66,18 @@ class MentorListView(ListAPIView):
             with timezone.override(self.zone):
                 return super(MentorListView, self).list(request, *args, **kwargs).data
 
+        return cached_json(request, scope="list", zone=self._zone(request), build=build, found=self.first_read)
+
+    def _zone(self, request) -> str:
         # The list shows nothing viewer-specific, so everyone shares one cache entry per query.
-        zone = request.query_params.get("tz") or viewer_zone(request).key
-        return cached_json(request, scope="list", zone=zone, build=build)
+        return request.query_params.get("tz") or viewer_zone(request).key
+
+    def first_cache_read(self, request):
+        return first_read_keys(request, scope="list", zone=self._zone(request))
 
 
 @extend_schema(tags=["mentors"], parameters=[s.SkillQueryInput], summary="Skills to suggest as a search is typed")
-class SkillSuggestionsView(ListAPIView):
+class SkillSuggestionsView(CountedWithFirstRead, ListAPIView):
     """Skills that listed mentors have, matching part of a word in any case, the most offered first."""
 
     permission_classes = [AllowAny]
@@ -86,20 +92,35 @@ class SkillSuggestionsView(ListAPIView):
 
     def list(self, request, *args, **kwargs):
         # Typing asks again and again for the same few prefixes: the shared catalogue cache answers most.
-        return cached_json(request, scope="skills", zone="",
+        return cached_json(request, scope="skills", zone="", found=self.first_read,
                            build=lambda: super(SkillSuggestionsView, self).list(request, *args, **kwargs).data)
+
+    def first_cache_read(self, request):
+        return first_read_keys(request, scope="skills", zone="")
 
 
 @extend_schema(tags=["mentors"], summary="A mentor's profile, services, latest reviews and next bookable times")
-class MentorDetailView(GenericAPIView):
+class MentorDetailView(CountedWithFirstRead, GenericAPIView):
     permission_classes = [AllowAny]
     serializer_class = s.MentorDetailSerializer
 
     def get(self, request, pk: int):
         zone = viewer_zone(request)
-        if request.user.is_authenticated and (request.user.is_staff or hasattr(request.user, "mentor_profile")):
+        if not self._shared(request):
             return Response(self._build(request, pk, zone))  # may see unlisted profiles: never shared
-        return cached_json(request, scope=f"detail:{pk}", zone=zone.key, build=lambda: self._build(request, pk, zone))
+        return cached_json(request, scope=f"detail:{pk}", zone=zone.key, found=self.first_read,
+                           build=lambda: self._build(request, pk, zone))
+
+    @staticmethod
+    def _shared(request) -> bool:
+        """Whether this viewer gets the profile everyone gets (not staff, not a mentor, who may see more)."""
+        user = request.user
+        return not (user.is_authenticated and (user.is_staff or hasattr(user, "mentor_profile")))
+
+    def first_cache_read(self, request):
+        if not self._shared(request):
+            return None
+        return first_read_keys(request, scope=f"detail:{self.kwargs['pk']}", zone=viewer_zone(request).key)
 
     def _build(self, request, pk: int, zone) -> dict:
         mentor = _listed_or_404(pk, request)
