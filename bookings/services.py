@@ -714,7 +714,6 @@ def _cancel_unpaid(*, booking_id: int, now: datetime) -> bool:
 
 def _end_unpaid(booking: Booking, *, now: datetime) -> None:
     # Voids its open intents.
-    # Voids its open intents.
     ports.money().refund_for_cancellation(booking=booking, actor=booking.slot.mentor.user, now=now)
     booking.cancellation_reason, booking.hold_expires_at = reasons.UNPAID, None
     _transition(booking, to=S.CANCELLED, actor=None,
