@@ -88,6 +88,18 @@ def skill_suggestions(*, q: str = "") -> QuerySet[Skill]:
     return queryset.order_by("-mentor_count", "name", "id")
 
 
+def _has_skill(wanted: Q) -> Exists:
+    """Mentors with one of the skills ``wanted`` (a ``skill_matches`` of the Skill table) matches.
+
+    The skills are matched first, in a query of their own over the small Skill table, and mentors are then
+    found by skill id. Matched inside the mentor query, PostgreSQL planned the match per mentor after a
+    bulk load, before autovacuum's ANALYZE had counted the new rows: nine LIKEs over every skill for each
+    of 10,000 mentors, 0.8 s a query (a subquery is no help: the planner pulls it up into the same join).
+    """
+    ids = list(Skill.objects.filter(wanted).values_list("pk", flat=True))
+    return Exists(MentorProfile.skills.through.objects.filter(mentorprofile_id=OuterRef("pk"), skill_id__in=ids))
+
+
 def mentor_search(
     *, skills: list[str] = (), min_price=None, max_price=None, q: str = "", min_rating=None,
     session_type: str | None = None, available_on: date | None = None, viewer_tz=None, ordering: str = "rating",
@@ -99,17 +111,14 @@ def mentor_search(
     if skills:
         wanted = Q()
         for term in skills:
-            wanted |= skill_matches(term, prefix="skill__")
-        queryset = queryset.filter(
-            Exists(MentorProfile.skills.through.objects.filter(wanted, mentorprofile_id=OuterRef("pk")))
-        )
+            wanted |= skill_matches(term)
+        queryset = queryset.filter(_has_skill(wanted))
     if min_price is not None:
         queryset = queryset.filter(price_per_hour__gte=min_price)
     if max_price is not None:
         queryset = queryset.filter(price_per_hour__lte=max_price)
     if q:
-        with_skill = Exists(MentorProfile.skills.through.objects.filter(
-            skill_matches(q, prefix="skill__"), mentorprofile_id=OuterRef("pk")))
+        with_skill = _has_skill(skill_matches(q))
         queryset = queryset.filter(
             Q(user__full_name__icontains=q) | Q(title__icontains=q) | Q(description__icontains=q) | with_skill
         )

@@ -31,6 +31,9 @@ LIST = "/api/v1/mentors"
 # the page of mentors (count, rows, skills) and three for their calendars (weekly hours, date overrides, live
 # slots), from which every card's next free time is computed. And one to count the search (analytics.middleware).
 LIST_MAX_QUERIES = 7
+# Naming skills (skill=, or q= which also matches skill names) adds one small query each: the skills that
+# match, found before the mentors (mentors.selectors._has_skill says why).
+FILTERED_MAX_QUERIES = LIST_MAX_QUERIES + 2
 # The profile page must not grow with the number of reviews, services or slots.
 DETAIL_MAX_QUERIES = 8
 
@@ -341,7 +344,7 @@ def test_the_search_runs_the_same_few_queries_for_5_or_50_mentors(api, django_as
 def test_filtered_search_stays_flat_too(api, django_assert_max_num_queries, count):
     _mentors_with_skills(count)
     client = api()
-    with django_assert_max_num_queries(LIST_MAX_QUERIES):
+    with django_assert_max_num_queries(FILTERED_MAX_QUERIES):
         response = client.get(LIST, {"limit": 100, "skill": ["lang-0", "Lang 1"], "min_price": 1,
                                      "q": "python", "min_rating": 0, "ordering": "newest"})
     assert response.status_code == 200 and response.json()["items"]
