@@ -12,10 +12,14 @@ from accounts.tests.factories import MentorUserFactory, StaffFactory, UserFactor
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    # Throttle counters and cached reads must not leak from one test into the next.
+    # Throttle counters, cached reads and counts waiting to be pushed must not leak into the next test.
+    from analytics.services import pending_counts
+
     cache.clear()
+    pending_counts.clear()
     yield
     cache.clear()
+    pending_counts.clear()
 
 
 @pytest.fixture(autouse=True)

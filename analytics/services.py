@@ -9,7 +9,8 @@ from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from analytics.models import HourlyCount
-from mentorhub.cache import OUTAGE_ERRORS, SoftRedisCache, count_in_window, warn_cache_down
+from analytics.pending import PendingCounts
+from mentorhub.cache import OUTAGE_ERRORS, SoftRedisCache, add_to_counters, warn_cache_down
 
 logger = logging.getLogger(__name__)
 
@@ -28,20 +29,34 @@ def _buffer_key(hour: datetime, step: str) -> str:
     return f"analytics:funnel:{hour:%Y%m%d%H}:{step}"
 
 
+def _send(counts: dict[tuple[datetime, str], int]) -> None:
+    oldest = _hour(None) - timedelta(hours=FLUSH_LOOKBACK_HOURS)
+    # Hours no flush looks at any more (counts that waited out a two-day Redis outage) are dropped.
+    fresh = {_buffer_key(hour, step): count for (hour, step), count in counts.items() if hour >= oldest}
+    if fresh:
+        add_to_counters(fresh, timeout=BUFFER_SECONDS)
+
+
+# This process's counts, on their way to the shared cache (see analytics.pending).
+pending_counts = PendingCounts(_send, name="funnel-counts")
+
+
 def funnel_count(*, step: str, now: datetime | None = None) -> None:
     """Add one to ``step`` in the current UTC hour.
 
-    With ``FUNNEL_COUNTS_BUFFERED`` (the default when Redis is the shared cache) the count is one atomic
-    INCR in the cache, and ``funnel_flush`` moves it to the database within a minute: a search served
-    from the catalogue cache then makes no query at all. Otherwise (no shared cache, so nothing another
-    process could flush) it is written at once, see ``_add``. Counting must never break the page it
-    counts: a failure is logged with its traceback and the count is lost.
+    With ``FUNNEL_COUNTS_BUFFERED`` (the default when Redis is the shared cache) the count is kept in this
+    process, pushed to a per-hour counter in the cache within ``FUNNEL_COUNTS_PUSH_SECONDS`` (at once if
+    0), and ``funnel_flush`` moves it to the database within a minute: a search served from the catalogue
+    cache then costs neither a query nor a round trip of its own. Otherwise (no shared cache, so nothing
+    another process could flush) it is written at once, see ``_add``. Counting must never break the page
+    it counts: a failure is logged with its traceback and the count is lost.
     """
     hour = _hour(now)
     if settings.FUNNEL_COUNTS_BUFFERED:
-        # count_in_window counts in this process's memory while Redis is down; no flush reads those, so
-        # an outage loses its counts, as a database error does below.
-        count_in_window(_buffer_key(hour, step), timeout=BUFFER_SECONDS)
+        every = settings.FUNNEL_COUNTS_PUSH_SECONDS
+        pending_counts.add((hour, str(step)), every=every)
+        if every <= 0:
+            pending_counts.push()
         return
     try:
         _add(hour, step, 1)
@@ -82,8 +97,10 @@ def funnel_flush(*, now: datetime | None = None) -> int:
     """Move the buffered funnel counts of the last ``FLUSH_LOOKBACK_HOURS`` into HourlyCount; returns how many.
 
     Safe to run twice or at once in two workers: each count is taken out of the cache atomically before it
-    is added. A count the database refuses is put back for the next flush.
+    is added. A count the database refuses is put back for the next flush. Counts this process keeps (see
+    ``funnel_count``) are pushed to the cache first.
     """
+    pending_counts.push()
     latest = _hour(now)
     slots = [(latest - timedelta(hours=back), step) for back in range(FLUSH_LOOKBACK_HOURS + 1)
              for step in HourlyCount.Step.values]

@@ -196,6 +196,23 @@ class SoftRedisCache(ReusingRedisCache):
         loads = self._cache._serializer.loads
         return counts, {read[made]: loads(value) for made, value in zip(read, values, strict=True) if value is not None}
 
+    def add_to_counters(self, counts: dict[str, int], *, timeout: float) -> None:
+        """Add each count to its counter (``INCRBY``), which then lives ``timeout`` seconds: one round trip.
+
+        Raises ``CacheUnavailable`` while Redis is unreachable; nothing is known to have been added then.
+        """
+        seconds = max(1, math.ceil(timeout))
+        try:
+            with self._cache.get_client(write=True).pipeline(transaction=False) as pipe:
+                for key, count in counts.items():
+                    made = self.make_and_validate_key(key)
+                    pipe.incrby(made, count)
+                    pipe.expire(made, seconds)
+                pipe.execute()
+        except OUTAGE_ERRORS as exc:
+            warn_cache_down(exc)
+            raise CacheUnavailable(str(exc)) from exc
+
     def incr(self, key, delta=1, version=None):
         try:
             return super().incr(key, delta, version)
@@ -273,3 +290,20 @@ def count_in_windows_and_get_many(windows: list[tuple[str, float]], keys: list[s
             warn_counting_locally(exc)
             return [local_windows.incr(key, timeout) for key, timeout in windows], {}
     return [count_in_window(key, timeout=timeout) for key, timeout in windows], cache.get_many(keys)
+
+
+def add_to_counters(counts: dict[str, int], *, timeout: float) -> None:
+    """Add each of ``counts`` to its counter in the shared cache, made with ``timeout`` if new.
+
+    On Redis one round trip (``SoftRedisCache.add_to_counters``); raises ``CacheUnavailable`` while it is
+    unreachable, so the caller can keep the counts for a later try.
+    """
+    from django.core.cache import caches
+
+    cache = caches["default"]
+    if isinstance(cache, SoftRedisCache):
+        cache.add_to_counters(counts, timeout=timeout)
+        return
+    for key, count in counts.items():  # a cache of this process alone (tests, a single-process demo)
+        if not cache.add(key, count, timeout=timeout):
+            cache.incr(key, count)

@@ -5,6 +5,7 @@ Django's settings.
 """
 
 import ipaddress
+import math
 import os
 import secrets
 import tempfile
@@ -45,6 +46,19 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from exc
+
+
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}.") from exc
+    if not math.isfinite(value) or value < 0:
+        raise ImproperlyConfigured(f"{name} must be a number of 0 or more, not {raw!r}.")
+    return value
 
 
 def env_list(name: str, default: str) -> list[str]:

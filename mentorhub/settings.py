@@ -18,6 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from mentorhub.config import (
     env_bool,
+    env_float,
     env_int,
     env_list,
     env_str,
@@ -204,6 +205,10 @@ else:
 # (analytics.services.funnel_flush), so a cached catalogue read makes no query; without a shared cache
 # there is nobody to flush another process's counts, so each is written at once.
 FUNNEL_COUNTS_BUFFERED = env_bool("FUNNEL_COUNTS_BUFFERED", bool(REDIS_URL))
+# Buffered counts gather in each web process and a background thread adds them to Redis this often
+# (analytics.pending): a catalogue hit then makes no round trip of its own to count itself. 0 adds each
+# count to Redis as it is made.
+FUNNEL_COUNTS_PUSH_SECONDS = env_float("FUNNEL_COUNTS_PUSH_SECONDS", 1.0)
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 if not REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {

@@ -10,6 +10,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # pytest-django's live server speaks WSGI only: its pages must not open a socket nobody answers. Browser
 # tests that start Daphne turn it on (LIVE_NOTIFICATIONS=true in the server's environment).
 LIVE_NOTIFICATIONS = env_bool("LIVE_NOTIFICATIONS", False)  # noqa: F405
+# Funnel counts go to the cache as they are made: a pushing thread left running from one test would add
+# that test's counts in the middle of the next one. analytics/tests/test_pending_counts.py runs the thread.
+FUNNEL_COUNTS_PUSH_SECONDS = 0
 # Serve static files straight from the apps, as `make run` does, without collectstatic.
 WHITENOISE_USE_FINDERS = True
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
