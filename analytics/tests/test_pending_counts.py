@@ -71,24 +71,27 @@ def test_the_minute_flush_pushes_what_this_process_still_holds_first(pushing):
 
 
 @requires_redis
-def test_a_cached_catalogue_hit_makes_one_round_trip_to_redis_its_count_included(api, pushing, monkeypatch):
+@pytest.mark.parametrize(("path", "step"), [("/api/v1/mentors?skill=python", SEARCH),
+                                            ("/api/v1/mentors/{pk}", PROFILE)])
+def test_a_cached_catalogue_hit_makes_one_round_trip_to_redis_its_count_included(api, pushing, monkeypatch, path,
+                                                                                 step):
     from redis.connection import Connection
 
     pushing(3600)
-    MentorProfileFactory.create_batch(2)
-    built = api().get("/api/v1/mentors?skill=python")  # builds and stores the page
+    url = path.format(pk=MentorProfileFactory.create_batch(2)[0].pk)
+    built = api().get(url)  # builds and stores the page
     trips = []
     send = Connection.send_packed_command
     monkeypatch.setattr(Connection, "send_packed_command",
                         lambda self, *a, **kw: trips.append(repr(a)) or send(self, *a, **kw))
 
-    hit = api().get("/api/v1/mentors?skill=python")
+    hit = api().get(url)
 
     assert hit.status_code == 200 and hit.content == built.content
     assert len(trips) == 1 and "throttle:anon" in trips[0] and "mentors:catalog:page" in trips[0]
     monkeypatch.undo()
-    assert services.funnel_flush() == 2  # both searches, the built one and the hit
-    assert stored(SEARCH) == 2
+    assert services.funnel_flush() == 2  # both answers, the built one and the hit
+    assert stored(step) == 2
 
 
 def test_counts_that_cannot_reach_the_cache_wait_in_the_process_until_it_is_back(client, settings, monkeypatch):
