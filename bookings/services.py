@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
@@ -84,13 +84,33 @@ def _transition_many(bookings: list[Booking], *, to: str, actor: User | None, re
             booking.status, booking.ical_sequence, booking.updated_at = to, booking.ical_sequence + bump, now
             for name, value in fields.items():
                 setattr(booking, name, value)
-    audits = BookingEvent.objects.bulk_create(
-        BookingEvent(booking=booking, actor=actor, from_status=source, to_status=to, reason=reason)
-        for booking, source in zip(bookings, sources, strict=True))
-    notify.bookings_changed_on_commit([(booking.pk, source, to, audit.pk) for booking, source, audit
-                                       in zip(bookings, sources, audits, strict=True)])
+    audits = {}
+    for source, group in by_source.items():
+        audits.update(_audit_many([booking.pk for booking in group], source=source, to=to, actor=actor,
+                                  reason=reason, at=now))
+    notify.bookings_changed_on_commit([(booking.pk, source, to, audits[booking.pk]) for booking, source
+                                       in zip(bookings, sources, strict=True)])
     for slot_id in {booking.slot_id for booking, source in zip(bookings, sources, strict=True) if source in JOINABLE}:
         realtime.room_access_changed_on_commit(slot_id=slot_id)
+
+
+def _audit_many(booking_ids: list[int], *, source: str, to: str, actor: User | None, reason: str,
+                at: datetime) -> dict[int, int]:
+    """One audit row per booking, the same for each, made by the database from their ids in one statement
+    (``INSERT ... SELECT ... RETURNING``); returns each booking's audit row id. ``bulk_create`` built a model
+    instance and nine parameters per row: for a sweep's batch of 500, more time than the insert itself."""
+    field = BookingEvent._meta.get_field
+    values = {"booking": F("pk"), "actor": Value(actor.pk if actor else None, field("actor").target_field),
+              "from_status": Value(source), "to_status": Value(to), "reason": Value(reason), "reason_code": Value(""),
+              "reason_params": Value({}, field("reason_params")), "created_at": Value(at, field("created_at"))}
+    rows = Booking.objects.filter(pk__in=booking_ids).order_by().values_list(*values.values())
+    select, params = rows.query.get_compiler(connection=connection).as_sql()
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field(name).column) for name in values)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {quote(BookingEvent._meta.db_table)} ({columns}) {select} "
+                       f"RETURNING {quote(field('booking').column)}, {quote(BookingEvent._meta.pk.column)}", params)
+        return dict(cursor.fetchall())
 
 
 def transition(booking: Booking, *, to: str, actor: User | None, reason: str = "", reason_code: str = "",
@@ -534,24 +554,24 @@ def booking_expire_overdue(*, now: datetime | None = None, batch: int | None = N
 
 @transaction.atomic
 def _expire_batch(*, now: datetime, batch: int) -> int:
-    ids = list(Booking.objects.select_for_update(skip_locked=True)
+    # Locked and read with only what _transition_many writes (measured: about 5 % of the sweep's time).
+    due = list(Booking.objects.select_for_update(skip_locked=True)
                .filter(status=S.REQUESTED, hold_expires_at__lte=now).order_by("hold_expires_at", "pk")
-               .values_list("pk", flat=True)[:batch])
-    if not ids:
+               .only("id", "status", "slot_id", "ical_sequence")[:batch])
+    if not due:
         return 0
     # A request with money (a payment made or begun) goes back through payments on its own, as a whole
-    # booking; one with no payment row has nothing to give back or void, and most requests are such: of
-    # those the batch reads only what _transition_many writes (measured: about 5 % of the sweep's time).
-    with_money = set(Booking.objects.filter(pk__in=ids, payments__isnull=False).values_list("pk", flat=True))
+    # booking; one with no payment row has nothing to give back or void, and most requests are such.
+    with_money = set(Booking.objects.filter(pk__in=[booking.pk for booking in due], payments__isnull=False)
+                     .values_list("pk", flat=True))
     for booking in Booking.objects.filter(pk__in=with_money).order_by("pk"):
         _expire(booking)
-    plain = list(Booking.objects.filter(pk__in=[pk for pk in ids if pk not in with_money]).order_by("pk")
-                 .only("id", "status", "slot_id", "ical_sequence"))
+    plain = [booking for booking in due if booking.pk not in with_money]
     if plain:
         _transition_many(plain, to=S.EXPIRED, actor=None, reason=gettext_noop("The mentor did not answer in time."),
                          hold_expires_at=None)
         _release_seats([booking.slot_id for booking in plain])
-    return len(ids)
+    return len(due)
 
 
 NOTE_FIELDS = ("notes", "mentee_notes", "agenda")

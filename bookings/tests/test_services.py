@@ -412,6 +412,23 @@ def test_the_sweep_works_in_batches_and_expires_each_request_once_with_its_seat_
     assert Slot.objects.filter(pk__in=[b.slot_id for b in alone], seats_taken=0).count() == 5
 
 
+def test_a_sweep_batch_writes_each_booking_the_audit_row_a_single_expiry_would(profile):
+    from django.utils import translation
+
+    swept = _requests(profile, count=3)
+    before = timezone.now()
+    assert services.booking_expire_overdue(now=timezone.now() + timedelta(days=1)) == 3
+    rows = BookingEvent.objects.filter(booking__in=swept, to_status=S.EXPIRED).order_by("booking_id")
+    assert [row.booking_id for row in rows] == sorted(booking.pk for booking in swept)
+    for row in rows:
+        assert (row.actor_id, row.from_status, row.reason, row.reason_code, row.reason_params) == (
+            None, S.REQUESTED, "The mentor did not answer in time.", "", {})
+        assert (row.moved_from, row.moved_to) == (None, None)
+        assert before <= row.created_at <= timezone.now()
+        with translation.override("ru"):
+            assert row.reason_text != row.reason  # a catalogue msgid, read in the reader's language
+
+
 @pytest.mark.parametrize("count", [3, 30])
 def test_a_sweep_batch_costs_the_same_queries_for_few_or_many_requests(profile, count,
                                                                        django_assert_max_num_queries):
