@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Value
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
@@ -133,13 +133,15 @@ def _release_seat(slot: Slot) -> None:
 
 
 def _release_seats(slot_ids: list[int]) -> None:
-    """One seat back per entry (a slot listed twice gets two back), in a query per distinct count."""
+    """One seat back per entry (a slot listed twice gets two back), in one UPDATE per distinct count."""
     counts = Counter(slot_ids)
     for count in set(counts.values()):
         ids = [pk for pk, n in counts.items() if n == count]
-        Slot.objects.filter(pk__in=ids, seats_taken__gte=count).update(seats_taken=F("seats_taken") - count)
-    # A slot that only existed for its bookings gives the time back to the mentor's hours.
-    Slot.objects.filter(pk__in=list(counts), published=False, seats_taken=0).update(is_active=False)
+        # A slot that only existed for its bookings gives the time back to the mentor's hours when it empties.
+        # (Both sides of an UPDATE read the row as it was: seats_taken == count means none are left.)
+        Slot.objects.filter(pk__in=ids, seats_taken__gte=count).update(
+            seats_taken=F("seats_taken") - count,
+            is_active=Case(When(published=False, seats_taken=count, then=Value(False)), default=F("is_active")))
 
 
 def _expire_overdue_on_slot(slot: Slot, now: datetime) -> None:

@@ -240,6 +240,13 @@ def test_a_booking_made_on_free_time_gives_the_time_back_when_cancelled(mentee, 
     assert again.status == S.SCHEDULED
 
 
+def test_a_published_slot_stays_bookable_when_its_last_seat_is_given_back(mentee, one_seat_slot):
+    booking = services.booking_hold(mentee=mentee, slot_id=one_seat_slot.pk)
+    services.booking_cancel(booking_id=booking.pk, actor=mentee)
+    one_seat_slot.refresh_from_db()
+    assert (one_seat_slot.seats_taken, one_seat_slot.is_active) == (0, True)
+
+
 def test_rescheduling_moves_the_seat_keeps_the_payment_and_bumps_the_calendar_sequence(
     mentee, profile, service, tomorrow_10
 ):
