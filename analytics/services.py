@@ -47,9 +47,10 @@ def funnel_count(*, step: str, now: datetime | None = None) -> None:
     With ``FUNNEL_COUNTS_BUFFERED`` (the default when Redis is the shared cache) the count is kept in this
     process, pushed to a per-hour counter in the cache within ``FUNNEL_COUNTS_PUSH_SECONDS`` (at once if
     0), and ``funnel_flush`` moves it to the database within a minute: a search served from the catalogue
-    cache then costs neither a query nor a round trip of its own. Otherwise (no shared cache, so nothing
-    another process could flush) it is written at once, see ``_add``. Counting must never break the page
-    it counts: a failure is logged with its traceback and the count is lost.
+    cache then costs neither a query nor a round trip of its own; a count that cannot reach Redis waits in
+    the process for the next push. Otherwise (no shared cache, so nothing another process could flush) it
+    is written at once, see ``_add``. Counting must never break the page it counts: a count the database
+    refuses is logged with its traceback and lost.
     """
     hour = _hour(now)
     if settings.FUNNEL_COUNTS_BUFFERED:
