@@ -32,6 +32,24 @@ requires_chromium = pytest.mark.skipif(
 )
 
 
+@contextlib.contextmanager
+def redis_packets():
+    """What this process writes to Redis meanwhile, one entry per packet (a pipeline is one round trip)."""
+    from unittest import mock
+
+    from redis.connection import Connection
+
+    sent: list[str] = []
+    send = Connection.send_packed_command
+
+    def recording(self, *args, **kwargs):
+        sent.append(repr(args))
+        return send(self, *args, **kwargs)
+
+    with mock.patch.object(Connection, "send_packed_command", recording):
+        yield sent
+
+
 def database_url() -> str:
     """The test database as a DATABASE_URL, for a server or script started in another process."""
     from django.db import connection

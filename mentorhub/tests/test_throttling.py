@@ -3,7 +3,7 @@ import time
 import pytest
 from freezegun import freeze_time
 
-from mentorhub.testing import requires_redis
+from mentorhub.testing import redis_packets, requires_redis
 
 # Windows are aligned to the clock; start each test at a window's start so none straddles two.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("window_start")]
@@ -88,20 +88,13 @@ def test_a_window_is_one_integer_counter_however_high_the_rate(api, mentee, rate
 
 
 @requires_redis
-def test_counting_a_request_on_redis_is_one_round_trip_and_the_counter_ends_with_its_window(api, rates,
-                                                                                            monkeypatch):
+def test_counting_a_request_on_redis_is_one_round_trip_and_the_counter_ends_with_its_window(api, rates):
     from django.core.cache import cache
-    from redis.connection import Connection
 
     rates(anon="1000/minute")
-    trips = []
-    send = Connection.send_packed_command
-    monkeypatch.setattr(Connection, "send_packed_command",
-                        lambda self, *a, **kw: trips.append(repr(a)) or send(self, *a, **kw))
-
     for expected in (1, 2):
-        trips.clear()
-        assert api().get("/api/v1/courses").status_code == 200
+        with redis_packets() as trips:
+            assert api().get("/api/v1/courses").status_code == 200
         # SET NX EX and INCR in one pipeline; Django's incr would be EXISTS, then INCRBY (then SET NX).
         assert len([trip for trip in trips if "throttle:anon" in trip]) == 1
         key = f"throttle:anon:127.0.0.1:{int(time.time() // 60)}"
@@ -150,20 +143,14 @@ def test_a_mentor_reading_a_profile_is_counted_without_the_shared_page(api, ment
 
 @requires_redis
 @pytest.mark.parametrize("path", CATALOGUE)
-def test_a_cached_catalogue_page_counts_the_limit_and_reads_the_page_in_one_round_trip(api, rates, monkeypatch,
-                                                                                       listed_pk, path):
+def test_a_cached_catalogue_page_counts_the_limit_and_reads_the_page_in_one_round_trip(api, rates, listed_pk, path):
     from django.core.cache import cache
-    from redis.connection import Connection
 
     rates(anon="1000/minute")
     url = path.format(pk=listed_pk)
     built = api().get(url)  # builds and stores the page
-    trips = []
-    send = Connection.send_packed_command
-    monkeypatch.setattr(Connection, "send_packed_command",
-                        lambda self, *a, **kw: trips.append(repr(a)) or send(self, *a, **kw))
-
-    hit = api().get(url)
+    with redis_packets() as trips:
+        hit = api().get(url)
 
     assert hit.status_code == 200 and hit.content == built.content
     counted = [trip for trip in trips if "throttle:anon" in trip]
