@@ -26,7 +26,9 @@ def application():
 async def connect(room: str, token: str):
     communicator = WebsocketCommunicator(application(), f"/ws/meetings/{room}/?token={token}")
     communicator.scope["user"] = AnonymousUser()
-    connected, code = await communicator.connect()
+    # Connecting signs in and joins the room's group on the channel layer: on a loaded machine the first
+    # connect of a test (a new event loop, so a new Redis connection) once took longer than the default 1 s.
+    connected, code = await communicator.connect(timeout=5)
     return communicator, connected, code
 
 
