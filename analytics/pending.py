@@ -66,6 +66,11 @@ class PendingCounts:
             return 0
         return sum(counts.values())
 
+    def put_back(self, counts: dict[Hashable, int]) -> None:
+        """Take ``counts`` back to wait for the next push (no thread is started for them)."""
+        with self._lock:
+            self._counts.update(counts)
+
     def waiting(self) -> dict:
         with self._lock:
             return dict(self._counts)

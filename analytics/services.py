@@ -110,7 +110,7 @@ def funnel_flush(*, now: datetime | None = None) -> int:
     except OUTAGE_ERRORS as exc:
         warn_cache_down(exc)
         return 0  # nothing reachable to flush; the counts wait in Redis for the next run
-    moved = 0
+    moved, refused = 0, {}
     for (hour, step), count in zip(slots, taken, strict=True):
         if not count:
             continue
@@ -119,14 +119,10 @@ def funnel_flush(*, now: datetime | None = None) -> int:
             moved += count
         except DatabaseError:
             logger.exception("Could not store %s funnel counts; they wait for the next flush.", count)
-            _put_back(_buffer_key(hour, step), count)
+            refused[(hour, step)] = count
+    if refused:
+        # Back into the shared cache for the next flush, by the same way a web process's counts go there;
+        # if Redis has gone too, they wait in this process and the next flush pushes them first.
+        pending_counts.put_back(refused)
+        pending_counts.push()
     return moved
-
-
-def _put_back(key: str, count: int) -> None:
-    cache = caches["default"]
-    try:
-        cache.incr(key, count)
-    except ValueError:  # no count since it was taken (a CacheUnavailable is one too: then they are lost)
-        if not cache.add(key, count, timeout=BUFFER_SECONDS):
-            cache.incr(key, count)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from analytics import services
 from analytics.models import HourlyCount
+from mentorhub.cache import CacheUnavailable
 from mentors.tests.factories import MentorProfileFactory
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +71,25 @@ def test_a_flush_the_database_refuses_keeps_the_counts_for_the_next_one(settings
         assert services.funnel_flush() == 0
     monkeypatch.undo()
     assert counted(SEARCH) == 2
+
+
+def test_counts_the_database_refuses_while_redis_is_down_too_wait_in_the_flushing_process(settings, monkeypatch,
+                                                                                          caplog):
+    settings.FUNNEL_COUNTS_BUFFERED = True
+    services.funnel_count(step=SEARCH)
+    services.funnel_count(step=SEARCH)
+
+    def unreachable(counts, *, timeout):
+        raise CacheUnavailable("Connection refused")
+
+    monkeypatch.setattr(services, "connection", _BrokenConnection())
+    monkeypatch.setattr(services, "add_to_counters", unreachable)  # taken out of Redis, then it went away
+    with caplog.at_level(logging.ERROR, logger="analytics.services"):
+        assert services.funnel_flush() == 0
+    assert sum(services.pending_counts.waiting().values()) == 2
+    monkeypatch.undo()
+    assert counted(SEARCH) == 2
+    assert services.pending_counts.waiting() == {}
 
 
 def test_a_search_served_from_the_catalogue_cache_is_counted_and_costs_no_query_when_buffered(
