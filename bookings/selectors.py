@@ -33,12 +33,18 @@ def with_live_status(queryset: QuerySet[Booking], *, now=None) -> QuerySet[Booki
                                               output_field=BooleanField()))
 
 
-def in_progress(booking: Booking) -> bool:
-    """``in_progress`` for a booking read without ``with_live_status`` (one query)."""
+def in_progress(booking: Booking, *, now=None) -> bool:
+    """``in_progress`` for a booking read without ``with_live_status``: one query, and none when its status,
+    its payment or its meeting window already say no (a seat just taken, a booking next week)."""
     if hasattr(booking, "in_progress"):
         return booking.in_progress
-    return with_live_status(Booking.objects.filter(pk=booking.pk)).values_list("in_progress", flat=True).first() \
-        or False
+    now = now or timezone.now()
+    if not (booking.status == Booking.Status.SCHEDULED and booking.payment_status in _SETTLED
+            and booking.slot.start <= now + timedelta(minutes=settings.JOIN_EARLY_MINUTES)
+            and booking.slot.end >= now):
+        return False
+    return with_live_status(Booking.objects.filter(pk=booking.pk), now=now).values_list(
+        "in_progress", flat=True).first() or False
 
 
 def bookings_as_mentee(*, user: User) -> QuerySet[Booking]:
@@ -51,9 +57,15 @@ def bookings_as_participant(*, user: User) -> QuerySet[Booking]:
 
 
 def booking_for_participant(*, user: User, booking_id: int) -> Booking | None:
-    """One booking for its mentee, its mentor or staff, with ``in_progress``; None for anyone else."""
-    queryset = Booking.objects.select_related(*_JOINS) if user.is_staff else bookings_as_participant(user=user)
-    return with_live_status(queryset).filter(pk=booking_id).first()
+    """One booking for its mentee, its mentor or staff, with ``in_progress``; None for anyone else.
+
+    Read by primary key and checked here rather than with ``bookings_as_participant``'s ``OR`` across the
+    joins: PostgreSQL took longer to plan that query than to run it, on every hold's and confirm's answer.
+    """
+    booking = with_live_status(Booking.objects.select_related(*_JOINS)).filter(pk=booking_id).first()
+    if booking is None or not (user.is_staff or user.pk in (booking.mentee_id, booking.slot.mentor.user_id)):
+        return None
+    return booking
 
 
 def sessions_for(*, user: User) -> QuerySet[Booking]:

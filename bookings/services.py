@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, F, Value, When
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
@@ -147,14 +147,15 @@ def _release_seats(slot_ids: list[int]) -> None:
 def _expire_overdue_on_slot(slot: Slot, now: datetime) -> None:
     """Lazy expiry under the slot lock: an overdue hold or an unpaid booking past its payment deadline
     never keeps a seat from the next mentee, whether or not the beat sweep has run."""
-    overdue = Booking.objects.select_for_update().filter(slot=slot, status=S.REQUESTED, hold_expires_at__lte=now)
-    for booking in overdue:
-        _expire(booking)
-    unpaid = Booking.objects.select_for_update().filter(slot=slot, status__in=Booking.LIVE,
-                                                        payment_status=Booking.PaymentStatus.PENDING,
-                                                        payment_due_at__lte=now)
-    for booking in unpaid:
-        _end_unpaid(booking, now=now)
+    overdue_hold = Q(status=S.REQUESTED, hold_expires_at__lte=now)
+    unpaid = Q(status__in=Booking.LIVE, payment_status=Booking.PaymentStatus.PENDING, payment_due_at__lte=now)
+    # One read for both, as it runs on every hold. A hold past both deadlines expires as a hold: the mentor
+    # never accepted it, so it was never a booking left unpaid.
+    for booking in Booking.objects.select_for_update().filter(overdue_hold | unpaid, slot=slot):
+        if booking.status == S.REQUESTED and booking.hold_expires_at is not None and booking.hold_expires_at <= now:
+            _expire(booking)
+        else:
+            _end_unpaid(booking, now=now)
 
 
 def _check_bookable_mentor(mentor: MentorProfile, mentee: User) -> None:
@@ -164,11 +165,17 @@ def _check_bookable_mentor(mentor: MentorProfile, mentee: User) -> None:
         raise Conflict(_("This mentor is not taking bookings right now."))
 
 
-def _check_mentee_free(mentee: User, start: datetime, end: datetime, *, ignore: int | None = None) -> None:
+def _check_mentee_free(mentee: User, start: datetime, end: datetime, *, ignore: int | None = None,
+                       slot_id: int | None = None) -> None:
+    """Refuses a time the mentee already has a live booking at; ``slot_id``, the slot being booked, gets
+    its own message (a seat in the same slot is also a booking at the same time: one query for both)."""
     clash = Booking.objects.filter(mentee=mentee, status__in=Booking.LIVE, slot__start__lt=end, slot__end__gt=start)
     if ignore:
         clash = clash.exclude(pk=ignore)
-    if clash.exists():
+    clashing = list(clash.values_list("slot_id", flat=True)[:10])
+    if slot_id is not None and slot_id in clashing:
+        raise Conflict(_("You already have a seat in this slot."))
+    if clashing:
         raise Conflict(_("You already have a session at that time."))
 
 
@@ -188,9 +195,7 @@ def _seat_in_existing_slot(*, slot_id: int, mentee: User, now: datetime, ignore:
     if slot.start <= now + timedelta(minutes=slot.mentor.min_notice_minutes):
         raise InvalidInput(_("That time is too soon (or already past) to book."), field="slot_id")
     _expire_overdue_on_slot(slot, now)
-    _check_mentee_free(mentee, slot.start, slot.end, ignore=ignore)
-    if Booking.objects.filter(slot=slot, mentee=mentee, status__in=Booking.LIVE).exclude(pk=ignore).exists():
-        raise Conflict(_("You already have a seat in this slot."))
+    _check_mentee_free(mentee, slot.start, slot.end, ignore=ignore, slot_id=slot.pk)
     _take_seat(slot)
     return slot
 

@@ -29,7 +29,10 @@ def _detail(request, booking_id: int) -> Booking:
 
 
 def _detail_response(request, booking_id: int, code=status.HTTP_200_OK) -> Response:
-    booking = _detail(request, booking_id)
+    return _booking_response(request, _detail(request, booking_id), code)
+
+
+def _booking_response(request, booking: Booking, code: int) -> Response:
     booking._prefetched_objects_cache = {"events": list(BookingEvent.objects.filter(booking=booking)
                                                         .select_related("actor"))}
     return Response(s.BookingOutput(booking, context={"request": request}).data, status=code)
@@ -44,7 +47,9 @@ class HoldView(APIView):
         data = s.HoldInput(data=request.data)
         data.is_valid(raise_exception=True)
         booking = services.booking_hold(mentee=request.user, **data.validated_data)
-        return _detail_response(request, booking.pk, status.HTTP_201_CREATED)
+        # The service's booking carries what the answer reads (the slot it locked, with its mentor and
+        # service; the mentee): reading it again cost a busy hold more than any other query it makes.
+        return _booking_response(request, booking, status.HTTP_201_CREATED)
 
 
 class ConfirmView(APIView):
