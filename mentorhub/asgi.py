@@ -7,6 +7,10 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorhub.settings")
 django_asgi_app = get_asgi_application()
 
+from mentorhub.warmup import warm_up  # noqa: E402 (needs the settings the lines above configure)
+
+warm_up()
+
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter  # noqa: E402
 
