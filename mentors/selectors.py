@@ -19,6 +19,7 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.urls import reverse
 from django.utils import timezone
@@ -158,9 +159,24 @@ def mentor_for_viewer(*, mentor_id: int, viewer: User | None) -> MentorProfile |
     return queryset.filter(pk=mentor_id).first()
 
 
+def may_see(mentor: MentorProfile, viewer: User | None) -> bool:
+    """``_visible_to`` asked of one profile already read: listed, or the viewer's own, or the viewer is staff."""
+    if mentor.is_listed:
+        return True
+    return viewer is not None and viewer.is_authenticated and (viewer.is_staff or mentor.user_id == viewer.pk)
+
+
 def mentor_calendar_for_viewer(*, mentor_id: int, viewer: User | None) -> MentorProfile | None:
-    """``mentor_for_viewer`` with only what ``bookable_times`` reads (hours and dated changes): no card fields."""
-    return _visible_to(viewer).prefetch_related("weekly_rules", "date_overrides").filter(pk=mentor_id).first()
+    """``mentor_for_viewer`` with only what ``bookable_times`` reads (hours and dated changes): no card fields.
+
+    Read by key and checked with ``may_see``: building ``_visible_to``'s EXISTS cost more than running the
+    query, on every calendar a mentee opens.
+    """
+    mentor = MentorProfile.objects.filter(pk=mentor_id).first()
+    if mentor is None or not may_see(mentor, viewer):
+        return None
+    prefetch_related_objects([mentor], "weekly_rules", "date_overrides")
+    return mentor
 
 
 # Reviews are read through the relation (``mentor.reviews``, reviews.Review's queryset): reviews builds

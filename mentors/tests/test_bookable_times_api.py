@@ -4,8 +4,11 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 import rest_framework.throttling
+from django.contrib.auth.models import AnonymousUser
 from freezegun import freeze_time
 
+from accounts.tests.factories import UserFactory
+from mentors import selectors
 from mentors.models import MentorProfile, Slot
 from mentors.tests.factories import MentorProfileFactory, ServiceFactory, SlotFactory, WeeklyRuleFactory
 
@@ -306,3 +309,14 @@ def test_live_slots_are_read_as_the_exact_instants_the_database_holds():
                 for s in Slot.objects.filter(pk__in=[s.pk for s in stored]).order_by("start")]
     assert sorted(tuple(row) for row in rows) == expected
     assert {row.start.utcoffset() for row in rows} == {timedelta(0)}
+
+
+@pytest.mark.parametrize("status", [s for s, _ in MentorProfile.Status.choices])
+@pytest.mark.parametrize("accepts_bookings", [True, False])
+def test_who_may_see_a_calendar_is_what_the_visibility_query_says(status, accepts_bookings, staff):
+    mentor = MentorProfileFactory(status=status, accepts_bookings=accepts_bookings)
+    for viewer in (None, AnonymousUser(), mentor.user, staff, UserFactory()):
+        expected = selectors._visible_to(viewer).filter(pk=mentor.pk).exists()
+        assert selectors.may_see(mentor, viewer) is expected, (status, accepts_bookings, viewer)
+        calendar = selectors.mentor_calendar_for_viewer(mentor_id=mentor.pk, viewer=viewer)
+        assert (calendar is not None) is expected
