@@ -4,7 +4,7 @@ A worker that has just started (a deploy, or gunicorn's ``--max-requests`` repla
 callers wait: for the URL configuration, and with it every view, serializer and service module, to be
 imported (about 0.4 s); and on the first change that queues a task, for the tasks to be imported and for
 Celery to finalize its app and import its result backend and broker transport (a first hold took 100 ms
-against 20 for the next ones; 60 with this). Nothing here opens a connection: a process must start whether
+against 20 for the next ones; 52 with this). Nothing here opens a connection: a process must start whether
 or not the database and Redis are reachable.
 """
 
