@@ -89,6 +89,12 @@ class Booking(models.Model):
         """Paid, or free: the session may be held, joined, completed and reviewed."""
         return self.payment_status in (self.PaymentStatus.PAID, self.PaymentStatus.NOT_REQUIRED)
 
+    def is_open_to(self, user) -> bool:
+        """Its mentee, its mentor or staff: who may see this booking and act on it as a participant.
+
+        Reads ``slot.mentor``: select it with the booking where this runs in a loop."""
+        return user.is_staff or user.pk in (self.mentee_id, self.slot.mentor.user_id)
+
     @property
     def flow_status(self) -> str:
         """The specs' words: requested, booked (scheduled, unpaid), paid (scheduled, paid), or the status."""

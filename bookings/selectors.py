@@ -66,11 +66,12 @@ def bookings_as_participant(*, user: User) -> QuerySet[Booking]:
 def booking_for_participant(*, user: User, booking_id: int) -> Booking | None:
     """One booking for its mentee, its mentor or staff, with ``in_progress``; None for anyone else.
 
-    Read by primary key and checked here rather than with ``bookings_as_participant``'s ``OR`` across the
-    joins: PostgreSQL took longer to plan that query than to run it, on every hold's and confirm's answer.
+    Read by primary key and checked in Python (``Booking.is_open_to``) rather than with the participant
+    filter across the joins: PostgreSQL took longer to plan that query than to run it, on every confirm's
+    answer and every booking page.
     """
     booking = with_live_status(Booking.objects.select_related(*_JOINS)).filter(pk=booking_id).first()
-    if booking is None or not (user.is_staff or user.pk in (booking.mentee_id, booking.slot.mentor.user_id)):
+    if booking is None or not booking.is_open_to(user):
         return None
     return booking
 

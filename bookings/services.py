@@ -413,7 +413,7 @@ def _as_mentor(booking: Booking, actor: User) -> None:
 
 
 def _as_participant(booking: Booking, actor: User) -> None:
-    if actor.pk not in (booking.mentee_id, booking.slot.mentor.user_id) and not actor.is_staff:
+    if not booking.is_open_to(actor):
         raise NotFound(_("No such booking."))
 
 
