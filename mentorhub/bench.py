@@ -20,6 +20,13 @@ class OkView(APIView):
         return Response({"ok": True})
 
 
+class UnlimitedOkView(OkView):
+    """``OkView`` without the rate limits: beside it, the bench shows what the limit's Redis trip costs
+    apart from the rest of the stack (middleware, settings, DRF's dispatch)."""
+
+    throttle_classes = []
+
+
 def relay_group(number: int) -> str:
     return f"bench.relay.{number}"
 

@@ -90,10 +90,11 @@ urlpatterns[1:1] = [
 ]
 
 if settings.BENCH_ENDPOINTS:
-    from mentorhub.bench import OkView
+    from mentorhub.bench import OkView, UnlimitedOkView
 
     # Under /api/ like every API call, so it pays what a token client's call pays (mentorhub/middleware.py).
-    urlpatterns.insert(0, path("api/bench/ok", OkView.as_view()))
+    urlpatterns[0:0] = [path("api/bench/ok", OkView.as_view()),
+                        path("api/bench/ok-unlimited", UnlimitedOkView.as_view())]
 
 handler400 = "mentorhub.views.bad_request"
 handler403 = "mentorhub.views.permission_denied"

@@ -281,6 +281,7 @@ def bench_http(env: dict) -> None:
     targets = [
         (CEILING, f"{CEILING_BASE}/hello"),
         ("app: bare DRF view /api/bench/ok {ok: true}", f"{BASE}/api/bench/ok"),
+        ("app: the same view without rate limits /api/bench/ok-unlimited", f"{BASE}/api/bench/ok-unlimited"),
         ("GET /health", f"{BASE}/health"),
         ("GET mentors?skill=python&min_price=1000", f"{BASE}/api/v1/mentors?skill=python&min_price=1000"),
         (f"GET mentors/{detail_id}", f"{BASE}/api/v1/mentors/{detail_id}"),

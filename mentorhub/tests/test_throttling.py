@@ -2,7 +2,9 @@ import time
 
 import pytest
 from freezegun import freeze_time
+from rest_framework.test import APIRequestFactory
 
+from mentorhub.bench import OkView, UnlimitedOkView
 from mentorhub.testing import redis_packets, requires_redis
 
 # Windows are aligned to the clock; start each test at a window's start so none straddles two.
@@ -169,3 +171,12 @@ def test_the_counter_is_right_after_redis_forgot_the_counting_script(api, rates)
         client.script_flush()  # a restarted or flushed Redis: EVALSHA fails, the count must still land once
         assert api().get("/api/v1/mentors").status_code == 200
         assert cache.get(f"throttle:anon:127.0.0.1:{int(time.time() // 60)}") == expected
+
+
+def test_the_benchs_bare_view_counts_against_the_limit_and_its_unlimited_twin_does_not(rates):
+    # `make bench` sets the two side by side to show what the limit's round trip costs (mentorhub/bench.py).
+    rates(anon="2/hour")
+    factory = APIRequestFactory()
+    limited, unlimited = OkView.as_view(), UnlimitedOkView.as_view()
+    assert [limited(factory.get("/api/bench/ok")).status_code for _ in range(3)] == [200, 200, 429]
+    assert [unlimited(factory.get("/api/bench/ok-unlimited")).status_code for _ in range(3)] == [200, 200, 200]
