@@ -14,12 +14,15 @@ from accounts.tests.factories import MentorUserFactory, StaffFactory, UserFactor
 def _fresh_cache():
     # Throttle counters, cached reads and counts waiting to be pushed must not leak into the next test.
     from analytics.services import pending_counts
+    from mentorhub.api.throttles import past_limit
 
     cache.clear()
     pending_counts.clear()
+    past_limit.clear()
     yield
     cache.clear()
     pending_counts.clear()
+    past_limit.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,8 @@ Fixed-window counters: one atomic INCR per request in the shared cache (Redis
 when ``REDIS_URL`` is set: a server-side script, INCR then EXPIRE on the first
 count, one round trip; a catalogue view counts in the round trip of its page
 read, see ``CountedWithFirstRead``), so every web process counts together and
-the cost does not grow with the rate.
+the cost does not grow with the rate. Once a window is past its limit, the process refuses
+the rest of that window's requests itself (``past_limit``), with no round trip.
 (DRF's stock throttles keep a list of every request time in the window and
 rewrite it on each request: slow at premium rates, and racy across processes.)
 While Redis is down they count per process at
@@ -14,6 +15,7 @@ the same rates (``mentorhub.cache.count_in_window``): degraded, never off. Rates
 and tests can tune them.
 """
 
+import threading
 import time
 from typing import NamedTuple
 
@@ -30,6 +32,43 @@ class Window(NamedTuple):
     key: str
     limit: int
     timeout: float
+
+
+class _PastLimit:
+    """The windows this process has seen go past their limit, until each ends.
+
+    A fixed window's count only grows until the window ends, so once a count is over the limit every
+    later request in that window is refused as well. The process answers those itself, with no Redis
+    round trip: a client flooding past its limit costs a dictionary lookup per request, not a trip to
+    the shared counters. Other processes still count the request that went past, so they refuse too.
+    Kept per (key, limit), so a limit raised mid-window is honoured at once. If the shared counter is
+    deleted mid-window (an operator resetting a client), this process keeps refusing until the window ends.
+    """
+
+    CAP = 10_000  # windows remembered at once; past it, ended ones are dropped, and then nothing is added
+
+    def __init__(self):
+        self._until: dict[Window, float] = {}
+        self._lock = threading.Lock()
+
+    def __contains__(self, window: Window) -> bool:
+        return window in self._until
+
+    def add(self, window: Window, *, ends_in: float) -> None:
+        with self._lock:
+            if len(self._until) >= self.CAP:
+                now = time.time()
+                self._until = {known: until for known, until in self._until.items() if until > now}
+                if len(self._until) >= self.CAP:
+                    return  # still refused, by the shared counter, one round trip at a time
+            self._until[window] = time.time() + ends_in
+
+    def clear(self) -> None:
+        with self._lock:
+            self._until.clear()
+
+
+past_limit = _PastLimit()
 
 
 class _WindowThrottle(BaseThrottle):
@@ -60,7 +99,18 @@ class _WindowThrottle(BaseThrottle):
 
     def allow_request(self, request, view):
         window = self.window(request)
-        return window is None or count_in_window(window.key, timeout=window.timeout) <= window.limit
+        if window is None:
+            return True
+        if window in past_limit:
+            return False
+        return self.admits(window, count_in_window(window.key, timeout=window.timeout))
+
+    def admits(self, window: Window, count: int) -> bool:
+        """Whether ``count`` (this request's, in ``window``) is within the limit; remembers a window past it."""
+        if count <= window.limit:
+            return True
+        past_limit.add(window, ends_in=self.retry_after)
+        return False
 
     def wait(self):
         return self.retry_after
@@ -126,9 +176,12 @@ class CountedWithFirstRead:
             super().check_throttles(request)
             return
         windows = [(throttle, window) for throttle in throttles if (window := throttle.window(request))]
+        if any(window in past_limit for _, window in windows):  # refused without a trip: no page to read
+            super().check_throttles(request)
+            return
         counts, self.first_read = count_in_windows_and_get_many(
             [(window.key, window.timeout) for _, window in windows], keys)
         waits = [throttle.wait() for (throttle, window), count in zip(windows, counts, strict=True)
-                 if count > window.limit]
+                 if not throttle.admits(window, count)]
         if waits:
             self.throttled(request, max(waits))

@@ -180,3 +180,69 @@ def test_the_benchs_bare_view_counts_against_the_limit_and_its_unlimited_twin_do
     limited, unlimited = OkView.as_view(), UnlimitedOkView.as_view()
     assert [limited(factory.get("/api/bench/ok")).status_code for _ in range(3)] == [200, 200, 429]
     assert [unlimited(factory.get("/api/bench/ok-unlimited")).status_code for _ in range(3)] == [200, 200, 200]
+
+
+# --- A window past its limit is refused by the process itself (past_limit) ----------------------------------
+
+
+def test_a_client_past_its_limit_is_refused_for_the_rest_of_the_window_without_counting_again(api, rates):
+    from django.core.cache import cache
+
+    rates(anon="2/minute")
+    with freeze_time("2026-11-23 11:00:05"):
+        responses = [api().get("/api/v1/courses") for _ in range(5)]
+        key = f"throttle:anon:127.0.0.1:{int(time.time() // 60)}"
+        # The third went past and was counted; the fourth and fifth were refused here, uncounted.
+        assert cache.get(key) == 3
+    assert [r.status_code for r in responses] == [200, 200, 429, 429, 429]
+    assert all(int(r["Retry-After"]) == 55 for r in responses[2:])
+    assert responses[-1].json()["status_code"] == 429
+
+    with freeze_time("2026-11-23 11:01:00"):  # the next window starts afresh
+        assert api().get("/api/v1/courses").status_code == 200
+
+
+@requires_redis
+@pytest.mark.parametrize("path", ["/api/v1/courses", *CATALOGUE])
+def test_a_refusal_past_the_limit_makes_no_round_trip_to_redis(api, rates, listed_pk, path):
+    rates(anon="1/minute")
+    url = path.format(pk=listed_pk)
+    assert [api().get(url).status_code for _ in range(2)] == [200, 429]
+    with redis_packets() as trips:
+        refused = api().get(url)
+    assert refused.status_code == 429
+    assert not [trip for trip in trips if "throttle:" in trip or "mentors:catalog" in trip], trips
+
+
+def test_a_limit_raised_in_the_middle_of_a_window_lets_the_client_in_at_once(api, rates):
+    rates(anon="1/minute")
+    with freeze_time("2026-11-23 11:00:05"):
+        assert [api().get("/api/v1/courses").status_code for _ in range(2)] == [200, 429]
+        rates(anon="5/minute")
+        assert api().get("/api/v1/courses").status_code == 200
+
+
+def test_a_window_past_its_limit_in_one_scope_does_not_refuse_another_scope(api, mentee, rates):
+    rates(anon="1/minute", user="5/minute")
+    with freeze_time("2026-11-23 11:00:05"):
+        assert [api().get("/api/v1/courses").status_code for _ in range(2)] == [200, 429]
+        assert api(mentee).get("/api/v1/courses").status_code == 200
+
+
+def test_the_memory_of_windows_past_their_limit_is_bounded():
+    from mentorhub.api.throttles import Window, _PastLimit
+
+    memory = _PastLimit()
+    memory.CAP = 3
+    live = [Window(f"throttle:anon:10.0.0.{n}:1", 1, 61) for n in range(4)]
+    for window in live[:3]:
+        memory.add(window, ends_in=60)
+    memory.add(live[3], ends_in=60)  # full of windows that have not ended: not remembered
+    assert [window in memory for window in live] == [True, True, True, False]
+
+    ended = Window("throttle:anon:10.0.0.9:0", 1, 61)
+    memory.clear()
+    for window in (ended, *live[:2]):
+        memory.add(window, ends_in=-1 if window is ended else 60)
+    memory.add(live[3], ends_in=60)  # full, but one has ended: dropped to make room
+    assert ended not in memory and live[3] in memory and live[0] in memory
