@@ -258,3 +258,16 @@ def test_an_unreachable_database_outside_drf_answers_503_in_the_api_error_shape(
     assert json.loads(response.content) == {
         "detail": "The service is temporarily unavailable. Please try again shortly.",
         "status_code": 503, "errors": []}
+
+
+def test_after_redis_restarts_the_next_count_goes_through_on_a_new_connection_without_a_warning(
+        redis_down_later, caplog):
+    # The counters speak to Redis on the thread's own connection (SoftRedisCache._exchange), which the
+    # restart closed: the count is sent again on a new one instead of falling back to this process.
+    assert [mentorhub_cache.count_in_window("restart", timeout=60) for _ in range(2)] == [1, 2]
+    redis_down_later.stop()
+    redis_down_later.start()
+    with caplog.at_level(logging.WARNING, logger="mentorhub.cache"):
+        assert mentorhub_cache.count_in_window("restart", timeout=60) == 1  # the restarted Redis kept nothing
+        assert mentorhub_cache.count_in_window("restart", timeout=60) == 2
+    assert not _warnings(caplog, "unreachable")
