@@ -570,6 +570,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A flood of requests refused by a rate limit (429) logs one line per address a minute, not one per request.
+    "filters": {"sampled_refusals": {"()": "mentorhub.logs.SampledRefusals",
+                                     "interval": env_float("LOG_REFUSALS_EVERY_SECONDS", 60.0)}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "django.request": {"filters": ["sampled_refusals"]}},
 }
