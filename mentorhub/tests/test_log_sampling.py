@@ -56,7 +56,7 @@ def test_the_next_line_after_the_interval_says_how_many_refusals_were_held_back(
     assert refusal_lines(caplog) == [
         "Too Many Requests: /api/v1/mentors",
         "Too Many Requests: /api/v1/mentors (and 8 more from 203.0.113.7 since its last line, not logged)",
-        ]
+    ]
 
 
 @freeze_time("2026-11-23 10:00:00", tick=True)
