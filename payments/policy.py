@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from accounts.models import User
@@ -46,12 +47,16 @@ class RefundTerms:
     full_until: datetime  # cancel by then: everything back
     late_percent: int  # cancel after that (before the start): this share back
     full_refund_hours: int
+    full_refund_open: bool  # whether full_until is still ahead (when the terms were made)
 
 
-def refund_terms(*, mentor, start: datetime) -> RefundTerms:
-    """The mentor's cancellation terms for a session starting at ``start`` (refund_quote applies them)."""
-    return RefundTerms(full_until=start - timedelta(hours=mentor.full_refund_hours),
-                       late_percent=mentor.late_refund_percent, full_refund_hours=mentor.full_refund_hours)
+def refund_terms(*, mentor, start: datetime, now: datetime | None = None) -> RefundTerms:
+    """The mentor's cancellation terms for a session starting at ``start`` (refund_quote applies them), and
+    whether cancelling ``now`` (default: this moment) would still refund in full."""
+    full_until = start - timedelta(hours=mentor.full_refund_hours)
+    return RefundTerms(full_until=full_until, late_percent=mentor.late_refund_percent,
+                       full_refund_hours=mentor.full_refund_hours,
+                       full_refund_open=(now or timezone.now()) <= full_until)
 
 
 def paid_amount(booking: Booking) -> Decimal:

@@ -207,3 +207,11 @@ def test_the_javascript_catalogue_carries_the_shells_russian_with_its_plural_for
     script = client.get("/jsi18n/?v=ru", **RU).content.decode()
     assert json.dumps("осталось %(m)s мин %(s)s с")[1:-1] in script  # the catalogue is JSON with \\u escapes
     assert "n%10==1 && n%100!=11" in script
+
+
+def test_choosing_russian_on_the_profile_says_it_was_saved_in_russian(client):
+    user = UserFactory(language="en", timezone="UTC")
+    client.force_login(user)
+    saved = client.post("/profile/", {"full_name": user.full_name, "timezone": "UTC", "language": "ru"}, follow=True)
+    page = saved.content.decode()
+    assert "Профиль сохранён." in page and "Your profile was saved." not in page

@@ -62,6 +62,7 @@ def test_the_dashboard_speaks_russian_to_a_russian_speaking_mentor(client, liste
     assert "Панель ментора" in page and "Сохранить расписание" in page and "Опубликовать слот" in page
     assert "Одобрен" in page and "Отзывов пока нет" in page
     assert "Save hours" not in page and "Mentor dashboard" not in page
+    assert ">Удалить</button>" in page and "Remove" not in page  # the service's button
 
 
 def test_the_same_search_error_comes_in_russian_or_english_from_the_api(api, listed):

@@ -231,6 +231,25 @@ def test_the_checkout_states_the_refund_terms(client, mentee, booking):
     assert 'data-testid="refund-terms"' in html and "no refund" in html
 
 
+@pytest.mark.parametrize("late_percent, late_line",
+                         [(0, "<strong>no refund</strong>"), (50, "<strong>50%</strong> back")])
+def test_once_the_full_refund_deadline_has_passed_the_terms_say_so_instead_of_offering_it(
+        profile, late_percent, late_line):
+    from django.template.loader import render_to_string
+
+    profile.full_refund_hours, profile.late_refund_percent = 24, late_percent
+    now = timezone.now()
+    soon = render_to_string("payments/_refund_terms.html",
+                            {"terms": policy.refund_terms(mentor=profile, start=now + timedelta(hours=5), now=now)})
+    assert "Full refunds ended at" in soon and f"Cancelling now, before the start: {late_line}" in soon
+    assert "<strong>full refund</strong>" not in soon
+    later = render_to_string("payments/_refund_terms.html",
+                             {"terms": policy.refund_terms(mentor=profile, start=now + timedelta(days=3), now=now)})
+    assert "<strong>full refund</strong>" in later and "Full refunds ended" not in later
+    # The deadline itself still refunds in full, as refund_quote does.
+    assert policy.refund_terms(mentor=profile, start=now + timedelta(hours=24), now=now).full_refund_open
+
+
 def test_the_refund_quote_never_exceeds_what_was_paid(client, mentee, booking):
     payment = services.payment_start(booking_id=booking.pk, payer=mentee)
     deliver(client, "payment_intent.succeeded", intent_object(payment))

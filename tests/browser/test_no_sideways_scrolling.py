@@ -8,7 +8,7 @@ from django.core.management import call_command
 from playwright.sync_api import Error as PlaywrightError
 
 from tests.browser.main_pages import MENTOR, demo_sessions
-from tests.browser.support import sign_in, watch
+from tests.browser.support import screenshot, sideways_overflow, sign_in, signed_in, watch
 
 PASSWORD = "a-long-and-unusual-passphrase"
 WIDTHS = (360, 390, 1000, 1280)  # phones, a small laptop or tablet with the collapsed menu, a laptop
@@ -50,3 +50,18 @@ def test_no_main_page_is_wider_than_the_screen(browser, live_server, transaction
         context.close()
     assert faults == []
     assert [error for errors in problems for error in errors] == []
+
+
+def test_a_session_whose_topic_is_one_long_unbroken_word_still_fits_a_phone(browser, live_server, transactional_db):
+    from accounts.tests.factories import UserFactory
+    from bookings.tests.factories import BookingFactory
+
+    mentee = UserFactory(email="long@example.com", password=PASSWORD)
+    booking = BookingFactory(mentee=mentee, topic="Request 0 to http://127.0.0.1:8102/mentors/16/?" + "x" * 80)
+    context, tab, problems = signed_in(browser, live_server.url, PASSWORD, mentee.email, width=390)
+    for path in (f"/bookings/{booking.pk}/", f"/sessions/{booking.pk}/room/"):
+        assert tab.goto(path).status == 200
+        screenshot(tab, "long-topic-" + path.strip("/").replace("/", "-"))
+        assert sideways_overflow(tab) == 0, path
+    context.close()
+    assert problems == []
