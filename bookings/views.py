@@ -94,6 +94,8 @@ def detail(request, pk: int):
         "events": booking.events.select_related("actor"),
         "refund": ports.money().refund_quote(booking=booking, actor=request.user, now=timezone.now()),
         "can_change": _can_change(booking), "decline_form": forms.DeclineForm(),
+        # A session that will never take place has no room to open (it would only say so).
+        "has_room": booking.status not in (Booking.Status.CANCELLED, Booking.Status.DECLINED, Booking.Status.EXPIRED),
     }
     other = booking.mentee if is_mentor else booking.slot.mentor.user
     context["message_user"] = other if message_may_write(sender=request.user, recipient=other) else None

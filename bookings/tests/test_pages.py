@@ -102,6 +102,16 @@ def test_cancelling_from_the_booking_page_records_the_reason(client, mentee, one
     assert (booking.status, booking.cancellation_reason) == ("cancelled", "Sick")
 
 
+@pytest.mark.parametrize("status, offered", [("scheduled", True), ("completed", True), ("cancelled", False),
+                                             ("declined", False), ("expired", False)])
+def test_the_booking_page_offers_the_session_room_only_for_a_session_that_takes_place(client, mentee, status,
+                                                                                       offered):
+    booking = BookingFactory(mentee=mentee, status=status)
+    client.force_login(mentee)
+    page = client.get(f"/bookings/{booking.pk}/").content.decode()
+    assert ('data-testid="open-room"' in page) is offered
+
+
 def test_the_mentor_confirms_and_declines_from_the_inbox(client, mentee, other_user, mentor, profile, tomorrow_10):
     profile.requires_confirmation = True
     profile.save()
