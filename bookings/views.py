@@ -37,8 +37,12 @@ def book(request, mentor_id: int):
         raise Http404("No such mentor.")
     form = forms.BookForm(request.POST or request.GET)
     choice = terms = None
-    if form.is_valid():
-        data = form.cleaned_data
+    valid = form.is_valid()
+    # The chosen time is quoted even when the topic or agenda is invalid: the page then shows that time
+    # again, with the field's error and what was typed, instead of "Pick a time first".
+    data = form.cleaned_data
+    chosen = not any(name in form.errors for name in ("slot", "service", "start"))
+    if chosen and (data.get("slot") or data.get("start")):
         try:
             choice = services.booking_quote(mentor=mentor, slot_id=data.get("slot"), service_id=data.get("service"),
                                             start=data.get("start"))
@@ -48,7 +52,7 @@ def book(request, mentor_id: int):
             messages.error(request, exc.message)
     if choice is not None:
         terms = ports.money().refund_terms(mentor=mentor, start=choice.start)
-        if request.method == "POST":
+        if request.method == "POST" and valid:
             try:
                 booking = services.booking_hold(
                     mentee=request.user, slot_id=choice.slot.pk if choice.slot else None,

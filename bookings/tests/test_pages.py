@@ -25,6 +25,19 @@ def test_booking_a_free_time_from_the_review_page(client, mentee, profile, servi
     assert (booking.slot.start, booking.topic, booking.agenda) == (tomorrow_10, "Interview prep", "Trees and graphs")
 
 
+def test_a_topic_too_long_shows_the_chosen_time_again_with_the_error_and_what_was_typed(client, mentee, profile,
+                                                                                        service, tomorrow_10):
+    client.force_login(mentee)
+    start = tomorrow_10.strftime("%Y-%m-%dT%H:%M:%S%z")
+    page = client.post(f"/mentors/{profile.pk}/book/?start={quote(start)}&service={service.pk}",
+                       {"start": start, "service": service.pk, "topic": "t" * 201, "agenda": "Trees and graphs"})
+    html = page.content.decode()
+    assert page.status_code == 200 and not Booking.objects.exists()
+    assert 'data-testid="booking-summary"' in html and service.name in html
+    assert "Ensure this value has at most 200 characters" in html and "Trees and graphs" in html
+    assert "Pick a time first" not in html
+
+
 def test_booking_an_open_slot_from_the_review_page(client, mentee, profile, group_slot):
     client.force_login(mentee)
     client.post(f"/mentors/{profile.pk}/book/?slot={group_slot.pk}", {"slot": group_slot.pk, "topic": "Group"})
