@@ -192,8 +192,8 @@ def parse_range(text: str, *, field: str = "range") -> LocalRange:
     start, end = (_parse_time(part, field) for part in match.groups())
     if start >= end:
         raise AvailabilityError(
-            field, gettext_noop('"%(text)s" must end after it starts. A range cannot run past midnight; split it '
-                                'into two days.'), text=text)
+            field, gettext_noop('"%(text)s" must end after it starts. A range cannot run past midnight: end '
+                                'it by 23:59 and give the next day its own range from 00:00.'), text=text)
     return LocalRange(start=start, end=end)
 
 

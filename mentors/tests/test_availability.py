@@ -404,7 +404,7 @@ def test_format_weekly_omits_days_without_ranges_and_sorts_ranges():
         ({"monday": ["9:00-17:00"]}, "availability.monday.0", "is not a time range"),
         ({"monday": ["10:00-12:00", "12:00-10:00"]}, "availability.monday.1", '"12:00-10:00" must end after it starts'),
         ({"monday": ["10:00-10:00"]}, "availability.monday.0", "must end after it starts"),
-        ({"monday": ["22:00-02:00"]}, "availability.monday.0", "cannot run past midnight"),
+        ({"monday": ["22:00-02:00"]}, "availability.monday.0", "cannot run past midnight: end it by 23:59"),
         ({"monday": ["10:00-12:00", "11:00-13:00"]}, "availability.monday", "Ranges overlap"),
         (["monday"], "availability", "Expected an object"),
     ],
