@@ -192,8 +192,8 @@ class SessionFilterInput(serializers.Serializer):
 
     status = serializers.ChoiceField(choices=[*Booking.Status.values, selectors.IN_PROGRESS], required=False,
                                      allow_blank=True)
-    mentor_id = serializers.IntegerField(min_value=1, required=False, help_text="A mentor profile id.")
-    mentee_id = serializers.IntegerField(min_value=1, required=False, help_text="A user id.")
+    mentor_id = fields.KeyField(required=False, help_text="A mentor profile id.")
+    mentee_id = fields.KeyField(required=False, help_text="A user id.")
     email = serializers.CharField(max_length=254, required=False, allow_blank=True,
                                   help_text="Part of the mentee's or the mentor's e-mail address.")
 

@@ -17,6 +17,16 @@ def _checked(value):
         raise serializers.ValidationError(exc.message, code="out_of_range") from None
 
 
+# The largest key a database id column holds (a signed 64-bit integer). An id past it is never found; as a
+# filter on a related column it would otherwise reach the database and fail there (a 500, not a 400).
+MAX_KEY = 2**63 - 1
+
+
+def KeyField(**kwargs) -> serializers.IntegerField:  # noqa: N802 (used like a field class)
+    """An id from a client: a whole number from 1 to ``MAX_KEY``."""
+    return serializers.IntegerField(min_value=1, max_value=MAX_KEY, **kwargs)
+
+
 class DateField(serializers.DateField):
     def to_internal_value(self, value):
         return _checked(super().to_internal_value(value))

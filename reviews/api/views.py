@@ -6,6 +6,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from mentorhub.api.fields import MAX_KEY
 from mentors.api.serializers import AnyOfNames
 from reviews import services
 from reviews.models import Review
@@ -70,6 +71,8 @@ class ReviewsByIdView(ListAPIView):
         shown = Q(hidden_at__isnull=True)
         if self.request.user.is_authenticated:  # an author still sees their own review, marked hidden
             shown |= Q(author=self.request.user)
+        if int(self.kwargs["pk"]) > MAX_KEY:  # no such user; the join's filter would not survive the database
+            return Review.objects.none()
         return (Review.objects.filter(shown, mentor__user_id=self.kwargs["pk"]).select_related("author")
                 .order_by("-created_at", "-id"))
 
