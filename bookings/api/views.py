@@ -1,6 +1,7 @@
 """Thin DRF layer over bookings.services and bookings.selectors."""
 
 import zoneinfo
+from collections.abc import Mapping
 from datetime import datetime
 
 from django.db.models import Q
@@ -30,6 +31,21 @@ def _detail(request, booking_id: int) -> Booking:
 
 def _detail_response(request, booking_id: int, code=status.HTTP_200_OK) -> Response:
     return _booking_response(request, _detail(request, booking_id), code)
+
+
+def _cancel_input(request) -> dict:
+    """A DELETE's cancel input: its body (a JSON object or a form), else a ``reason`` in the query string.
+
+    Anything but an object (a list, a string, a number) is the serializer's 400, not a guess at a reason.
+    """
+    body = request.data
+    if isinstance(body, Mapping):
+        body = body.dict() if hasattr(body, "dict") else dict(body)
+        if "reason" not in body and "reason" in request.query_params:
+            body["reason"] = request.query_params["reason"]
+    data = s.CancelInput(data=body)
+    data.is_valid(raise_exception=True)
+    return data.validated_data
 
 
 def _booking_response(request, booking: Booking, code: int) -> Response:
@@ -179,13 +195,9 @@ class SessionDetailView(APIView):
                    parameters=[OpenApiParameter("reason", str, description="Or in the body.")],
                    summary="Cancel a session, refunding by the policy (the mentor's and staff's: in full)")
     def delete(self, request, pk: int):
-        body = request.data.dict() if hasattr(request.data, "dict") else dict(request.data or {})
-        if "reason" not in body and "reason" in request.query_params:
-            body["reason"] = request.query_params["reason"]
-        data = s.CancelInput(data=body)
-        data.is_valid(raise_exception=True)
-        services.booking_cancel(booking_id=pk, actor=request.user, reason=data.validated_data["reason"],
-                                expected_status=data.validated_data.get("expected_status"))
+        wanted = _cancel_input(request)
+        services.booking_cancel(booking_id=pk, actor=request.user, reason=wanted["reason"],
+                                expected_status=wanted.get("expected_status"))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -278,11 +290,13 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Up
         serializer.instance = services.booking_update_notes(booking_id=serializer.instance.pk,
                                                             actor=self.request.user, **changes)
 
-    @extend_schema(responses={204: OpenApiResponse(description="Cancelled")}, summary="Cancel the booking")
+    @extend_schema(request=s.CancelInput, responses={204: OpenApiResponse(description="Cancelled")},
+                   summary="Cancel the booking")
     def destroy(self, request, *args, **kwargs):
         booking = self.get_object()
-        services.booking_cancel(booking_id=booking.pk, actor=request.user, reason=request.data.get("reason", "")
-                                if isinstance(request.data, dict) else "")
+        wanted = _cancel_input(request)
+        services.booking_cancel(booking_id=booking.pk, actor=request.user, reason=wanted["reason"],
+                                expected_status=wanted.get("expected_status"))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(responses={200: s.MentorSessionSerializer(many=True)}, summary="The next 10 upcoming bookings")

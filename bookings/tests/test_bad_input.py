@@ -85,3 +85,27 @@ def test_the_book_page_with_a_withdrawn_slot_is_a_404(client, mentee, profile, o
     one_seat_slot.save(update_fields=["is_active"])
     client.force_login(mentee)
     assert client.get(f"/mentors/{profile.pk}/book/?slot={one_seat_slot.pk}").status_code == 404
+
+
+CANCEL_PATHS = ["/api/v1/sessions/{pk}", "/api/v1/mentors/bookings/{pk}/"]
+
+
+@pytest.mark.parametrize("path", CANCEL_PATHS)
+@pytest.mark.parametrize("body", ["[1]", '"abc"', "123", '[["reason", "x"]]', '{"reason": {"a": 1}}'])
+def test_a_cancel_whose_body_is_not_an_object_with_a_text_reason_is_a_400_and_cancels_nothing(
+        api, mentee, one_seat_slot, path, body):
+    booking = services.booking_hold(mentee=mentee, slot_id=one_seat_slot.pk)
+    response = api(mentee).delete(path.format(pk=booking.pk), body, content_type="application/json")
+    assert response.status_code == 400 and "errors" in response.json()
+    assert Booking.objects.get(pk=booking.pk).status == booking.status
+
+
+@pytest.mark.parametrize("path", CANCEL_PATHS)
+def test_a_cancel_reason_is_limited_to_2000_characters_on_every_route(api, mentee, one_seat_slot, path):
+    booking = services.booking_hold(mentee=mentee, slot_id=one_seat_slot.pk)
+    response = api(mentee).delete(path.format(pk=booking.pk), {"reason": "r" * 2001}, format="json")
+    assert response.status_code == 400 and fields_of(response) == ["reason"]
+    assert Booking.objects.get(pk=booking.pk).status == booking.status
+    kept = api(mentee).delete(path.format(pk=booking.pk), {"reason": "Plans changed"}, format="json")
+    assert kept.status_code == 204
+    assert Booking.objects.get(pk=booking.pk).cancellation_reason == "Plans changed"
