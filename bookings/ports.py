@@ -31,7 +31,7 @@ class Money:
     refund_quote: Callable
     # (code, params) -> a refund rule in the active language, "" for an unknown code (a history's reader)
     refund_rule_text: Callable
-    # (*, mentor, start) -> terms with .full_until, .late_percent, .full_refund_hours
+    # (*, mentor, start, now=None) -> terms with .full_until, .late_percent, .full_refund_hours, .full_refund_open
     refund_terms: Callable
     # (*, booking, staff, amount, reason): staff give back part of what the booking's payment keeps
     refund_part_by_staff: Callable

@@ -512,6 +512,8 @@ def booking_reschedule(
             "status": booking.get_status_display().lower()}, field="status")
     if booking.slot.start <= now:
         raise InvalidInput(_("A session that has started cannot be rescheduled."), field="status")
+    if actor.pk == booking.mentee_id:
+        _refuse_a_move_past_the_refund_deadline(booking, actor=actor, now=now)
     old_slot = booking.slot
     minutes = old_slot.duration_minutes
     if duration_minutes is not None and duration_minutes != minutes:
@@ -536,6 +538,20 @@ def booking_reschedule(
     return _transition(booking, to=S.REQUESTED if waits else S.SCHEDULED, actor=actor,
                        reason=gettext_noop("Moved to a new time; waiting for the mentor to confirm.") if waits else
                        gettext_noop("Moved to a new time."), moved_from=old_slot.start, moved_to=new_slot.start)
+
+
+def _refuse_a_move_past_the_refund_deadline(booking: Booking, *, actor: User, now: datetime) -> None:
+    """A paid session whose full-refund deadline has passed stays where it is, for its mentee.
+
+    Moved to a later date, it could then be cancelled in time for a full refund: the late-cancellation
+    terms would never apply. The mentor, who always refunds in full, may still move it.
+    """
+    quote = ports.money().refund_quote(booking=booking, actor=actor, now=now)
+    if quote.rule_code == "late" and quote.percent < 100:
+        raise InvalidInput(
+            _("It is too late to move this session: full refunds end %(hours)s hours before the start. You can "
+              "still cancel it (%(percent)s%% back) or ask the mentor to move it.") % {
+                "hours": quote.rule_params["hours"], "percent": quote.percent}, field="status")
 
 
 def _expire(booking: Booking) -> None:
