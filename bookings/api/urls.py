@@ -3,7 +3,10 @@ from rest_framework.routers import SimpleRouter
 
 from bookings.api import views
 
-router = SimpleRouter(trailing_slash="/?")
+router = SimpleRouter()
+# Every route answers with or without its trailing slash. DRF 3.16 reads the constructor's argument as a
+# yes or no (a string meant "/"), so the pattern is set on the router itself.
+router.trailing_slash = "/?"
 router.register(r"mentors/bookings", views.BookingViewSet, basename="bookings")
 
 urlpatterns = [

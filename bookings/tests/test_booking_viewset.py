@@ -563,3 +563,11 @@ def test_each_read_runs_the_same_few_queries_for_3_or_30_bookings(api, mentee, d
         assert body["total_sessions"] == count
     else:
         assert body if url == UPCOMING else body["items"]
+
+
+@pytest.mark.parametrize("path", ["", "{pk}", "upcoming", "past", "statistics"])
+def test_every_route_answers_with_or_without_its_trailing_slash(api, mentee, booked, path):
+    base = f"/api/v1/mentors/bookings/{path.format(pk=booked.pk)}".rstrip("/")
+    client = api(mentee)
+    assert client.get(base).status_code == 200
+    assert client.get(base + "/").status_code == 200
