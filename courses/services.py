@@ -316,12 +316,17 @@ def enrollment_mark_paid(*, enrollment: Enrollment, now: datetime) -> None:
 
 
 def enrollment_end_refunded(*, enrollment: Enrollment, now: datetime | None = None) -> None:
-    """The money went back (payments calls this, enrollment locked): access ends."""
+    """The money went back (payments calls this, enrollment locked): access ends, and the learner's review
+    of the course with it. A rating counts only from someone who kept the course: otherwise anyone could
+    buy, rate (five stars, or one for a rival) and take the money back."""
     if enrollment.status == E.ACTIVE:
         _count_student(enrollment.course_id, -1)
     enrollment.status = E.REFUNDED
     enrollment.ended_at = now or timezone.now()
     enrollment.save(update_fields=["status", "ended_at", "updated_at"])
+    removed, _kinds = CourseReview.objects.filter(course_id=enrollment.course_id, author_id=enrollment.user_id).delete()
+    if removed:
+        course_rating_recompute(course_id=enrollment.course_id)
     notify.enrollment_changed_on_commit(enrollment.pk, "refunded")
 
 

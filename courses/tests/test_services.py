@@ -8,7 +8,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from courses import services
-from courses.models import Course, Enrollment, Lesson, LessonProgress
+from courses.models import Course, CourseReview, Enrollment, Lesson, LessonProgress
 from courses.tests.conftest import course_with_lessons
 from courses.tests.factories import CourseFactory, EnrollmentFactory, LessonFactory
 from mentorhub.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -295,6 +295,25 @@ def test_an_enrolled_learner_reviews_once_and_the_rating_moves(paid_course, ment
         services.course_review_create(course_id=paid_course.pk, author=mentee, rating=5)
     with pytest.raises(NotFound):
         services.course_review_create(course_id=paid_course.pk, author=other_user, rating=5)
+
+
+@pytest.mark.parametrize("by", ["learner", "staff", "provider"])
+def test_a_refund_takes_the_learners_review_out_of_the_rating(paid_course, mentee, other_user, staff, by):
+    enrollment = paid_enrollment(paid_course, mentee)
+    services.course_review_create(course_id=paid_course.pk, author=mentee, rating=1, comment="Meh")
+    kept = paid_enrollment(paid_course, other_user)
+    services.course_review_create(course_id=paid_course.pk, author=other_user, rating=5)
+    assert Course.objects.get(pk=paid_course.pk).rating_count == 2
+    if by == "provider":
+        payment = Payment.objects.get(enrollment=enrollment)
+        payment_services.payment_event_record(provider="offline", event={
+            "id": "evt_refund", "type": "charge.refunded", "data": {"object": {
+                "payment_intent": payment.provider_intent_id, "amount_refunded": 1500000, "currency": "rub"}}})
+    else:
+        services.enrollment_refund(enrollment_id=enrollment.pk, user=mentee if by == "learner" else staff)
+    course = Course.objects.get(pk=paid_course.pk)
+    assert (course.rating_count, course.rating_avg) == (1, Decimal("5.00"))
+    assert list(CourseReview.objects.values_list("author_id", flat=True)) == [kept.user_id]
 
 
 def test_a_learner_still_to_pay_cannot_review(paid_course, mentee):
