@@ -6,9 +6,14 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 
+# Files of the zone database that name no place: the server's own zone (whatever the machine is set to)
+# and a placeholder zone. Stored for a user, they would move with the server or show times as "-00".
+NOT_PLACES = frozenset({"localtime", "Factory", "posixrules"})
+
+
 def validate_timezone(value: str) -> None:
     """Only IANA zone names (``Europe/Moscow``), never offsets or abbreviations."""
-    if value not in zoneinfo.available_timezones():
+    if value in NOT_PLACES or value not in zoneinfo.available_timezones():
         raise ValidationError(
             _("%(value)s is not a known IANA time zone (for example Europe/Moscow or America/New_York)."),
             params={"value": value},

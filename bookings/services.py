@@ -373,6 +373,13 @@ def booking_hold(
         if duration_minutes and service and duration_minutes != service.duration_minutes:
             raise InvalidInput(_("The duration does not match the service."), field="duration_minutes")
         slot = _seat_at_free_time(mentor=mentor, service=service, start=start, duration=minutes, mentee=mentee, now=now)
+        if duration_minutes and slot.duration_minutes != duration_minutes:
+            # An open seat at that time, in a slot of another length: joining it would sell (and charge) that
+            # length instead of the one asked for. The transaction undoes the seat.
+            raise InvalidInput(_("That time is a %(minutes)s-minute session, not %(asked)s minutes. Leave out the "
+                                 "duration to join it, or pick another time.") % {
+                                     "minutes": slot.duration_minutes, "asked": duration_minutes},
+                               field="duration_minutes")
         # An open seat found at that time is sold as what its slot is, like any other seat in it.
         service = service_for_slot(slot=slot, service_id=service.pk if service else None)
         field = "scheduled_at"

@@ -58,7 +58,7 @@ def test_using_the_browsers_zone_updates_the_profile_and_returns_to_the_page(cli
     assert mentee.timezone == "Asia/Tokyo"
 
 
-@pytest.mark.parametrize("zone", ["Mars/Olympus", "", "+03:00"])
+@pytest.mark.parametrize("zone", ["Mars/Olympus", "", "+03:00", "localtime", "Factory"])
 def test_an_unknown_zone_is_refused_and_nothing_changes(client, mentee, zone):
     client.force_login(mentee)
     response = client.post("/profile/timezone/", {"timezone": zone, "next": "/"}, follow=True)

@@ -6,6 +6,7 @@ import pytest
 
 from bookings import services
 from bookings.models import Booking
+from mentors.models import Slot
 from mentors.tests.factories import MentorProfileFactory, SlotFactory
 
 pytestmark = pytest.mark.django_db
@@ -109,3 +110,20 @@ def test_a_cancel_reason_is_limited_to_2000_characters_on_every_route(api, mente
     kept = api(mentee).delete(path.format(pk=booking.pk), {"reason": "Plans changed"}, format="json")
     assert kept.status_code == 204
     assert Booking.objects.get(pk=booking.pk).cancellation_reason == "Plans changed"
+
+
+def test_asking_for_another_length_at_an_open_group_seat_is_a_400_not_a_seat_charged_at_the_slots_length(
+        api, mentee, profile, group_slot):
+    at = group_slot.start.isoformat()
+    response = api(mentee).post("/api/v1/sessions", {"mentor_id": profile.pk, "scheduled_at": at,
+                                                     "duration_minutes": 15}, format="json")
+    assert response.status_code == 400 and fields_of(response) == ["duration_minutes"]
+    assert "60-minute session" in response.json()["detail"]
+    assert not Booking.objects.exists()
+    assert Slot.objects.get(pk=group_slot.pk).seats_taken == 0
+    for asked in ({"duration_minutes": 60}, {}):  # its own length, or none: a seat in it
+        joined = api(mentee).post("/api/v1/sessions", {"mentor_id": profile.pk, "scheduled_at": at, **asked},
+                                  format="json")
+        assert joined.status_code == 201, joined.json()
+        Booking.objects.all().delete()
+        Slot.objects.filter(pk=group_slot.pk).update(seats_taken=0)
