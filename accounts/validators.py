@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-
 # Files of the zone database that name no place: the server's own zone (whatever the machine is set to)
 # and a placeholder zone. Stored for a user, they would move with the server or show times as "-00".
 NOT_PLACES = frozenset({"localtime", "Factory", "posixrules"})
