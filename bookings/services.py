@@ -48,7 +48,7 @@ def _transition(booking: Booking, *, to: str, actor: User | None, reason: str = 
     (``reason_code``, ``reason_params``) and what the person typed (``reason``, kept as typed)."""
     source = booking.status
     if to not in ALLOWED.get(source, set()):
-        raise Conflict(_("A %(status)s booking cannot become %(to)s.") % {
+        raise Conflict(_("A booking that is %(status)s cannot become %(to)s.") % {
             "status": booking.get_status_display().lower(), "to": S(to).label.lower()})
     if to in (S.CANCELLED, S.DECLINED, S.EXPIRED) or source in (S.CANCELLED, S.EXPIRED):
         booking.ical_sequence += 1  # calendars apply only updates with a higher SEQUENCE
@@ -73,7 +73,7 @@ def _transition_many(bookings: list[Booking], *, to: str, actor: User | None, re
     by_source: dict[str, list[Booking]] = {}
     for booking in bookings:
         if to not in ALLOWED.get(booking.status, set()):
-            raise Conflict(_("A %(status)s booking cannot become %(to)s.") % {
+            raise Conflict(_("A booking that is %(status)s cannot become %(to)s.") % {
                 "status": booking.get_status_display().lower(), "to": S(to).label.lower()})
         by_source.setdefault(booking.status, []).append(booking)
     for source, group in by_source.items():
@@ -485,7 +485,7 @@ def booking_cancel(
         raise Conflict(_("This booking changed meanwhile: it is now %(status)s. Reload and decide again.") % {
             "status": booking.get_status_display().lower()})
     if not booking.is_live:
-        raise InvalidInput(_("A %(status)s booking cannot be cancelled.") % {
+        raise InvalidInput(_("A booking that is %(status)s cannot be cancelled.") % {
             "status": booking.get_status_display().lower()}, field="status")
     if booking.slot.start <= now:
         raise InvalidInput(_("A session that has started cannot be cancelled."), field="status")
@@ -515,7 +515,7 @@ def booking_reschedule(
     booking = _lock_booking(booking_id)
     _as_participant(booking, actor)
     if not booking.is_live:
-        raise InvalidInput(_("A %(status)s booking cannot be rescheduled.") % {
+        raise InvalidInput(_("A booking that is %(status)s cannot be rescheduled.") % {
             "status": booking.get_status_display().lower()}, field="status")
     if booking.slot.start <= now:
         raise InvalidInput(_("A session that has started cannot be rescheduled."), field="status")

@@ -54,7 +54,7 @@ def payment_refusal(booking: Booking, *, now: datetime) -> str | None:
     if booking.payment_status == Booking.PaymentStatus.NOT_REQUIRED or booking.price <= 0:
         return _("This booking is free: there is nothing to pay.")
     if not booking.is_live:
-        return _("A %(status)s booking cannot be paid.") % {"status": booking.get_status_display().lower()}
+        return _("A booking that is %(status)s cannot be paid.") % {"status": booking.get_status_display().lower()}
     if booking.payment_due_at is None or booking.payment_due_at <= now:
         return _("The payment deadline for this session has passed.")
     return None

@@ -142,7 +142,7 @@ def session_complete(*, booking_id: int, user: User, now: datetime | None = None
     if booking.slot.start > now:
         raise InvalidInput(_("A session can be completed once it has started."), field="status")
     if booking.status != S.SCHEDULED:
-        raise Conflict(_("A %(status)s session cannot be completed.") % {
+        raise Conflict(_("A session that is %(status)s cannot be completed.") % {
             "status": booking.get_status_display().lower()})
     # Unpaid seats are not held sessions: they stay for the payment-deadline sweep to cancel.
     seats = [booking_services.lock_booking(b.pk) for b in settled_seats(booking.slot_id)]
@@ -175,7 +175,7 @@ def session_complete_by_mentee(
                                     reason=feedback or gettext_noop("Completed by the mentee."))
         _count_sessions(booking.slot.mentor_id, 1)
     elif booking.status != S.COMPLETED:
-        raise Conflict(_("A %(status)s session cannot be completed.") % {
+        raise Conflict(_("A session that is %(status)s cannot be completed.") % {
             "status": booking.get_status_display().lower()})
     if rating is not None:
         from reviews.services import review_create
@@ -195,7 +195,7 @@ def session_no_show(*, booking_id: int, user: User, now: datetime | None = None)
     if booking.slot.start > now:
         raise InvalidInput(_("A no-show can be recorded once the session has started."), field="status")
     if booking.status != S.SCHEDULED:
-        raise Conflict(_("A %(status)s session cannot be a no-show.") % {
+        raise Conflict(_("A session that is %(status)s cannot be a no-show.") % {
             "status": booking.get_status_display().lower()})
     return booking_services.transition(
         booking, to=S.NO_SHOW, actor=user,

@@ -82,7 +82,7 @@ def test_cancelling_an_already_cancelled_booking_again_says_why_and_changes_noth
     events, refunded = BookingEvent.objects.count(), Payment.objects.get(booking=booking).refunded_amount
     response = act(client, "cancel_with_full_refund", booking)
     assert response.status_code == 200
-    assert said(response) == [f"Booking {booking.pk}: A cancelled booking cannot be cancelled."]
+    assert said(response) == [f"Booking {booking.pk}: A booking that is cancelled cannot be cancelled."]
     assert BookingEvent.objects.count() == events
     assert Payment.objects.get(booking=booking).refunded_amount == refunded
 

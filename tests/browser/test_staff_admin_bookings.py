@@ -77,7 +77,7 @@ def test_staff_move_then_cancel_a_booking_from_its_page(page):
     # The same button once more: refused in words, nothing changes.
     page.goto(f"/admin/bookings/booking/{booking.pk}/change/")
     page.get_by_role("button", name="Cancel with a full refund").click()
-    expect(page.locator(".messagelist .error")).to_contain_text("A cancelled booking cannot be cancelled.")
+    expect(page.locator(".messagelist .error")).to_contain_text("A booking that is cancelled cannot be cancelled.")
 
 
 def figure(page, label: str):
