@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.validators import validate_single_line
 from mentorhub import dates
 
 
@@ -9,8 +10,9 @@ class BookForm(forms.Form):
     service = forms.IntegerField(required=False, widget=forms.HiddenInput)
     start = dates.DateTimeField(required=False, widget=forms.HiddenInput,
                                 input_formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M%z"])
-    topic = forms.CharField(max_length=200, required=False, label=_("Topic"), widget=forms.TextInput(
-        attrs={"placeholder": _("e.g. Preparing for a system design interview")}))
+    topic = forms.CharField(max_length=200, required=False, label=_("Topic"), validators=[validate_single_line],
+                            widget=forms.TextInput(
+                                attrs={"placeholder": _("e.g. Preparing for a system design interview")}))
     agenda = forms.CharField(max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 4}),
                              label=_("Agenda"), help_text=_("What would you like to cover? The mentor sees this."))
     # The conversation the booking was started from ("Book a session" in a chat): it gets a note linking it.

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from accounts.validators import validate_single_line
 from bookings import reasons, selectors
 from bookings.models import Booking, BookingEvent
 from mentorhub.api import fields
@@ -114,7 +115,8 @@ class HoldInput(AnyOfNames):
     aliases = {"slotId": "slot_id", "serviceId": "service_id"}
     slot_id = serializers.IntegerField(min_value=1)
     service_id = serializers.IntegerField(min_value=1, required=False)
-    topic = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    topic = serializers.CharField(max_length=200, required=False, allow_blank=True, default="",
+                                  validators=[validate_single_line])
     notes = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
     agenda = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
 
@@ -142,7 +144,8 @@ class SessionCreateInput(AnyOfNames):
     scheduled_at = fields.DateTimeField()
     duration_minutes = serializers.IntegerField(min_value=15, max_value=480, required=False)
     service_id = serializers.IntegerField(min_value=1, required=False)
-    topic = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    topic = serializers.CharField(max_length=200, required=False, allow_blank=True, default="",
+                                  validators=[validate_single_line])
     notes = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
 
 
@@ -166,7 +169,7 @@ class SessionUpdateInput(AnyOfNames):
     """PUT/PATCH sessions/{id}: only the fields sent change (a PUT need not repeat the others)."""
 
     aliases = {"scheduledAt": "scheduled_at", "menteeNotes": "mentee_notes", "mentorNotes": "mentor_notes"}
-    topic = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    topic = serializers.CharField(max_length=200, required=False, allow_blank=True, validators=[validate_single_line])
     notes = serializers.CharField(max_length=4000, required=False, allow_blank=True, help_text="Shared.")
     agenda = serializers.CharField(max_length=4000, required=False, allow_blank=True, help_text="Shared.")
     mentee_notes = serializers.CharField(max_length=4000, required=False, allow_blank=True,

@@ -127,3 +127,15 @@ def test_asking_for_another_length_at_an_open_group_seat_is_a_400_not_a_seat_cha
         assert joined.status_code == 201, joined.json()
         Booking.objects.all().delete()
         Slot.objects.filter(pk=group_slot.pk).update(seats_taken=0)
+
+
+def test_a_session_topic_with_a_line_break_is_a_400_on_the_api_and_refused_on_the_page(api, client, mentee, profile,
+                                                                                        tomorrow_10):
+    response = api(mentee).post("/api/v1/sessions", {"mentor_id": profile.pk, "scheduled_at": tomorrow_10.isoformat(),
+                                                     "topic": "Hi\r\nEND:VEVENT"}, format="json")
+    assert response.status_code == 400 and fields_of(response) == ["topic"]
+    client.force_login(mentee)
+    stamp = tomorrow_10.strftime("%Y-%m-%dT%H:%M:%S%z")
+    page = client.post(f"/mentors/{profile.pk}/book/?start={quote(stamp)}", {"start": stamp, "topic": "Hi\r\nthere"})
+    assert "topic" in page.context["form"].errors
+    assert not Booking.objects.exists()
