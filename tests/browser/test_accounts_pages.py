@@ -1,6 +1,7 @@
 from playwright.sync_api import expect
 
 from accounts.models import User
+from tests.browser.support import screenshot
 
 
 def test_a_visitor_signs_up_is_asked_to_check_their_mail_logs_in_and_out(page):
@@ -40,6 +41,7 @@ def test_a_wrong_password_is_refused_on_the_login_page(page):
     page.get_by_role("button", name="Sign In").click()
     expect(page.locator("body")).to_contain_text("not correct")
     expect(page.get_by_test_id("nav-user")).to_have_count(0)
+    screenshot(page, "login-refused")
 
 
 def test_a_signed_in_user_edits_their_profile_and_sees_times_in_their_zone(page):
@@ -62,3 +64,21 @@ def test_an_anonymous_visitor_sees_times_in_their_browsers_zone(page):
     page.goto("/")
     page.reload()  # the first visit sets the time-zone cookie
     expect(page.get_by_test_id("viewer-tz")).to_have_text("Europe/Moscow")
+
+
+def test_each_sign_up_error_sits_under_its_own_field_and_what_was_typed_stays(page):
+    page.goto("/accounts/signup/")
+    page.fill("input[name=full_name]", "Nina Newcomer")
+    page.fill("input[name=email]", "not-an-email@x")
+    page.fill("input[name=password1]", "123")
+    page.fill("input[name=password2]", "123")
+    # The browser's own check would stop an address it finds malformed; the server's is what is tested here.
+    page.eval_on_selector("form", "form => form.noValidate = true")
+    page.get_by_role("button", name="Sign Up").click()
+    email_field = page.locator(".field", has=page.locator("input[name=email]"))
+    expect(email_field.locator(".errorlist")).to_contain_text("valid email")
+    expect(page.locator(".field", has=page.locator("input[name=full_name]")).locator(".errorlist")).to_have_count(0)
+    expect(page.locator(".field", has=page.locator("input[name=password1]")).locator(".errorlist")).not_to_be_empty()
+    expect(page.locator("input[name=full_name]")).to_have_value("Nina Newcomer")
+    screenshot(page, "signup-errors")
+    assert not User.objects.exists()
