@@ -17,7 +17,9 @@ class RejectForm(forms.Form):
                              help_text=_("Sent to the applicant by e-mail."))
 
 
-class ServiceInline(admin.TabularInline):
+class ServiceInline(admin.StackedInline):
+    """Stacked, not a table: a service's eight columns made the mentor's page wider than a laptop's screen."""
+
     model = Service
     extra = 0
 

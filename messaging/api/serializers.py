@@ -40,7 +40,10 @@ class ConversationMessage(MessageOutput):
 class Participant(serializers.Serializer):
     id = serializers.IntegerField()
     full_name = serializers.CharField()
-    avatar_url = serializers.CharField()
+    avatar_url = serializers.SerializerMethodField()
+
+    def get_avatar_url(self, user) -> str | None:
+        return user.avatar_url or None  # null when there is none, as everywhere else in the API
 
 
 class LastMessage(serializers.Serializer):

@@ -188,3 +188,12 @@ def test_a_blocked_conversation_refuses_both_sides_and_third_parties_see_nothing
     assert send(api, other_user, listed_mentor).status_code == 201  # a third party is unaffected
     api(listed_mentor).post(f"/api/v1/messages/chats/{conversation.pk}/unblock")
     assert send(api, mentee, listed_mentor).status_code == 201
+
+
+
+def test_a_chat_partner_without_an_avatar_has_a_null_avatar_url_as_everywhere_else(api, mentee, other_user):
+    other_user.avatar_url = ""
+    other_user.save(update_fields=["avatar_url"])
+    MessageFactory(conversation=conversation_between(mentee, other_user), sender=other_user, text="Hi")
+    item, = api(mentee).get("/api/v1/messages/chats").json()["items"]
+    assert item["participant"]["avatar_url"] is None

@@ -123,3 +123,15 @@ def test_staff_find_a_booking_by_the_mentees_e_mail_cancel_it_with_a_full_refund
     assert Booking.objects.get(pk=target.pk).status == Booking.Status.CANCELLED
     assert Payment.objects.get(booking=target).refunded_amount == Decimal("2000")
     assert Booking.objects.get(pk=other.pk).status == Booking.Status.SCHEDULED  # the other one is untouched
+
+
+def test_a_mentors_admin_page_with_services_fits_a_laptop_screen(page):
+    profile, _service = mentor_with_hours()
+    Service.objects.create(mentor=profile, name="Code review", duration_minutes=30, price=Decimal("1000"),
+                           description="A long description of what the review covers. " * 20)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    staff_sign_in(page)
+    page.goto(f"/admin/mentors/mentorprofile/{profile.pk}/change/")
+    expect(page.locator("#services-group")).to_be_visible()
+    screenshot(page, "admin-mentor-profile-1280")
+    assert sideways_overflow(page) == 0
