@@ -209,6 +209,9 @@ def _seat_at_free_time(
     _check_bookable_mentor(mentor, mentee)
     if start <= now + timedelta(minutes=mentor.min_notice_minutes):
         raise InvalidInput(_("That time is too soon (or already past) to book."), field="scheduled_at")
+    if start > now + timedelta(days=settings.BOOKING_HORIZON_DAYS):
+        raise InvalidInput(_("Sessions can be booked up to %(days)s days ahead.") % {
+            "days": settings.BOOKING_HORIZON_DAYS}, field="scheduled_at")
     end = start + timedelta(minutes=duration)
     window_service = service or Service(duration_minutes=duration, capacity=1)
     offered = mentor_selectors.bookable_times(mentor=mentor, service=window_service, window_start=start,

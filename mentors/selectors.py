@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import (
     BigIntegerField,
@@ -298,8 +299,12 @@ def bookable_times(
     *, mentor: MentorProfile, window_start: datetime, window_end: datetime, service: Service | None = None,
     now: datetime | None = None, limit: int | None = None,
 ) -> list[BookableTime]:
-    """Start times a mentee could book: free time inside the mentor's hours, and open seats in group slots."""
+    """Start times a mentee could book: free time inside the mentor's hours, and open seats in group slots,
+    up to ``BOOKING_HORIZON_DAYS`` ahead (a calendar cannot be claimed years in advance)."""
     now = now or timezone.now()
+    window_end = min(window_end, now + timedelta(days=settings.BOOKING_HORIZON_DAYS))
+    if window_end <= window_start:
+        return []
     duration = timedelta(minutes=service.duration_minutes if service else mentor.default_session_minutes)
     margin = duration + timedelta(minutes=mentor.buffer_minutes)
     live = _live_slots(Slot.objects.filter(mentor=mentor), window_start=window_start, window_end=window_end,

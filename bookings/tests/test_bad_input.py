@@ -1,5 +1,6 @@
 """Booking pages and endpoints answer bad input with a 4xx or a friendly page, never a 500."""
 
+from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
@@ -138,4 +139,19 @@ def test_a_session_topic_with_a_line_break_is_a_400_on_the_api_and_refused_on_th
     stamp = tomorrow_10.strftime("%Y-%m-%dT%H:%M:%S%z")
     page = client.post(f"/mentors/{profile.pk}/book/?start={quote(stamp)}", {"start": stamp, "topic": "Hi\r\nthere"})
     assert "topic" in page.context["form"].errors
+    assert not Booking.objects.exists()
+
+
+def test_a_session_past_the_booking_horizon_is_refused_and_not_offered(api, mentee, profile, tomorrow_10, settings):
+    settings.BOOKING_HORIZON_DAYS = 30
+    far = tomorrow_10 + timedelta(days=40)
+    response = api(mentee).post("/api/v1/sessions", {"mentor_id": profile.pk, "scheduled_at": far.isoformat()},
+                                format="json")
+    assert response.status_code == 400 and fields_of(response) == ["scheduled_at"]
+    assert "up to 30 days ahead" in response.json()["detail"]
+    offered = api(mentee).get(f"/api/v1/mentors/{profile.pk}/availability",
+                              {"from": (tomorrow_10 + timedelta(days=25)).date().isoformat(),
+                               "to": (tomorrow_10 + timedelta(days=45)).date().isoformat()}).json()
+    starts = [t["start"] for t in (offered["items"] if isinstance(offered, dict) else offered)]
+    assert starts and max(starts) < (tomorrow_10 + timedelta(days=31)).isoformat()
     assert not Booking.objects.exists()
