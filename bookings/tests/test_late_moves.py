@@ -69,3 +69,12 @@ def test_an_unpaid_session_or_one_refunded_in_full_even_late_may_still_move(paid
     profile.save(update_fields=["late_refund_percent"])
     services.booking_reschedule(booking_id=paid.pk, actor=mentee, start=paid.slot.start + timedelta(days=3),
                                 now=late(paid))
+
+
+def test_the_booking_page_offers_no_move_once_full_refunds_have_ended_and_says_why(client, paid, mentee):
+    client.force_login(mentee)
+    early = client.get(f"/bookings/{paid.pk}/").content.decode()
+    assert f"/bookings/{paid.pk}/reschedule/" in early and 'data-testid="no-late-move"' not in early
+    with freeze_time(late(paid)):
+        page = client.get(f"/bookings/{paid.pk}/").content.decode()
+    assert f"/bookings/{paid.pk}/reschedule/" not in page and 'data-testid="no-late-move"' in page
