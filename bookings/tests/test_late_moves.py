@@ -63,12 +63,14 @@ def test_an_unpaid_session_or_one_refunded_in_full_even_late_may_still_move(paid
                                                                              tomorrow_10):
     unpaid = services.booking_hold(mentee=mentee, mentor_id=profile.pk, start=tomorrow_10 + timedelta(days=2, hours=2),
                                    service_id=service.pk)
-    services.booking_reschedule(booking_id=unpaid.pk, actor=mentee, start=unpaid.slot.start + timedelta(days=3),
-                                now=late(unpaid))
+    moved = services.booking_reschedule(booking_id=unpaid.pk, actor=mentee,
+                                        start=unpaid.slot.start + timedelta(days=3), now=late(unpaid))
+    assert moved.slot.start == unpaid.slot.start + timedelta(days=3)
     profile.late_refund_percent = 100
     profile.save(update_fields=["late_refund_percent"])
-    services.booking_reschedule(booking_id=paid.pk, actor=mentee, start=paid.slot.start + timedelta(days=3),
-                                now=late(paid))
+    moved = services.booking_reschedule(booking_id=paid.pk, actor=mentee, start=paid.slot.start + timedelta(days=3),
+                                        now=late(paid))
+    assert moved.slot.start == paid.slot.start + timedelta(days=3)
 
 
 def test_the_booking_page_offers_no_move_once_full_refunds_have_ended_and_says_why(client, paid, mentee):
