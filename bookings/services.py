@@ -522,8 +522,8 @@ def booking_reschedule(
             "status": booking.get_status_display().lower()}, field="status")
     if booking.slot.start <= now:
         raise InvalidInput(_("A session that has started cannot be rescheduled."), field="status")
-    if actor.pk == booking.mentee_id:
-        _refuse_a_move_past_the_refund_deadline(booking, actor=actor, now=now)
+    if refusal := late_move_refusal(booking=booking, actor=actor, now=now):
+        raise InvalidInput(refusal, field="status")
     old_slot = booking.slot
     minutes = old_slot.duration_minutes
     if duration_minutes is not None and duration_minutes != minutes:
@@ -550,18 +550,22 @@ def booking_reschedule(
                        gettext_noop("Moved to a new time."), moved_from=old_slot.start, moved_to=new_slot.start)
 
 
-def _refuse_a_move_past_the_refund_deadline(booking: Booking, *, actor: User, now: datetime) -> None:
-    """A paid session whose full-refund deadline has passed stays where it is, for its mentee.
+def late_move_refusal(*, booking: Booking, actor: User, now: datetime) -> str | None:
+    """Why ``actor`` may not move ``booking`` now, in words for them, or None if they may (as far as money goes).
 
-    Moved to a later date, it could then be cancelled in time for a full refund: the late-cancellation
-    terms would never apply. The mentor, who always refunds in full, may still move it.
+    A paid session whose full-refund deadline has passed stays where it is, for its mentee: moved to a later
+    date, it could be cancelled there in time for a full refund, and the late-cancellation terms would never
+    apply. The mentor, whose cancellation always refunds in full, may still move it. The booking page asks
+    this too, so it offers no move the service would refuse.
     """
+    if actor.pk != booking.mentee_id:
+        return None
     quote = ports.money().refund_quote(booking=booking, actor=actor, now=now)
-    if quote.rule_code == "late" and quote.percent < 100:
-        raise InvalidInput(
-            _("It is too late to move this session: full refunds end %(hours)s hours before the start. You can "
-              "still cancel it (%(percent)s%% back) or ask the mentor to move it.") % {
-                "hours": quote.rule_params["hours"], "percent": quote.percent}, field="status")
+    if quote.rule_code != "late" or quote.percent >= 100:
+        return None
+    return _("It is too late to move this session: full refunds end %(hours)s hours before the start. You can "
+             "still cancel it (%(percent)s%% back) or ask the mentor to move it.") % {
+        "hours": quote.rule_params["hours"], "percent": quote.percent}
 
 
 def _expire(booking: Booking) -> None:

@@ -98,6 +98,7 @@ def detail(request, pk: int):
         "events": booking.events.select_related("actor"),
         "refund": ports.money().refund_quote(booking=booking, actor=request.user, now=timezone.now()),
         "can_change": _can_change(booking), "decline_form": forms.DeclineForm(),
+        "late_move_refusal": services.late_move_refusal(booking=booking, actor=request.user, now=timezone.now()),
         # A session that will never take place has no room to open (it would only say so).
         "has_room": booking.status not in (Booking.Status.CANCELLED, Booking.Status.DECLINED, Booking.Status.EXPIRED),
     }
