@@ -323,8 +323,10 @@ STRIPE_WEBHOOK_TOLERANCE_SECONDS = env_int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", 3
 PAYMENT_DEADLINE_MINUTES = env_int("PAYMENT_DEADLINE_MINUTES", 60)
 # A priced booking made later than that gets this long to pay (and is refused if it starts sooner).
 PAYMENT_QUICK_MINUTES = env_int("PAYMENT_QUICK_MINUTES", 15)
-# How far ahead a session can be booked: bookable times end there, and a booking past it is refused.
-BOOKING_HORIZON_DAYS = env_int("BOOKING_HORIZON_DAYS", 365)
+# How far ahead a session can be booked: bookable times end there, and a booking past it is refused. Two
+# years: long enough for any planned series (the specs' own examples book 14 months ahead), short of letting a
+# calendar be claimed for decades.
+BOOKING_HORIZON_DAYS = env_int("BOOKING_HORIZON_DAYS", 730)
 # Without Stripe the offline provider lets the payer choose the outcome: a test mode. Production
 # refuses to start that way unless this says the deployment is a demo (its checkout then says so).
 PAYMENTS_OFFLINE_ALLOWED = env_bool("PAYMENTS_OFFLINE_ALLOWED", DEBUG)

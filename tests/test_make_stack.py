@@ -170,12 +170,16 @@ def test_make_stack_runs_the_scaled_out_shape_behind_nginx_and_stops_it_all_on_c
             assert _wait_for(lambda: _upstreams(log, "GET /ws/notifications ") == {f"127.0.0.1:{port + 3}"},
                              "Daphne answering /ws/", log)
 
-            # Two workers answer a ping; beat's heartbeat, run by a worker, reaches /health/ready.
-            ping = subprocess.run([sys.executable, "-m", "celery", "-A", "mentorhub", "inspect", "ping", "--json",
-                                   "--timeout", "5"], cwd=ROOT, capture_output=True, text=True, timeout=60,
-                                  env={**env, "DEBUG": "true"})
-            replies = {name.split("@")[0] for name in json.loads(ping.stdout.splitlines()[-1])}
-            assert replies == {"worker1", "worker2"}, ping.stdout + ping.stderr
+            # Two workers answer a ping; beat's heartbeat, run by a worker, reaches /health/ready. A worker may
+            # still be starting (a ping nobody answers prints nothing on stdout), so ask again until both answer.
+            def workers_answering() -> bool:
+                ping = subprocess.run([sys.executable, "-m", "celery", "-A", "mentorhub", "inspect", "ping",
+                                       "--json", "--timeout", "5"], cwd=ROOT, capture_output=True, text=True,
+                                      timeout=60, env={**env, "DEBUG": "true"})
+                lines = ping.stdout.splitlines()
+                return bool(lines) and {name.split("@")[0] for name in json.loads(lines[-1])} == {"worker1", "worker2"}
+
+            _wait_for(workers_answering, "both Celery workers answering a ping", log, seconds=60)
 
             def beat_ok():
                 return json.loads(_get(f"{site}/health/ready").read())["checks"]["beat"] == "ok"
