@@ -12,11 +12,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from courses import forms, markdown, ports, selectors, services
 from courses.models import Course, Enrollment, Lesson
+from mentorhub.api.fields import MAX_KEY
 from mentorhub.errors import DomainError
 from mentorhub.pages import act_and_report
 
 PAGE_SIZE = 12
-MAX_ID = 2**63 - 1  # ids past the database's key range are simply not found (never a database error)
 
 
 def _show_error(request, form, exc: DomainError) -> None:
@@ -27,7 +27,7 @@ def _show_error(request, form, exc: DomainError) -> None:
 
 
 def _visible_or_404(request, course_id: int) -> Course:
-    course = selectors.course_for_viewer(course_id=course_id, viewer=request.user) if course_id <= MAX_ID else None
+    course = selectors.course_for_viewer(course_id=course_id, viewer=request.user) if course_id <= MAX_KEY else None
     if course is None:
         raise Http404(_("No such course."))
     return course
@@ -70,7 +70,7 @@ def course_detail(request, pk: int):
 @login_required
 @require_POST
 def enrol(request, pk: int):
-    if pk > MAX_ID:
+    if pk > MAX_KEY:
         raise Http404(_("No such course."))
     try:
         result = services.course_enroll(course_id=pk, user=request.user)
@@ -107,7 +107,7 @@ def lesson(request, pk: int, lesson_id: int):
 @login_required
 @require_POST
 def lesson_complete(request, pk: int, lesson_id: int):
-    if pk > MAX_ID or lesson_id > MAX_ID:
+    if pk > MAX_KEY or lesson_id > MAX_KEY:
         raise Http404(_("No such lesson."))
     try:
         summary = services.progress_record(course_id=pk, user=request.user, completed_lessons=[lesson_id],
@@ -151,7 +151,7 @@ def certificate(request, certificate_id: str):
 
 
 def _editable_or_404(request, pk: int) -> Course:
-    if pk > MAX_ID:
+    if pk > MAX_KEY:
         raise Http404(_("No such course."))
     queryset = selectors.authored_courses(user=None if request.user.is_staff else request.user)
     course = queryset.filter(pk=pk).first()
@@ -235,7 +235,7 @@ def lesson_new(request, pk: int):
 
 def _editable_lesson_or_404(course: Course, lesson_id: int) -> Lesson:
     found = Lesson.objects.filter(pk=lesson_id, course=course, archived_at=None).first() \
-        if lesson_id <= MAX_ID else None
+        if lesson_id <= MAX_KEY else None
     if found is None:
         raise Http404(_("No such lesson."))
     return found

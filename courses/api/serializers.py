@@ -8,11 +8,11 @@ from accounts.validators import validate_single_line
 from courses import markdown
 from courses.models import Course, CourseReview, Enrollment, Lesson
 from courses.selectors import ORDERINGS
+from mentorhub.api import fields
 from mentors.api.serializers import MONEY, PRICE, AnyOfNames, CurrencyField, SkillNames
 
 HOURS = {"max_digits": 6, "decimal_places": 1, "coerce_to_string": False}
 # Lesson ids fit a 64-bit key: a larger number is a 400 here, never an out-of-range error in the database.
-LESSON_ID = {"min_value": 1, "max_value": 2**63 - 1}
 
 
 def hours(minutes: int | None) -> Decimal:
@@ -171,10 +171,10 @@ class EnrollOutput(serializers.Serializer):
 class ProgressInput(AnyOfNames):
     aliases = {"completedLessons": "completed_lessons", "currentLesson": "current_lesson",
                "progressPercentage": "progress_percentage"}
-    completed_lessons = serializers.ListField(child=serializers.IntegerField(**LESSON_ID), max_length=1000,
+    completed_lessons = serializers.ListField(child=fields.KeyField(), max_length=1000,
                                               default=list, help_text="Lesson ids now completed (added to those "
                                                                       "completed before).")
-    current_lesson = serializers.IntegerField(**LESSON_ID, required=False, allow_null=True)
+    current_lesson = fields.KeyField(required=False, allow_null=True)
     progress_percentage = serializers.IntegerField(
         required=False, allow_null=True, min_value=0, max_value=100,
         help_text="Accepted for the spec's shape and ignored: progress is computed from the completed lessons.")
@@ -265,7 +265,7 @@ class LessonInput(serializers.Serializer):
 
 
 class ReorderInput(serializers.Serializer):
-    lesson_ids = serializers.ListField(child=serializers.IntegerField(**LESSON_ID), max_length=1000,
+    lesson_ids = serializers.ListField(child=fields.KeyField(), max_length=1000,
                                        help_text="Every lesson of the course, in the new order.")
 
 

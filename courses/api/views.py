@@ -12,12 +12,12 @@ from rest_framework.views import APIView
 from courses import selectors, services
 from courses.api import serializers as s
 from courses.models import Course, CourseReview, Enrollment, Lesson
+from mentorhub.api.fields import MAX_KEY
 from mentorhub.errors import NotFound
 from mentors.cache import cached_json
 
 COURSE_ERRORS = ["404", "409"]
 # The largest key SQLite and PostgreSQL can compare: a longer number in the path is simply not found.
-MAX_KEY = 2**63 - 1
 
 
 class BoundedIds:
