@@ -79,8 +79,7 @@ def refund_quote(*, booking: Booking, actor: User, now: datetime, full_refund: b
         return RefundQuote(paid, 100, "by_mentor")
     if full_refund:
         return RefundQuote(paid, 100, "staff_full")
-    hours = (booking.slot.start - now).total_seconds() / 3600
-    if hours >= mentor.full_refund_hours:
+    if refund_terms(mentor=mentor, start=booking.slot.start, now=now).full_refund_open:
         return RefundQuote(paid, 100, "in_time", {"hours": mentor.full_refund_hours})
     percent = mentor.late_refund_percent
     amount = (paid * percent / 100).quantize(Decimal("0.01"))
